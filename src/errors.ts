@@ -1,0 +1,44 @@
+// Errors a user can act on. Each carries the exit code and a hint saying what to do;
+// the CLI turns one into a single line: "<what> (<where>): <what to do>".
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1; // findings, or a measurement that failed
+export const EXIT_USAGE = 2;
+export const EXIT_INTERRUPTED = 130;
+
+export class VecprofError extends Error {
+  readonly exitCode: number;
+  readonly hint: string | undefined;
+  readonly where: string | undefined;
+
+  constructor(message: string, opts: { hint?: string; where?: string; exitCode?: number; cause?: unknown } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'VecprofError';
+    this.exitCode = opts.exitCode ?? EXIT_FAILURE;
+    this.hint = opts.hint;
+    this.where = opts.where;
+  }
+
+  oneLine(): string {
+    const where = this.where ? ` (${this.where})` : '';
+    const hint = this.hint ? `: ${this.hint}` : '';
+    return `${this.message}${where}${hint}`;
+  }
+}
+
+export class UsageError extends VecprofError {
+  constructor(message: string, opts: { hint?: string; where?: string } = {}) {
+    super(message, { ...opts, exitCode: EXIT_USAGE });
+    this.name = 'UsageError';
+  }
+}
+
+/** Raised when the user pressed Ctrl-C (or we got SIGTERM) while a child was working. */
+export class InterruptedError extends VecprofError {
+  readonly signal: NodeJS.Signals;
+  constructor(signal: NodeJS.Signals) {
+    super(`interrupted by ${signal}`, { exitCode: signal === 'SIGINT' ? EXIT_INTERRUPTED : 143 });
+    this.name = 'InterruptedError';
+    this.signal = signal;
+  }
+}

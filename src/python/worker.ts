@@ -1,0 +1,219 @@
+// Runs one Python helper: argument arrays only (never a shell), JSON lines on fd 3,
+// a timeout, Ctrl-C/SIGTERM forwarded to the child's whole process group.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { VecprofError, InterruptedError } from '../errors.js';
+import { log } from '../log.js';
+
+export const PROTOCOL_VERSION = 1;
+
+export interface HelperMessage {
+  v: number;
+  type: string;
+  [field: string]: unknown;
+}
+
+export interface HelperOptions {
+  python: string;
+  script: string;
+  args?: string[];
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Kill the child after this long; undefined means no limit. */
+  timeoutMs?: number;
+  /** 'pipe' captures the child's stdout/stderr (helpers); 'inherit' leaves them to the user (profiled scripts). */
+  stdio?: 'pipe' | 'inherit';
+  /** A non-zero exit is normal for a profiled user script; for a helper it is a failure. */
+  allowNonZeroExit?: boolean;
+  /** How long the child gets to finish after the forwarded signal before SIGKILL. */
+  graceMs?: number;
+  onMessage?: (msg: HelperMessage) => void;
+  /** What to call the helper in error messages, e.g. "budget helper". */
+  label?: string;
+}
+
+export interface HelperResult {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  messages: HelperMessage[];
+  stderrTail: string;
+  timedOut: boolean;
+  interrupted: NodeJS.Signals | null;
+  wallMs: number;
+}
+
+const STDERR_TAIL_BYTES = 8192;
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal); // negative pid: the whole group the helper may have spawned
+  } catch {
+    try {
+      child.kill(signal);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+function lastMeaningfulLine(text: string): string {
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+  return lines.at(-1) ?? '';
+}
+
+/** Runs the helper and resolves when it exits. Rejects with a one-line VecprofError on any failure. */
+export function runHelper(opts: HelperOptions): Promise<HelperResult> {
+  const label = opts.label ?? 'Python helper';
+  const started = performance.now();
+  const stdio = opts.stdio ?? 'pipe';
+  const graceMs = opts.graceMs ?? 2000;
+
+  return new Promise<HelperResult>((resolve, reject) => {
+    let child: ChildProcess;
+    try {
+      child = spawn(opts.python, ['-u', opts.script, ...(opts.args ?? [])], {
+        cwd: opts.cwd,
+        env: { ...(opts.env ?? process.env), VECPROF_CHANNEL_FD: '3', PYTHONIOENCODING: 'utf-8' },
+        stdio: [stdio === 'inherit' ? 'inherit' : 'ignore', stdio, stdio, 'pipe'],
+        detached: true, // own process group, so Ctrl-C reaches it only through us and we can kill its children
+      });
+    } catch (err) {
+      reject(new VecprofError(`could not start ${opts.python}`, { cause: err, hint: 'check the path given with --python' }));
+      return;
+    }
+
+    const messages: HelperMessage[] = [];
+    let stderrTail = '';
+    let timedOut = false;
+    let interrupted: NodeJS.Signals | null = null;
+    let protocolError: VecprofError | null = null;
+    let spawnError: NodeJS.ErrnoException | null = null;
+    let killTimer: NodeJS.Timeout | undefined;
+
+    const escalate = (first: NodeJS.Signals): void => {
+      killGroup(child, first);
+      killTimer ??= setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
+      killTimer.unref();
+    };
+
+    const onSignal = (sig: NodeJS.Signals): void => {
+      if (interrupted) {
+        killGroup(child, 'SIGKILL'); // a second Ctrl-C means now
+        return;
+      }
+      interrupted = sig;
+      log.debug({ signal: sig, pid: child.pid }, 'forwarding signal to helper');
+      escalate(sig);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+
+    const timeout =
+      opts.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            escalate('SIGTERM');
+          }, opts.timeoutMs);
+
+    if (child.stderr) {
+      child.stderr.setEncoding('utf8');
+      child.stderr.on('data', (chunk: string) => {
+        stderrTail = (stderrTail + chunk).slice(-STDERR_TAIL_BYTES);
+      });
+    }
+    child.stdout?.resume(); // a helper's stray prints must not fill the pipe and stall it
+
+    const channel = child.stdio[3] as Readable | null;
+    const lines = channel ? createInterface({ input: channel, crlfDelay: Infinity }) : null;
+    lines?.on('line', (line) => {
+      if (line.trim() === '') return;
+      let msg: HelperMessage;
+      try {
+        msg = JSON.parse(line) as HelperMessage;
+      } catch {
+        protocolError ??= new VecprofError(`${label} sent a line that is not JSON: ${line.slice(0, 120)}`);
+        return;
+      }
+      if (msg.v !== PROTOCOL_VERSION) {
+        protocolError ??= new VecprofError(`${label} speaks protocol v${String(msg.v)}, vecprof expects v${PROTOCOL_VERSION}`, {
+          hint: 'the package is mixed up between versions; reinstall vecprof',
+        });
+        escalate('SIGTERM');
+        return;
+      }
+      messages.push(msg);
+      try {
+        opts.onMessage?.(msg);
+      } catch (err) {
+        protocolError ??= err instanceof VecprofError ? err : new VecprofError(`handling a ${msg.type} message failed: ${String(err)}`);
+        escalate('SIGTERM');
+      }
+    });
+    const linesClosed = lines ? new Promise<void>((r) => lines.once('close', () => r())) : Promise.resolve();
+
+    child.once('error', (err: NodeJS.ErrnoException) => {
+      spawnError = err;
+    });
+
+    child.once('close', (code, sig) => {
+      void linesClosed.then(() => {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        if (timeout) clearTimeout(timeout);
+        if (killTimer) clearTimeout(killTimer);
+        const result: HelperResult = {
+          exitCode: code,
+          signal: sig,
+          messages,
+          stderrTail,
+          timedOut,
+          interrupted,
+          wallMs: performance.now() - started,
+        };
+        const failure = describeFailure(opts, label, result, spawnError, protocolError);
+        if (failure) reject(failure);
+        else resolve(result);
+      });
+    });
+  });
+}
+
+function describeFailure(
+  opts: HelperOptions,
+  label: string,
+  r: HelperResult,
+  spawnError: NodeJS.ErrnoException | null,
+  protocolError: VecprofError | null,
+): VecprofError | null {
+  if (r.stderrTail.trim() !== '') log.debug({ stderr: r.stderrTail }, `${label} stderr`);
+  if (spawnError) {
+    if (spawnError.code === 'ENOENT') {
+      return new VecprofError(`Python interpreter not found: ${opts.python}`, {
+        hint: 'install Python 3.9+ or pass --python PATH (or set VECPROF_PYTHON)',
+      });
+    }
+    return new VecprofError(`could not start ${opts.python}: ${spawnError.message}`, { hint: 'check the path given with --python' });
+  }
+  if (r.interrupted) return new InterruptedError(r.interrupted);
+  if (r.timedOut) {
+    return new VecprofError(`${label} timed out after ${((opts.timeoutMs ?? 0) / 1000).toFixed(1)} s and was stopped`, {
+      hint: 'raise --timeout, or measure fewer sizes',
+    });
+  }
+  if (protocolError) return protocolError;
+  const reported = r.messages.find((m) => m.type === 'error');
+  if (reported && !opts.allowNonZeroExit) {
+    return new VecprofError(`${label} failed: ${String(reported.message)}`, { hint: typeof reported.hint === 'string' ? reported.hint : undefined });
+  }
+  if ((r.exitCode !== 0 || r.signal) && !opts.allowNonZeroExit) {
+    const status = r.signal ? `was killed by ${r.signal}` : `exited with status ${String(r.exitCode)}`;
+    const why = lastMeaningfulLine(r.stderrTail);
+    return new VecprofError(`${label} ${status}${why ? `: ${why}` : ''}`, {
+      hint: 'run with --log-level debug to see its full stderr',
+    });
+  }
+  return null;
+}

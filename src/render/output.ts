@@ -1,0 +1,4 @@
+// The one door to stdout: results only, never diagnostics.
+export function writeStdout(text: string): void {
+  process.stdout.write(text);
+}
