@@ -6,6 +6,9 @@ import { EXIT_OK, EXIT_USAGE, InterruptedError, VecprofError } from './errors.js
 import { packageVersion } from './paths.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerBudget } from './commands/budget.js';
+import { registerCheck } from './commands/check.js';
+import { registerRule } from './commands/rule.js';
+import { registerProfile } from './commands/profile.js';
 
 function buildProgram(): Command {
   const program = new Command('vecprof')
@@ -24,6 +27,9 @@ function buildProgram(): Command {
   });
 
   registerBudget(program);
+  registerCheck(program);
+  registerRule(program);
+  registerProfile(program);
   registerDoctor(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
