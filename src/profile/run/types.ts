@@ -1,0 +1,43 @@
+// What every profiling runner (cpu, sample, lines, memory) takes, and the few things they share.
+import type { PythonInfo } from '../../python/locate.js';
+
+/** The user's program: a script path (as `python script.py`) or a module (as `python -m module`). */
+export type RunTarget = { script: string } | { module: string };
+
+export interface RunOptions {
+  python: PythonInfo;
+  target: RunTarget;
+  /** The program's own argv after the script/module name. */
+  args: string[];
+  /** The program's working directory (relative script paths resolve against it). */
+  cwd: string;
+  /** Stop the program after this long; the profile of what ran is still returned. */
+  timeoutMs?: number;
+  /** Keep the raw profiler files here; without it they go to a temp dir that is removed afterwards. */
+  outDir?: string;
+  /** Limit line tracing to these functions (names as `func`, `Class.method` or `file.py:func`). */
+  onlyFunctions?: string[];
+  /** Sample mode: samples per second. */
+  rateHz?: number;
+}
+
+/** How the program ended, as the launcher (python/vecprof_run.py) reported it. */
+export interface RunEnd {
+  /** The program's exit status (SystemExit code, 1 for an uncaught exception, 130 for Ctrl-C); null if unknown. */
+  exitStatus: number | null;
+  /** Set when vecprof stopped the program. */
+  stoppedBy: 'timeout' | 'interrupt' | null;
+  /** Signal that ended the Python process when it did not exit on its own. */
+  signal: NodeJS.Signals | null;
+  wallSeconds: number;
+}
+
+/** Human-readable form of the target, for meta.command and log lines. */
+export function commandOf(target: RunTarget, args: string[]): string[] {
+  return 'script' in target ? [target.script, ...args] : ['-m', target.module, ...args];
+}
+
+/** Arguments for python/vecprof_run.py (and every helper built on it) that select the target. */
+export function launcherArgs(target: RunTarget, args: string[]): string[] {
+  return 'script' in target ? ['--script', target.script, '--', ...args] : ['--module', target.module, '--', ...args];
+}
