@@ -92,6 +92,19 @@ def _hide_channel_from_children():
         pass
 
 
+def _restore_user_stderr():
+    # Under a wrapper (py-spy) fd 2 is the wrapper's captured pipe; the user's real stderr waits at $VECPROF_STDERR_FD.
+    fd = os.environ.pop("VECPROF_STDERR_FD", None)
+    if fd is None:
+        return
+    try:
+        sys.stderr.flush()
+        os.dup2(int(fd), 2)
+        os.close(int(fd))
+    except (OSError, ValueError):
+        pass
+
+
 def _fresh_main(attrs):
     main = types.ModuleType("__main__")
     main.__dict__.update(attrs)
@@ -176,8 +189,7 @@ def run(target, start=None, stop=None):
     """Runs the program; returns (status, reason). Never raises for anything the program does."""
     try:
         body = _prepare_script(target) if target.kind == "script" else _prepare_module(target)
-    except _CannotStart as err:
-        sys.stderr.write("%s: %s\n" % (os.path.basename(sys.executable), err))
+    except _CannotStart as err:  # the parent turns this into its one-line error
         emit("error", message=str(err), hint=err.hint)
         return err.status, "cannot-start"
     except SyntaxError:
@@ -240,6 +252,7 @@ def finish(status, reason):
 
 
 def launch(helper, target, start=None, stop=None, **hello_fields):
+    _restore_user_stderr()
     _hide_channel_from_children()
     hello(helper, pid=os.getpid(), target=target.describe(), **hello_fields)
     status, reason = run(target, start, stop)

@@ -31,6 +31,19 @@ export interface HelperOptions {
   onMessage?: (msg: HelperMessage) => void;
   /** What to call the helper in error messages, e.g. "budget helper". */
   label?: string;
+  /** Interpreter flags before the script; default ['-u']. A profiled program gets [] to keep Python's own buffering. */
+  interpreterFlags?: string[];
+  /** Run the interpreter under another command (e.g. `py-spy record … --`); the first word is the executable. */
+  prefix?: string[];
+  /** Timeout and Ctrl-C resolve with timedOut/interrupted set instead of rejecting: a profiler wants what ran. */
+  resolveWhenStopped?: boolean;
+  /**
+   * With stdio 'inherit': pipe fd 2 into stderrTail (a wrapper's own chatter, e.g. py-spy's) and hand the real stderr
+   * to the child as fd 4, named in $VECPROF_STDERR_FD; python/vecprof_run.py moves it back to fd 2 for the program.
+   */
+  captureWrapperStderr?: boolean;
+  /** Called once the process is running, with its pid (the leader of the helper's process group). */
+  onSpawn?: (pid: number) => void;
 }
 
 export interface HelperResult {
@@ -69,14 +82,22 @@ export function runHelper(opts: HelperOptions): Promise<HelperResult> {
   const started = performance.now();
   const stdio = opts.stdio ?? 'pipe';
   const graceMs = opts.graceMs ?? 2000;
+  const splitStderr = stdio === 'inherit' && opts.captureWrapperStderr === true;
 
   return new Promise<HelperResult>((resolve, reject) => {
     let child: ChildProcess;
     try {
-      child = spawn(opts.python, ['-u', opts.script, ...(opts.args ?? [])], {
+      const pythonArgv = [opts.python, ...(opts.interpreterFlags ?? ['-u']), opts.script, ...(opts.args ?? [])];
+      const argv = [...(opts.prefix ?? []), ...pythonArgv];
+      child = spawn(argv[0] ?? opts.python, argv.slice(1), {
         cwd: opts.cwd,
-        env: { ...(opts.env ?? process.env), VECPROF_CHANNEL_FD: '3', PYTHONIOENCODING: 'utf-8' },
-        stdio: [stdio === 'inherit' ? 'inherit' : 'ignore', stdio, stdio, 'pipe'],
+        env: {
+          ...(opts.env ?? process.env),
+          VECPROF_CHANNEL_FD: '3',
+          PYTHONIOENCODING: 'utf-8',
+          ...(splitStderr ? { VECPROF_STDERR_FD: '4' } : {}),
+        },
+        stdio: splitStderr ? ['inherit', 'inherit', 'pipe', 'pipe', 2] : [stdio === 'inherit' ? 'inherit' : 'ignore', stdio, stdio, 'pipe'],
         detached: true, // own process group, so Ctrl-C reaches it only through us and we can kill its children
       });
     } catch (err) {
@@ -154,6 +175,9 @@ export function runHelper(opts: HelperOptions): Promise<HelperResult> {
     });
     const linesClosed = lines ? new Promise<void>((r) => lines.once('close', () => r())) : Promise.resolve();
 
+    child.once('spawn', () => {
+      if (child.pid !== undefined) opts.onSpawn?.(child.pid);
+    });
     child.once('error', (err: NodeJS.ErrnoException) => {
       spawnError = err;
     });
@@ -190,6 +214,9 @@ function describeFailure(
 ): VecprofError | null {
   if (r.stderrTail.trim() !== '') log.debug({ stderr: r.stderrTail }, `${label} stderr`);
   if (spawnError) {
+    if (spawnError.code === 'ENOENT' && opts.prefix?.[0] !== undefined) {
+      return new VecprofError(`${opts.prefix[0]} not found`, { hint: 'check that it is installed and on PATH' });
+    }
     if (spawnError.code === 'ENOENT') {
       return new VecprofError(`Python interpreter not found: ${opts.python}`, {
         hint: 'install Python 3.9+ or pass --python PATH (or set VECPROF_PYTHON)',
@@ -197,8 +224,8 @@ function describeFailure(
     }
     return new VecprofError(`could not start ${opts.python}: ${spawnError.message}`, { hint: 'check the path given with --python' });
   }
-  if (r.interrupted) return new InterruptedError(r.interrupted);
-  if (r.timedOut) {
+  if (r.interrupted && !opts.resolveWhenStopped) return new InterruptedError(r.interrupted);
+  if (r.timedOut && !opts.resolveWhenStopped) {
     return new VecprofError(`${label} timed out after ${((opts.timeoutMs ?? 0) / 1000).toFixed(1)} s and was stopped`, {
       hint: 'raise --timeout, or measure fewer sizes',
     });

@@ -1,0 +1,161 @@
+// Runs one helper built on python/vecprof_run.py (or the launcher itself under py-spy) with the user's program,
+// and reports how the program ended. Timeout and Ctrl-C stop the program, never the profile: the launcher turns
+// SIGTERM/SIGINT into an orderly end, its finish callbacks write what ran, then it reports the status.
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { UsageError, VecprofError } from '../../errors.js';
+import { log } from '../../log.js';
+import { PYTHON_HELPERS_DIR, helperPath } from '../../paths.js';
+import { runHelper, type HelperMessage, type HelperResult } from '../../python/worker.js';
+import type { PassInfo, ProfileMeta, ProfileMode } from '../model.js';
+import { commandOf, launcherArgs, type RunEnd, type RunOptions } from './types.js';
+
+/** How long the program gets to write its profile after SIGTERM before it is killed. */
+export const STOP_GRACE_MS = 3000;
+
+export interface LaunchSpec {
+  /** Helper file in python/, e.g. 'vecprof_cprofile.py'. */
+  helper: string;
+  /** The helper's own options, placed before --script/--module. */
+  helperArgs?: string[];
+  /** Run the interpreter under a wrapper (py-spy record … --). */
+  prefix?: string[];
+  label: string;
+  onMessage?: (msg: HelperMessage) => void;
+}
+
+export interface LaunchResult {
+  end: RunEnd;
+  messages: HelperMessage[];
+  /** The launcher's hello (absent when the interpreter never got as far as the launcher). */
+  hello: HelperMessage | undefined;
+  /** With a wrapper: the wrapper's own stderr (the program's stderr went to the user). */
+  wrapperStderr: string;
+  result: HelperResult;
+}
+
+/** Fails early, with a usage error, on a script that cannot be run, instead of a Python traceback later. */
+export function checkTarget(opts: RunOptions): void {
+  if (!('script' in opts.target)) return;
+  const path = resolve(opts.cwd, opts.target.script);
+  if (!existsSync(path)) {
+    throw new UsageError(`script not found: ${opts.target.script}`, { where: opts.cwd, hint: 'give the path of a Python file' });
+  }
+  if (statSync(path).isDirectory() && !existsSync(resolve(path, '__main__.py'))) {
+    throw new UsageError(`${opts.target.script} is a directory without __main__.py`, { hint: 'give the path of a Python file' });
+  }
+}
+
+export async function runLauncher(opts: RunOptions, spec: LaunchSpec): Promise<LaunchResult> {
+  checkTarget(opts);
+  let programPid: number | undefined;
+  let groupPid: number | undefined;
+  let timedOut = false;
+  let killTimer: NodeJS.Timeout | undefined;
+
+  const stopProgram = (): void => {
+    timedOut = true;
+    log.warn({ timeoutSeconds: (opts.timeoutMs ?? 0) / 1000 }, 'time limit reached: stopping the program and keeping the profile of what ran');
+    // SIGTERM to the program alone: a wrapper (py-spy) must survive it to see the program end and write its file.
+    signal(programPid ?? groupPid, 'SIGTERM', programPid === undefined);
+    killTimer = setTimeout(() => signal(groupPid, 'SIGKILL', true), STOP_GRACE_MS);
+    killTimer.unref();
+  };
+  const timer = opts.timeoutMs === undefined ? undefined : setTimeout(stopProgram, opts.timeoutMs);
+
+  let result: HelperResult;
+  try {
+    result = await runHelper({
+      python: opts.python.command,
+      script: helperPath(spec.helper),
+      args: [...(spec.helperArgs ?? []), ...launcherArgs(opts.target, opts.args)],
+      cwd: opts.cwd,
+      stdio: 'inherit',
+      interpreterFlags: [],
+      prefix: spec.prefix,
+      captureWrapperStderr: spec.prefix !== undefined,
+      allowNonZeroExit: true,
+      resolveWhenStopped: true,
+      graceMs: STOP_GRACE_MS,
+      label: spec.label,
+      onSpawn: (pid) => (groupPid = pid),
+      onMessage: (msg) => {
+        if (msg.type === 'hello' && typeof msg.pid === 'number') programPid = msg.pid;
+        spec.onMessage?.(msg);
+      },
+    });
+  } finally {
+    if (timer) clearTimeout(timer);
+    if (killTimer) clearTimeout(killTimer);
+  }
+
+  const hello = result.messages.find((m) => m.type === 'hello');
+  const exit = result.messages.find((m) => m.type === 'exit');
+  const cannotStart = exit?.reason === 'cannot-start' ? result.messages.find((m) => m.type === 'error') : undefined;
+  if (cannotStart) {
+    throw new VecprofError(`cannot run ${describe(opts)}: ${String(cannotStart.message)}`, {
+      hint: typeof cannotStart.hint === 'string' ? cannotStart.hint : undefined,
+    });
+  }
+  for (const m of result.messages) {
+    if (m.type === 'error') log.warn({ helper: spec.helper }, `${spec.label}: ${String(m.message)}`);
+  }
+  const exitStatus = typeof exit?.status === 'number' ? exit.status : spec.prefix ? null : result.exitCode;
+  const end: RunEnd = {
+    exitStatus,
+    stoppedBy: result.interrupted ? 'interrupt' : timedOut ? 'timeout' : null,
+    signal: exit ? null : result.signal,
+    wallSeconds: result.wallMs / 1000,
+  };
+  if (!exit && hello) log.warn({ signal: result.signal }, 'the program ended without reporting its exit status (killed, or it called os._exit)');
+  return { end, messages: result.messages, hello, wrapperStderr: spec.prefix ? result.stderrTail : '', result };
+}
+
+function describe(opts: RunOptions): string {
+  return 'script' in opts.target ? opts.target.script : `-m ${opts.target.module}`;
+}
+
+function signal(pid: number | undefined, sig: NodeJS.Signals, group: boolean): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(group ? -pid : pid, sig);
+  } catch {
+    /* already gone */
+  }
+}
+
+/** Frames that are the user's code: not the standard library, installed packages, vecprof's helpers or builtins. */
+export function isUserFile(file: string): boolean {
+  if (file === '~' || file.startsWith('<') || file === '') return false;
+  if (file.startsWith(PYTHON_HELPERS_DIR)) return false;
+  if (/[\\/](site|dist)-packages[\\/]/.test(file)) return false;
+  // The standard library of this interpreter, or of the base interpreter behind a virtualenv.
+  return !/[\\/]lib[\\/]python3\.\d+[\\/]/.test(file);
+}
+
+/** The metadata every runner fills in the same way. */
+export function runMeta(
+  opts: RunOptions,
+  launched: LaunchResult,
+  pass: { mode: ProfileMode; found: string; reason?: string },
+  started: Date,
+  tool: string,
+): ProfileMeta {
+  const passInfo: PassInfo = {
+    mode: pass.mode,
+    reason: pass.reason ?? `--mode ${pass.mode}`,
+    wallSeconds: launched.end.wallSeconds,
+    found: pass.found,
+  };
+  return {
+    mode: pass.mode,
+    passes: [passInfo],
+    command: commandOf(opts.target, opts.args),
+    python: { executable: opts.python.executable, version: opts.python.version, numpy: opts.python.numpy },
+    startedAt: started.toISOString(),
+    durationSeconds: launched.end.wallSeconds,
+    exitStatus: launched.end.exitStatus,
+    signal: launched.end.signal,
+    tool,
+  };
+}
