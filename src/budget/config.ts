@@ -1,0 +1,100 @@
+// Command-line options → BudgetConfig, with the defaults that make the default run fit in 90 s.
+import { UsageError } from '../errors.js';
+import { cacheBounds } from './analyze.js';
+import type { CacheLevel } from '../env/machine.js';
+import { BUDGET_OPS, DTYPES, type BudgetConfig, type BudgetOp, type Dtype } from './types.js';
+
+export const MAX_EXPONENT = 30;
+
+export interface BudgetCliOptions {
+  op: string;
+  dtype: string;
+  sizes: string;
+  loopMax: string;
+  minSamples: string;
+  minTime: string;
+  sampleMs: string;
+  passes: string;
+  seed: string;
+  peak: boolean;
+  timeout: string;
+}
+
+export const BUDGET_DEFAULTS = {
+  op: 'sum',
+  dtype: 'float64',
+  sizes: '0..24',
+  loopMax: '20',
+  minSamples: '30',
+  minTime: '0.5',
+  sampleMs: '2',
+  passes: '3',
+  seed: '1',
+  timeout: '900',
+} as const;
+
+/** "4..24", "8,16,20" or "12": exponents of two. */
+export function parseSizes(text: string): number[] {
+  const bad = (): UsageError =>
+    new UsageError(`--sizes "${text}" is not a range of exponents`, { hint: `write e.g. 4..24 or 8,12,16 (sizes are 2^k, 0 ≤ k ≤ ${MAX_EXPONENT})` });
+  const range = /^\s*(\d+)\s*\.\.\s*(\d+)\s*$/.exec(text);
+  let exps: number[];
+  if (range) {
+    const [a, b] = [Number(range[1]), Number(range[2])];
+    if (a > b) throw bad();
+    exps = Array.from({ length: b - a + 1 }, (_, i) => a + i);
+  } else if (/^\s*\d+(\s*,\s*\d+)*\s*$/.test(text)) {
+    exps = [...new Set(text.split(',').map((s) => Number(s.trim())))].sort((x, y) => x - y);
+  } else {
+    throw bad();
+  }
+  if (exps.some((e) => e > MAX_EXPONENT)) throw bad();
+  return exps;
+}
+
+function positive(name: string, text: string, integer: boolean): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+    throw new UsageError(`${name} must be a positive ${integer ? 'integer' : 'number'}, got "${text}"`);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new UsageError(`${name} "${value}" is not supported`, { hint: `use one of: ${allowed.join(', ')}` });
+  }
+  return value as T;
+}
+
+/** Arrays for the peak-bandwidth measurement: four times the last-level cache, at least 128 MiB. */
+export function peakArrayBytes(caches: CacheLevel[]): number {
+  const llc = cacheBounds(caches).llcSysfs ?? 32 * 2 ** 20;
+  return Math.max(4 * llc, 128 * 2 ** 20);
+}
+
+export function toBudgetConfig(o: BudgetCliOptions, caches: CacheLevel[]): BudgetConfig {
+  const loopMax = Number(o.loopMax);
+  if (!Number.isInteger(loopMax) || loopMax < 0 || loopMax > MAX_EXPONENT) {
+    throw new UsageError(`--loop-max must be an exponent between 0 and ${MAX_EXPONENT}, got "${o.loopMax}"`);
+  }
+  const seed = Number(o.seed);
+  if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, got "${o.seed}"`);
+  const sampleSeconds = positive('--sample-ms', o.sampleMs, false) / 1000;
+  const minCellSeconds = positive('--min-time', o.minTime, false);
+  return {
+    op: oneOf<BudgetOp>('--op', o.op, BUDGET_OPS),
+    dtype: oneOf<Dtype>('--dtype', o.dtype, DTYPES),
+    exponents: parseSizes(o.sizes),
+    loopMaxExponent: loopMax,
+    sampleSeconds,
+    minSamples: positive('--min-samples', o.minSamples, true),
+    minCellSeconds,
+    // A cell stops at this much time even if it has fewer than min-samples (one call of a huge loop is seconds).
+    maxCellSeconds: Math.max(3, 4 * minCellSeconds),
+    passes: positive('--passes', o.passes, true),
+    seed,
+    peakBytes: o.peak ? peakArrayBytes(caches) : 0,
+    timeoutSeconds: positive('--timeout', o.timeout, false),
+  };
+}
