@@ -16,7 +16,8 @@ export interface FunctionStat {
   totalTime?: number;
   samples?: number;
   selfSamples?: number;
-  callers?: Array<{ id: string; calls: number; totalTime: number }>;
+  /** Who called this function; sampled sources know no call counts (calls 0) and give `samples` instead. */
+  callers?: Array<{ id: string; calls: number; totalTime: number; samples?: number }>;
 }
 
 /** Where a hot line's samples went (fractions of that line's samples; they add up to 1). */

@@ -1,0 +1,150 @@
+// cProfile / pstats dumps (.prof) → Profile.functions.
+// The file is one marshalled dict: (file, line, name) → (cc, nc, tt, ct, callers), callers being
+// {(file, line, name) → (nc, cc, tt, ct)} — the two call counts swap places there. C functions have file "~", line 0.
+// Python 3.15's sampling profiler writes the same shape with ("__sampled__",) → True: then cc/nc are direct/
+// cumulative sample counts, tt/ct their time estimates, callers map to plain counts, and the line is the line that
+// was executing, so the file also yields per-line samples.
+import { VecprofError } from '../../errors.js';
+import type { FunctionStat, LineStat, Profile } from '../model.js';
+import { MarshalError, isMarshalDict, readMarshal, type MarshalValue } from './marshal.js';
+import { functionId } from './stacks.js';
+import { defaultUserFile, type UserFilePredicate } from './user-files.js';
+
+export interface PstatsImportOptions {
+  userFiles?: UserFilePredicate;
+  /** Named in error messages. */
+  source?: string;
+}
+
+type Key = [string, number, string];
+
+function notProf(source: string, what: string): VecprofError {
+  return new VecprofError(`${source} is not a cProfile file: ${what}`, {
+    hint: 'write it with cProfile (python -m cProfile -o out.prof script.py) or pstats.Stats.dump_stats()',
+  });
+}
+
+function asNumber(v: MarshalValue): number | undefined {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  return undefined;
+}
+
+function asKey(v: MarshalValue): Key | undefined {
+  if (!Array.isArray(v) || v.length !== 3) return undefined;
+  const [file, line, name] = v;
+  const n = asNumber(line ?? null);
+  if (typeof file !== 'string' || typeof name !== 'string' || n === undefined) return undefined;
+  return [file, n, name];
+}
+
+function isSampledMarker(k: MarshalValue): boolean {
+  return Array.isArray(k) && k.length === 1 && k[0] === '__sampled__';
+}
+
+/** Sampled files store time = samples × interval; any entry with samples gives the interval back. */
+function sampleInterval(entries: Array<[MarshalValue, MarshalValue]>): number | undefined {
+  for (const [, v] of entries) {
+    if (!Array.isArray(v) || v.length !== 5) continue;
+    const cc = asNumber(v[0]!);
+    const tt = asNumber(v[2]!);
+    if (cc !== undefined && tt !== undefined && cc > 0 && tt > 0) return tt / cc;
+  }
+  return undefined;
+}
+
+export function importPstats(bytes: Uint8Array, opts: PstatsImportOptions = {}): Profile {
+  const source = opts.source ?? 'the input';
+  let root: MarshalValue;
+  try {
+    root = readMarshal(bytes);
+  } catch (err) {
+    if (!(err instanceof MarshalError)) throw err;
+    if (err.truncated) {
+      throw new VecprofError(`${source} is truncated at byte ${err.offset}: not a complete cProfile file`, {
+        hint: 'the profiler was probably stopped while writing; profile again',
+        cause: err,
+      });
+    }
+    throw notProf(source, err.message);
+  }
+  if (!isMarshalDict(root)) throw notProf(source, 'the top level is not a dict');
+
+  const sampled = root.entries.some(([k, v]) => isSampledMarker(k) && v === true);
+  const functions: FunctionStat[] = [];
+  const directByLine = new Map<string, { file: string; line: number; fn: string; samples: number; time: number }>();
+  let totalSelf = 0;
+  let totalSelfSamples = 0;
+  const intervalSeconds = sampled ? sampleInterval(root.entries) : undefined;
+
+  for (const [i, [k, v]] of root.entries.entries()) {
+    if (isSampledMarker(k)) continue;
+    const key = asKey(k);
+    if (key === undefined) throw notProf(source, `entry ${i} has no (file, line, function) key`);
+    if (!Array.isArray(v) || v.length !== 5) throw notProf(source, `entry ${i} is not (cc, nc, tt, ct, callers)`);
+    const [cc, nc, tt, ct] = v.slice(0, 4).map((x) => asNumber(x));
+    const callersRaw = v[4]!;
+    if (cc === undefined || nc === undefined || tt === undefined || ct === undefined || !isMarshalDict(callersRaw)) {
+      throw notProf(source, `entry ${i} has non-numeric counts or no callers dict`);
+    }
+    const [file, line, name] = key;
+    const stat: FunctionStat = { id: functionId(file, line, name), file, line, name, selfTime: tt, totalTime: ct };
+    if (sampled) {
+      stat.selfSamples = cc;
+      stat.samples = nc;
+      totalSelfSamples += cc;
+    } else {
+      stat.calls = nc;
+      stat.primitiveCalls = cc;
+    }
+    totalSelf += tt;
+    stat.callers = callersRaw.entries.map(([ck, cv], j) => {
+      const callerKey = asKey(ck);
+      if (callerKey === undefined) throw notProf(source, `entry ${i} caller ${j} has no (file, line, function) key`);
+      const id = functionId(...callerKey);
+      if (sampled) {
+        const count = asNumber(cv);
+        if (count === undefined) throw notProf(source, `entry ${i} caller ${j} is not a sample count`);
+        return { id, calls: 0, totalTime: intervalSeconds === undefined ? 0 : count * intervalSeconds, samples: count };
+      }
+      if (!Array.isArray(cv) || cv.length !== 4) throw notProf(source, `entry ${i} caller ${j} is not (nc, cc, tt, ct)`);
+      const calls = asNumber(cv[0]!);
+      const cumulative = asNumber(cv[3]!);
+      if (calls === undefined || cumulative === undefined) throw notProf(source, `entry ${i} caller ${j} has non-numeric counts`);
+      return { id, calls, totalTime: cumulative };
+    });
+    functions.push(stat);
+    if (sampled && cc > 0) {
+      const lk = `${file}\0${line}`;
+      const acc = directByLine.get(lk) ?? { file, line, fn: name, samples: 0, time: 0 };
+      acc.samples += cc;
+      acc.time += tt;
+      directByLine.set(lk, acc);
+    }
+  }
+
+  functions.sort((a, b) => (b.totalTime ?? 0) - (a.totalTime ?? 0) || a.id.localeCompare(b.id));
+  const userFile = opts.userFiles ?? defaultUserFile;
+  const lines: LineStat[] = [...directByLine.values()]
+    .filter((l) => userFile(l.file))
+    .map((l) => ({ file: l.file, line: l.line, function: l.fn, time: l.time, share: l.samples / totalSelfSamples, samples: l.samples }))
+    .sort((a, b) => b.share - a.share || a.file.localeCompare(b.file) || a.line - b.line);
+
+  const top = functions.find((f) => f.file !== '~' && !f.name.startsWith('<'));
+  const found = `${functions.length} functions${top ? `; slowest by cumulative time ${top.name} (${top.file}:${top.line})` : ''}`;
+  return {
+    version: 1,
+    meta: {
+      mode: sampled ? 'sample' : 'cpu',
+      passes: [{ mode: sampled ? 'sample' : 'cpu', reason: `read ${source}`, wallSeconds: totalSelf, found }],
+      command: [],
+      startedAt: new Date().toISOString(),
+      durationSeconds: totalSelf,
+      exitStatus: null,
+      tool: sampled ? 'profiling.sampling (pstats)' : 'cProfile',
+    },
+    functions,
+    lines,
+  };
+}

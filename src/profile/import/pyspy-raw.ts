@@ -1,0 +1,68 @@
+// py-spy --format raw: collapsed stacks, one per line, "root;…;leaf count", each frame "name (file:line)" for
+// Python or "name (library)" for native code. Names may hold spaces and parentheses, so both the count and the
+// location are parsed from the right.
+import { VecprofError } from '../../errors.js';
+import type { Frame, Profile, SampleStacks } from '../model.js';
+import { isNativeLocation } from '../split.js';
+import { profileFromStacks, type StackImportOptions } from './stacks.js';
+
+export interface RawImportOptions extends StackImportOptions {
+  source?: string;
+  /** The raw format carries no timing; the recorder's rate (1/rate seconds) turns counts into time. */
+  intervalSeconds?: number;
+}
+
+export function parseCollapsedFrame(text: string): Frame {
+  const open = text.lastIndexOf(' (');
+  if (open < 0 || !text.endsWith(')')) {
+    // Pseudo frames such as py-spy's "process 123:"python x.py"" root (--subprocesses) have no location.
+    return { name: text, file: '', line: 0, native: true };
+  }
+  const name = text.slice(0, open);
+  const where = text.slice(open + 2, -1);
+  const m = /^(.*):(\d+)$/.exec(where);
+  const file = m ? m[1]! : where;
+  const line = m ? Number(m[2]) : 0;
+  return { name, file, line, native: isNativeLocation(file, line) };
+}
+
+export function importPySpyRaw(text: string, opts: RawImportOptions = {}): Profile {
+  const source = opts.source ?? 'the input';
+  const frames: Frame[] = [];
+  const frameIds = new Map<string, number>();
+  const stacks = new Map<string, { frames: number[]; weight: number }>();
+  const rows = text.split('\n');
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!.replace(/\r$/, '');
+    if (row.trim() === '') continue;
+    const space = row.lastIndexOf(' ');
+    const count = space > 0 ? Number(row.slice(space + 1)) : NaN;
+    if (!Number.isFinite(count) || count < 0 || !/^\d+(\.\d+)?$/.test(row.slice(space + 1))) {
+      throw new VecprofError(`${source} line ${i + 1} is not a collapsed stack ("frame;frame;… count")`, {
+        hint: 'record it again with py-spy record --format raw, or check the file is not truncated',
+      });
+    }
+    const ids = row
+      .slice(0, space)
+      .split(';')
+      .map((part) => {
+        let id = frameIds.get(part);
+        if (id === undefined) {
+          id = frames.length;
+          frames.push(parseCollapsedFrame(part));
+          frameIds.set(part, id);
+        }
+        return id;
+      });
+    const key = ids.join(',');
+    const s = stacks.get(key);
+    if (s) s.weight += count;
+    else stacks.set(key, { frames: ids, weight: count });
+  }
+  if (stacks.size === 0) {
+    throw new VecprofError(`${source} holds no samples`, { hint: 'the profiled program may have ended before the first sample' });
+  }
+  const samples: SampleStacks = { frames, stacks: [...stacks.values()] };
+  if (opts.intervalSeconds !== undefined) samples.intervalSeconds = opts.intervalSeconds;
+  return profileFromStacks(samples, { tool: 'py-spy (raw)' }, opts);
+}

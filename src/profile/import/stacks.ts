@@ -1,0 +1,172 @@
+// Sampled stacks → the Profile's lines and functions. Shared by the speedscope and raw py-spy importers.
+//
+// A sample is blamed on the deepest frame in a user file (its executing line): that is the line a user can change.
+// The split of that line comes from the native frames below the deepest Python frame of the same sample.
+// Functions are Python frames only, keyed like pstats (file, first line, name) so a cpu pass and a sample pass
+// name the same function the same way; native code shows in the split and the flame graph instead.
+import type { FunctionStat, LineStat, Profile, ProfileMeta, SampleSplit, SampleStacks, Frame } from '../model.js';
+import { classifySample, emptySplit, isNativeFrame, normaliseSplit } from '../split.js';
+import { defaultUserFile, type UserFilePredicate } from './user-files.js';
+
+export interface StackImportOptions {
+  /** Which files are the user's code (lines are blamed on the deepest such frame). Default: a guess from the path. */
+  userFiles?: UserFilePredicate;
+  /** Source text of a file, to find the `def` line of a sampled function; undefined when unreadable. */
+  readSource?: (file: string) => string | undefined;
+}
+
+interface FunctionAcc {
+  file: string;
+  name: string;
+  minLine: number;
+  samples: number;
+  selfSamples: number;
+}
+
+interface LineAcc {
+  file: string;
+  line: number;
+  fn: string;
+  samples: number;
+  split: SampleSplit;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The line of `def name` (or `class name`) at or above the first sampled line; pstats keys functions by it. */
+export function definitionLine(name: string, minLine: number, source: string | undefined): number {
+  if (name === '<module>') return 1;
+  if (source === undefined || name.startsWith('<')) return minLine;
+  const short = name.slice(name.lastIndexOf('.') + 1);
+  const def = new RegExp(`^\\s*(async\\s+def|def|class)\\s+${escapeRegExp(short)}\\b`);
+  const lines = source.split('\n');
+  for (let i = Math.min(minLine, lines.length) - 1; i >= 0; i--) {
+    if (def.test(lines[i]!)) return i + 1;
+  }
+  return minLine;
+}
+
+export function functionId(file: string, line: number, name: string): string {
+  return `${file}:${line}:${name}`;
+}
+
+export function profileFromStacks(
+  samples: SampleStacks,
+  meta: Pick<ProfileMeta, 'tool'> & Partial<ProfileMeta>,
+  opts: StackImportOptions = {},
+): Profile {
+  const isUser = opts.userFiles ?? defaultUserFile;
+  const userCache = new Map<string, boolean>();
+  const userFile = (file: string): boolean => {
+    let v = userCache.get(file);
+    if (v === undefined) userCache.set(file, (v = isUser(file)));
+    return v;
+  };
+  const native = samples.frames.map((f: Frame) => isNativeFrame(f));
+  const functions = new Map<string, FunctionAcc>();
+  const lines = new Map<string, LineAcc>();
+  let total = 0;
+
+  for (const stack of samples.stacks) {
+    const w = stack.weight;
+    if (!(w > 0)) continue;
+    total += w;
+    const ids = stack.frames;
+    let deepestPython = -1;
+    let deepestUser = -1;
+    const seen = new Set<string>();
+    for (let i = 0; i < ids.length; i++) {
+      const idx = ids[i]!;
+      if (native[idx]) continue;
+      const f = samples.frames[idx]!;
+      deepestPython = i;
+      if (userFile(f.file)) deepestUser = i;
+      const key = `${f.file}\0${f.name}`;
+      let acc = functions.get(key);
+      if (acc === undefined) functions.set(key, (acc = { file: f.file, name: f.name, minLine: f.line, samples: 0, selfSamples: 0 }));
+      if (f.line > 0 && (acc.minLine <= 0 || f.line < acc.minLine)) acc.minLine = f.line;
+      if (!seen.has(key)) {
+        seen.add(key); // recursion: a function on the stack twice still ran for one sample
+        acc.samples += w;
+      }
+    }
+    if (deepestPython >= 0) {
+      const top = samples.frames[ids[deepestPython]!]!;
+      functions.get(`${top.file}\0${top.name}`)!.selfSamples += w;
+    }
+    if (deepestUser < 0) continue;
+    const user = samples.frames[ids[deepestUser]!]!;
+    const lineKey = `${user.file}\0${user.line}`;
+    let line = lines.get(lineKey);
+    if (line === undefined) {
+      lines.set(lineKey, (line = { file: user.file, line: user.line, fn: user.name, samples: 0, split: emptySplit() }));
+    }
+    line.samples += w;
+    const nativeBelow: Frame[] = [];
+    for (let i = ids.length - 1; i > deepestPython; i--) nativeBelow.push(samples.frames[ids[i]!]!);
+    line.split[classifySample(nativeBelow)] += w;
+  }
+
+  const interval = samples.intervalSeconds;
+  const seconds = (n: number): number | undefined => (interval === undefined ? undefined : n * interval);
+  const sourceCache = new Map<string, string | undefined>();
+  const source = (file: string): string | undefined => {
+    if (opts.readSource === undefined) return undefined;
+    if (!sourceCache.has(file)) sourceCache.set(file, opts.readSource(file));
+    return sourceCache.get(file);
+  };
+
+  const functionStats: FunctionStat[] = [...functions.values()]
+    .map((f) => {
+      const line = definitionLine(f.name, f.minLine, userFile(f.file) ? source(f.file) : undefined);
+      const stat: FunctionStat = { id: functionId(f.file, line, f.name), file: f.file, line, name: f.name };
+      stat.samples = f.samples;
+      stat.selfSamples = f.selfSamples;
+      const selfTime = seconds(f.selfSamples);
+      const totalTime = seconds(f.samples);
+      if (selfTime !== undefined) stat.selfTime = selfTime;
+      if (totalTime !== undefined) stat.totalTime = totalTime;
+      return stat;
+    })
+    .sort((a, b) => (b.samples ?? 0) - (a.samples ?? 0) || a.id.localeCompare(b.id));
+
+  const lineStats: LineStat[] = [...lines.values()]
+    .map((l) => {
+      const stat: LineStat = { file: l.file, line: l.line, function: l.fn, share: total > 0 ? l.samples / total : 0 };
+      const time = seconds(l.samples);
+      if (time !== undefined) stat.time = time;
+      stat.samples = l.samples;
+      stat.split = normaliseSplit(l.split);
+      return stat;
+    })
+    .sort((a, b) => b.share - a.share || a.file.localeCompare(b.file) || a.line - b.line);
+
+  const duration = meta.durationSeconds ?? seconds(total) ?? 0;
+  return {
+    version: 1,
+    meta: {
+      mode: meta.mode ?? 'sample',
+      passes: meta.passes ?? [
+        { mode: 'sample', reason: meta.tool ?? 'imported samples', wallSeconds: duration, found: foundText(lineStats, total) },
+      ],
+      command: meta.command ?? [],
+      startedAt: meta.startedAt ?? new Date().toISOString(),
+      durationSeconds: duration,
+      exitStatus: meta.exitStatus ?? null,
+      ...(meta.tool === undefined ? {} : { tool: meta.tool }),
+      ...(meta.python === undefined ? {} : { python: meta.python }),
+    },
+    functions: functionStats,
+    lines: lineStats,
+    samples,
+  };
+}
+
+function foundText(lines: LineStat[], total: number): string {
+  const hot = lines[0];
+  const count = `${Math.round(total)} samples`;
+  if (hot === undefined) return `${count}, none in user code`;
+  return `${count}; hottest line ${hot.file}:${hot.line} (${(hot.share * 100).toFixed(1)}%)`;
+}
