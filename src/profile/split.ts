@@ -48,8 +48,8 @@ const NUMPY_SCALAR = [
   /^array_subscript(_asarray)?$/,
   /^array_item(_asarray)?$/,
   /^array_assign_(subscript|item)$/,
-  /^PyArray_(Scalar|ScalarAsCtype|GETITEM|SETITEM|Return|ToScalar|PackScalar|CastScalarToCtype)$/,
-  /^[A-Z]+_(getitem|setitem)$/, // arraytypes.c: DOUBLE_getitem builds one Python object per element
+  /^PyArray_(Scalar|ScalarAsCtype|GETITEM|SETITEM|ToScalar|PackScalar|CastScalarToCtype)$/,
+  /^[A-Z]+_(getitem|setitem|copyswap)$/, // arraytypes.c: one element in or out of a Python object
   /^gentype_\w+/,
   /^\w+type_(new|repr|str|hash)$/,
   /^\w+_arrtype_\w+/,

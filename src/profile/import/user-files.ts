@@ -13,6 +13,8 @@ const LIBRARY_DIR = /[/\\](site-packages|dist-packages|lib[/\\]python\d+(\.\d+)?
 const LIBRARY_TOP = new Set(
   (
     'numpy scipy pandas sklearn matplotlib numba numexpr torch jax tensorflow xarray dask polars pyarrow ' +
+    'certifi setuptools pkg_resources _distutils_hack distutils packaging six urllib3 requests yaml attr google ' +
+    'IPython ipykernel traitlets tornado zmq jupyter_client joblib threadpoolctl tqdm PIL h5py numcodecs ' +
     'importlib runpy threading multiprocessing concurrent asyncio selectors queue typing inspect functools ' +
     'collections contextlib abc enum re sre_compile sre_parse textwrap warnings os posixpath ntpath genericpath ' +
     'subprocess signal socket ssl json pickle copyreg copy dataclasses traceback linecache tokenize ast dis ' +
