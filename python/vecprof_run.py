@@ -25,7 +25,7 @@ SystemExit(int) -> int, SystemExit(other) -> printed, 1; an uncaught exception -
 KeyboardInterrupt -> traceback, 130; SIGTERM -> no traceback, 143 (converted into an exception so finish callbacks run).
 
 Messages: hello(helper, pid, target) first; "exit" (status, reason: "returned" | "exit" | "exception" | "interrupt" |
-"terminated") last; "error" (message, hint) when the program cannot be started (file missing, module not found,
+"terminated" | "cannot-start", and rss_start, rss_end, peak_rss, peak_rss_children in bytes or null) last; "error" (message, hint) when the program cannot be started (file missing, module not found,
 syntax error) — then the status is 1 (2 for a missing file, as Python does).
 """
 import io
@@ -247,11 +247,38 @@ def finish(status, reason):
             stream.flush()
         except Exception:
             pass
-    emit("exit", status=status, reason=reason)
+    emit("exit", status=status, reason=reason, **_memory_report())
     sys.exit(status)
 
 
+def _rss_now():
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _memory_report():
+    """Peak and current RSS in bytes, so the parent can judge whether a memory pass is worth it."""
+    report = {"rss_start": _rss_at_start, "rss_end": _rss_now(), "peak_rss": None, "peak_rss_children": None}
+    try:
+        import resource
+
+        scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
+        report["peak_rss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
+        report["peak_rss_children"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * scale
+    except (ImportError, OSError):
+        pass
+    return report
+
+
+_rss_at_start = None
+
+
 def launch(helper, target, start=None, stop=None, **hello_fields):
+    global _rss_at_start
+    _rss_at_start = _rss_now()
     _restore_user_stderr()
     _hide_channel_from_children()
     hello(helper, pid=os.getpid(), target=target.describe(), **hello_fields)

@@ -97,6 +97,17 @@ export interface ProfileMeta {
   /** Profiled wall / plain wall where measured. */
   overhead?: number;
   tool?: string;
+  /** Set when vecprof stopped the program (--timeout, Ctrl-C): the profile covers only what ran until then. */
+  stoppedBy?: 'timeout' | 'interrupt';
+  /** Resident memory of the profiled process (bytes), as its launcher saw it; children's peak is the largest child's. */
+  rss?: RssStat;
+}
+
+export interface RssStat {
+  startBytes: number | null;
+  endBytes: number | null;
+  peakBytes: number | null;
+  peakChildrenBytes: number | null;
 }
 
 export interface Profile {

@@ -1,13 +1,13 @@
 // Runs one helper built on python/vecprof_run.py (or the launcher itself under py-spy) with the user's program,
 // and reports how the program ended. Timeout and Ctrl-C stop the program, never the profile: the launcher turns
 // SIGTERM/SIGINT into an orderly end, its finish callbacks write what ran, then it reports the status.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError, VecprofError } from '../../errors.js';
 import { log } from '../../log.js';
-import { PYTHON_HELPERS_DIR, helperPath } from '../../paths.js';
+import { helperPath } from '../../paths.js';
 import { runHelper, type HelperMessage, type HelperResult } from '../../python/worker.js';
-import type { PassInfo, ProfileMeta, ProfileMode } from '../model.js';
+import type { PassInfo, ProfileMeta, ProfileMode, RssStat } from '../model.js';
 import { commandOf, launcherArgs, type RunEnd, type RunOptions } from './types.js';
 
 /** How long the program gets to write its profile after SIGTERM before it is killed. */
@@ -106,9 +106,23 @@ export async function runLauncher(opts: RunOptions, spec: LaunchSpec): Promise<L
     stoppedBy: result.interrupted ? 'interrupt' : timedOut ? 'timeout' : null,
     signal: exit ? null : result.signal,
     wallSeconds: result.wallMs / 1000,
+    rss: exit ? rssOf(exit) : undefined,
   };
   if (!exit && hello) log.warn({ signal: result.signal }, 'the program ended without reporting its exit status (killed, or it called os._exit)');
   return { end, messages: result.messages, hello, wrapperStderr: spec.prefix ? result.stderrTail : '', result };
+}
+
+function rssOf(exit: HelperMessage): RssStat {
+  const bytes = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  const end = bytes(exit.rss_end);
+  const peak = bytes(exit.peak_rss);
+  // ru_maxrss lags the current size by a page or two at exit; the peak is at least what is resident now.
+  return {
+    startBytes: bytes(exit.rss_start),
+    endBytes: end,
+    peakBytes: peak === null ? end : Math.max(peak, end ?? 0),
+    peakChildrenBytes: bytes(exit.peak_rss_children),
+  };
 }
 
 function describe(opts: RunOptions): string {
@@ -122,15 +136,6 @@ function signal(pid: number | undefined, sig: NodeJS.Signals, group: boolean): v
   } catch {
     /* already gone */
   }
-}
-
-/** Frames that are the user's code: not the standard library, installed packages, vecprof's helpers or builtins. */
-export function isUserFile(file: string): boolean {
-  if (file === '~' || file.startsWith('<') || file === '') return false;
-  if (file.startsWith(PYTHON_HELPERS_DIR)) return false;
-  if (/[\\/](site|dist)-packages[\\/]/.test(file)) return false;
-  // The standard library of this interpreter, or of the base interpreter behind a virtualenv.
-  return !/[\\/]lib[\\/]python3\.\d+[\\/]/.test(file);
 }
 
 /** The metadata every runner fills in the same way. */
@@ -157,5 +162,16 @@ export function runMeta(
     exitStatus: launched.end.exitStatus,
     signal: launched.end.signal,
     tool,
+    ...(launched.end.stoppedBy ? { stoppedBy: launched.end.stoppedBy } : {}),
+    ...(launched.end.rss ? { rss: launched.end.rss } : {}),
   };
+}
+
+/** Source of a profiled file, for importers that want a function's `def` line; undefined when it cannot be read. */
+export function readSource(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }

@@ -1,5 +1,6 @@
 // What every profiling runner (cpu, sample, lines, memory) takes, and the few things they share.
 import type { PythonInfo } from '../../python/locate.js';
+import type { RssStat } from '../model.js';
 
 /** The user's program: a script path (as `python script.py`) or a module (as `python -m module`). */
 export type RunTarget = { script: string } | { module: string };
@@ -15,7 +16,11 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Keep the raw profiler files here; without it they go to a temp dir that is removed afterwards. */
   outDir?: string;
-  /** Limit line tracing to these functions (names as `func`, `Class.method` or `file.py:func`). */
+  /**
+   * Limit line tracing to these functions. Each entry is `name`, `Class.method`, or `FILE:name` where FILE is an
+   * absolute path or a path suffix (`pkg/mod.py`); `<module>` names a file's module-level code (auto mode passes
+   * `/abs/path/script.py:<module>` when the hot loop is at the top level of a script).
+   */
   onlyFunctions?: string[];
   /** Sample mode: samples per second. */
   rateHz?: number;
@@ -30,6 +35,8 @@ export interface RunEnd {
   /** Signal that ended the Python process when it did not exit on its own. */
   signal: NodeJS.Signals | null;
   wallSeconds: number;
+  /** Resident memory of the program's process, where the launcher could read it. */
+  rss?: RssStat;
 }
 
 /** Human-readable form of the target, for meta.command and log lines. */

@@ -1,0 +1,186 @@
+// sample mode: py-spy records the program from outside (no tracing inside it), native frames included where py-spy
+// can unwind them, children included. py-spy's own exit status means nothing: the output file is the verdict, and
+// the program's exit status comes from python/vecprof_run.py on the channel, since py-spy never passes it on.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { VecprofError } from '../../errors.js';
+import { log } from '../../log.js';
+import type { ToolInfo } from '../../python/tools.js';
+import { importSpeedscope } from '../import/speedscope.js';
+import type { Profile } from '../model.js';
+import { readSource, runLauncher, runMeta, type LaunchResult } from './launch.js';
+import type { RunOptions } from './types.js';
+
+export const SAMPLE_PROFILE_FILE = 'sample.speedscope.json';
+export const DEFAULT_RATE_HZ = 100;
+
+export interface SampleOptions extends RunOptions {
+  pyspy: ToolInfo;
+  /** Collect native (C) frames: needed for the python / NumPy / kernel split. Default true. */
+  native?: boolean;
+}
+
+function recordArgs(pyspy: ToolInfo, file: string, rateHz: number, native: boolean): string[] {
+  return [pyspy.path, 'record', '--format', 'speedscope', '--output', file, '--rate', String(rateHz), '--subprocesses', ...(native ? ['--native'] : [])];
+}
+
+export async function runSample(opts: SampleOptions): Promise<Profile> {
+  const dir = opts.outDir ?? (await mkdtemp(join(tmpdir(), 'vecprof-sample-')));
+  const file = join(dir, SAMPLE_PROFILE_FILE);
+  const rateHz = opts.rateHz ?? DEFAULT_RATE_HZ;
+  const started = new Date();
+  try {
+    let native = opts.native ?? true;
+    let launched = await record(opts, file, rateHz, native);
+    if (!existsSync(file) && native && launched.hello === undefined && !permissionDenied(launched.wrapperStderr)) {
+      // py-spy refused before the program started (no side effects yet), so running it again is safe.
+      log.warn({ pyspy: pyspyReason(launched.wrapperStderr) }, 'py-spy cannot record native frames here; sampling Python frames only');
+      native = false;
+      launched = await record(opts, file, rateHz, native);
+    }
+    if (permissionDenied(launched.wrapperStderr)) throw ptraceDenied(launched.wrapperStderr);
+    const profile = existsSync(file) ? importSpeedscope(await readFile(file, 'utf8'), { source: file, readSource }) : emptyProfile(launched);
+    const found = describeSamples(profile);
+    profile.meta = { ...profile.meta, ...runMeta(opts, launched, { mode: 'sample', found }, started, `py-spy ${opts.pyspy.version}${native ? ' --native' : ''}`) };
+    return profile;
+  } finally {
+    if (opts.outDir === undefined) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function record(opts: SampleOptions, file: string, rateHz: number, native: boolean): Promise<LaunchResult> {
+  return runLauncher(opts, {
+    helper: 'vecprof_run.py',
+    prefix: [...recordArgs(opts.pyspy, file, rateHz, native), '--'],
+    label: 'py-spy',
+  });
+}
+
+/** A program that ends before py-spy's first sample leaves no file; that is a profile with nothing in it, not a failure. */
+function emptyProfile(launched: LaunchResult): Profile {
+  if (launched.hello === undefined) {
+    throw new VecprofError(`py-spy did not start the program: ${pyspyReason(launched.wrapperStderr) || 'no reason given'}`, {
+      hint: 'run with --log-level debug to see py-spy\'s output, or use --mode cpu',
+    });
+  }
+  log.warn({ pyspy: pyspyReason(launched.wrapperStderr) }, 'py-spy collected no samples: the program ended too soon to be sampled; use --mode cpu or lines for short runs');
+  return { version: 1, meta: { mode: 'sample', passes: [], command: [], startedAt: '', durationSeconds: 0, exitStatus: null }, functions: [], lines: [] };
+}
+
+function describeSamples(p: Profile): string {
+  const top = [...p.lines].sort((a, b) => b.share - a.share)[0];
+  if (!top) return 'no samples';
+  const split = top.split ? `; there: ${Math.round(top.split.python * 100)} % Python, ${Math.round(top.split.numpyScalar * 100)} % NumPy per-element, ${Math.round(top.split.nativeKernel * 100)} % native kernels` : '';
+  return `hottest line: ${top.file}:${top.line}${top.function ? ` in ${top.function}` : ''}, ${Math.round(top.share * 100)} % of samples${split}`;
+}
+
+export interface AttachOptions {
+  pyspy: ToolInfo;
+  pid: number;
+  durationSeconds?: number;
+  rateHz?: number;
+  native?: boolean;
+  outDir?: string;
+}
+
+/** Samples a running process for a while (or until Ctrl-C); the process itself is left alone. */
+export async function attachSample(opts: AttachOptions): Promise<Profile> {
+  checkAttachAllowed(opts.pid);
+  const dir = opts.outDir ?? (await mkdtemp(join(tmpdir(), 'vecprof-attach-')));
+  const file = join(dir, SAMPLE_PROFILE_FILE);
+  const started = new Date();
+  try {
+    const native = opts.native ?? true;
+    let run = await pyspyAttach(opts, file, native);
+    if (!existsSync(file) && native && !permissionDenied(run.stderr) && !/no such process|failed to find/i.test(run.stderr)) {
+      log.warn({ pyspy: pyspyReason(run.stderr) }, 'py-spy cannot record native frames of this process; sampling Python frames only');
+      run = await pyspyAttach(opts, file, false);
+    }
+    if (permissionDenied(run.stderr)) throw ptraceDenied(run.stderr);
+    if (!existsSync(file)) {
+      throw new VecprofError(`py-spy could not sample process ${opts.pid}: ${pyspyReason(run.stderr) || 'no output'}`, {
+        hint: 'check that the pid is a running Python process',
+      });
+    }
+    const profile = importSpeedscope(await readFile(file, 'utf8'), { source: file, readSource });
+    profile.meta = {
+      ...profile.meta,
+      mode: 'sample',
+      passes: [{ mode: 'sample', reason: `--pid ${opts.pid}`, wallSeconds: run.wallSeconds, found: describeSamples(profile) }],
+      command: ['--pid', String(opts.pid)],
+      startedAt: started.toISOString(),
+      durationSeconds: run.wallSeconds,
+      exitStatus: null,
+      tool: `py-spy ${opts.pyspy.version}`,
+    };
+    return profile;
+  } finally {
+    if (opts.outDir === undefined) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function pyspyAttach(opts: AttachOptions, file: string, native: boolean): Promise<{ stderr: string; wallSeconds: number }> {
+  const [cmd = opts.pyspy.path, ...args] = recordArgs(opts.pyspy, file, opts.rateHz ?? DEFAULT_RATE_HZ, native);
+  args.push('--pid', String(opts.pid));
+  if (opts.durationSeconds !== undefined) args.push('--duration', String(opts.durationSeconds));
+  const startedMs = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-8192)));
+    // Ctrl-C ends the recording, not vecprof: py-spy writes its file on SIGINT, then we read it.
+    const onSignal = (sig: NodeJS.Signals): void => void child.kill(sig === 'SIGTERM' ? 'SIGINT' : sig);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    child.once('error', (err) => reject(new VecprofError(`could not start py-spy: ${err.message}`, { where: cmd })));
+    child.once('close', () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      log.debug({ stderr }, 'py-spy stderr');
+      resolve({ stderr, wallSeconds: (performance.now() - startedMs) / 1000 });
+    });
+  });
+}
+
+/** yama ptrace_scope 2 (admin only) and 3 (no attach) stop py-spy before it starts; say so without trying. */
+function checkAttachAllowed(pid: number): void {
+  if (!Number.isInteger(pid) || pid <= 0) throw new VecprofError(`not a process id: ${pid}`, { hint: 'give --pid a positive integer' });
+  const scope = readPtraceScope();
+  const root = process.getuid?.() === 0;
+  if (scope === 3 || (scope === 2 && !root)) {
+    throw new VecprofError(`attaching to process ${pid} is not allowed: kernel.yama.ptrace_scope is ${scope}`, {
+      hint: scope === 3 ? 'ptrace is disabled until reboot (ptrace_scope 3); run the program under vecprof profile instead' : 'run vecprof as root, or: sudo sysctl kernel.yama.ptrace_scope=1',
+    });
+  }
+}
+
+function readPtraceScope(): number | null {
+  try {
+    return Number(readFileSync('/proc/sys/kernel/yama/ptrace_scope', 'utf8').trim());
+  } catch {
+    return null;
+  }
+}
+
+export function permissionDenied(pyspyStderr: string): boolean {
+  return /permission denied|operation not permitted|EPERM|os error 1\b/i.test(pyspyStderr);
+}
+
+function ptraceDenied(pyspyStderr: string): VecprofError {
+  return new VecprofError(`py-spy was not allowed to read the Python process (ptrace denied: ${pyspyReason(pyspyStderr)})`, {
+    hint: 'allow ptrace: sudo sysctl kernel.yama.ptrace_scope=0, or run as root; in Docker add --cap-add SYS_PTRACE',
+  });
+}
+
+function pyspyReason(text: string): string {
+  return (
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '' && !l.startsWith('py-spy>') && !/^\d+: /.test(l) && l !== 'Stack backtrace:')
+      .at(0) ?? ''
+  );
+}
