@@ -25,8 +25,20 @@ export function arraysTouched(op: BudgetOp): number {
   return op === 'sum' ? 1 : 2;
 }
 
-function intervalOfMedian(samples: readonly number[], seed: number): Interval {
-  return bootstrapMedians([samples], ([m]) => m!, { seed, replicates: 400 });
+// Cells never change once measured, and the analysis runs again after every finished size (partial results),
+// so each bootstrap is computed once per cell (or pair of cells) and kept here.
+const intervalCache = new WeakMap<KernelCell, Map<string, Interval>>();
+
+function cached(cell: KernelCell, key: string, compute: () => Interval): Interval {
+  let perCell = intervalCache.get(cell);
+  if (!perCell) intervalCache.set(cell, (perCell = new Map()));
+  let value = perCell.get(key);
+  if (!value) perCell.set(key, (value = compute()));
+  return value;
+}
+
+function intervalOfMedian(cell: KernelCell, seed: number): Interval {
+  return cached(cell, `median:${seed}`, () => bootstrapMedians([cell.wallNs], ([m]) => m!, { seed, replicates: 400 }));
 }
 
 export interface RegimeBounds {
@@ -80,16 +92,19 @@ export function buildRows(
     let ratio: Interval | null = null;
     let loopExtrapolated = false;
     if (loop) {
-      loopNs = intervalOfMedian(loop.wallNs, exponent);
-      if (numpy) ratio = bootstrapRatio(loop.wallNs, numpy.wallNs, { seed: exponent });
+      loopNs = intervalOfMedian(loop, exponent);
+      if (numpy) ratio = cached(numpy, `ratio:${exponent}`, () => bootstrapRatio(loop.wallNs, numpy.wallNs, { seed: exponent }));
     } else if (largestLoop && exponent > largestLoop.exponent && numpy) {
       // The interpreter's cost per element is flat beyond L1, so the loop scales linearly from its largest size.
       const scale = size / largestLoop.size;
       loopExtrapolated = true;
-      loopNs = bootstrapMedians([largestLoop.wallNs], ([m]) => m! * scale, { seed: exponent, replicates: 400 });
-      ratio = bootstrapMedians([largestLoop.wallNs, numpy.wallNs], ([l, n]) => (l! * scale) / n!, { seed: exponent });
+      const base = intervalOfMedian(largestLoop, largestLoop.exponent);
+      loopNs = { estimate: base.estimate * scale, low: base.low * scale, high: base.high * scale };
+      ratio = cached(numpy, `extrapolated:${largestLoop.exponent}`, () =>
+        bootstrapMedians([largestLoop.wallNs, numpy.wallNs], ([l, n]) => (l! * scale) / n!, { seed: exponent }),
+      );
     }
-    const numpyNs = numpy ? intervalOfMedian(numpy.wallNs, exponent + 100) : null;
+    const numpyNs = numpy ? intervalOfMedian(numpy, exponent + 100) : null;
     const bytesPerSecond = numpyNs ? workingSetBytes / (numpyNs.estimate / 1e9) : null;
     rows.push({
       exponent,
@@ -125,25 +140,32 @@ export function findCrossover(points: Array<{ size: number; ratio: number }>): C
   return { kind: 'above', size: pts.at(-1)!.size };
 }
 
+/** A fall of at least this factor between neighbouring sizes marks leaving the cache. */
+const KNEE_MIN_DROP = 1.3;
+
 /**
- * The effective last-level cache: where NumPy's streaming bandwidth falls to memory speed. From the largest
- * sizes back, the tail within 15 % of the slowest level is memory; the knee is where the curve crosses the
- * geometric middle between the last faster point and that memory level.
+ * The effective last-level cache: where NumPy's streaming bandwidth falls to memory speed. It is the steepest
+ * fall between neighbouring sizes above `aboveBytes` (the L2 size, so the L2→LLC step is not mistaken for it),
+ * placed halfway (in log size) between the two. 'beyond' when the sweep ends before `cacheBytes` (sysfs LLC).
  */
-export function findBandwidthKnee(points: Array<{ bytes: number; bytesPerSecond: number }>): number | 'none' | 'beyond' {
+export function findBandwidthKnee(
+  points: Array<{ bytes: number; bytesPerSecond: number }>,
+  opts: { aboveBytes?: number; cacheBytes?: number | null } = {},
+): number | 'none' | 'beyond' {
   const pts = [...points].sort((a, b) => a.bytes - b.bytes);
-  if (pts.length < 3) return 'none';
-  const tailLevel = median(pts.slice(-2).map((p) => p.bytesPerSecond));
-  let i = pts.length - 1;
-  while (i >= 0 && pts[i]!.bytesPerSecond <= 1.15 * tailLevel) i--;
-  if (i < 0) return 'none'; // flat: no faster level seen
-  if (i === pts.length - 1) return 'beyond';
-  const fast = pts[i]!;
-  const slow = pts[i + 1]!;
-  if (fast.bytesPerSecond < 1.2 * tailLevel) return 'none';
-  const target = Math.sqrt(fast.bytesPerSecond * tailLevel);
-  const t = (Math.log(fast.bytesPerSecond) - Math.log(target)) / (Math.log(fast.bytesPerSecond) - Math.log(slow.bytesPerSecond));
-  return 2 ** (Math.log2(fast.bytes) + Math.min(1, Math.max(0, t)) * (Math.log2(slow.bytes) - Math.log2(fast.bytes)));
+  let best: { drop: number; at: number } | null = null;
+  for (let i = 0; i + 1 < pts.length; i++) {
+    const fast = pts[i]!;
+    const slow = pts[i + 1]!;
+    if (slow.bytes <= (opts.aboveBytes ?? 0)) continue;
+    const drop = fast.bytesPerSecond / slow.bytesPerSecond;
+    if (drop >= KNEE_MIN_DROP && (!best || drop > best.drop)) {
+      best = { drop, at: Math.sqrt(fast.bytes * slow.bytes) };
+    }
+  }
+  if (best) return best.at;
+  const largest = pts.at(-1)?.bytes ?? 0;
+  return opts.cacheBytes && largest <= opts.cacheBytes ? 'beyond' : 'none';
 }
 
 export function cacheBounds(caches: CacheLevel[]): { l1: number | null; l2: number | null; llcSysfs: number | null } {
@@ -153,11 +175,19 @@ export function cacheBounds(caches: CacheLevel[]): { l1: number | null; l2: numb
   return { l1: level(1), l2: level(2), llcSysfs: last && last.level >= 3 ? last.sizeBytes : null };
 }
 
-export function estimateLlc(rows: BudgetRow[], llcSysfs: number | null, numpyPerCallNs: number | null): CacheEstimate {
+export function estimateLlc(
+  rows: BudgetRow[],
+  caches: { l2: number | null; llcSysfs: number | null },
+  numpyPerCallNs: number | null,
+): CacheEstimate {
+  const llcSysfs = caches.llcSysfs;
   const usable = rows.filter(
     (r) => r.bytesPerSecond !== null && r.numpyNs !== null && (numpyPerCallNs === null || numpyPerCallNs < 0.1 * r.numpyNs.estimate),
   );
-  const knee = findBandwidthKnee(usable.map((r) => ({ bytes: r.workingSetBytes, bytesPerSecond: r.bytesPerSecond! })));
+  const knee = findBandwidthKnee(
+    usable.map((r) => ({ bytes: r.workingSetBytes, bytesPerSecond: r.bytesPerSecond! })),
+    { aboveBytes: caches.l2 ?? 0, cacheBytes: llcSysfs },
+  );
   const mib = (b: number): string => `${(b / 2 ** 20).toFixed(b < 2 ** 20 ? 2 : 0)} MiB`;
   if (typeof knee === 'number') {
     const note = llcSysfs
@@ -228,7 +258,7 @@ export function analyze(
   const peakBps = peakBytesPerSecond(peak);
   const firstRows = buildRows(config, cells, { l1, l2, llc: llcSysfs }, peakBps);
   const costs = fitCosts(firstRows);
-  const llc = estimateLlc(firstRows, llcSysfs, costs.numpyPerCallNs);
+  const llc = estimateLlc(firstRows, { l2, llcSysfs }, costs.numpyPerCallNs);
   const rows = buildRows(config, cells, { l1, l2, llc: llc.effectiveBytes }, peakBps);
   const boundaries: BudgetDerived['boundaries'] = [];
   if (l1 !== null) boundaries.push({ regime: 'L1', upToBytes: l1 });

@@ -49,12 +49,40 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-function resampledMedian(samples: readonly number[], random: () => number, scratch: number[]): number {
+/** k-th smallest in place (Hoare's selection): O(n) against the sort's O(n log n), and replicates are many. */
+function select(xs: Float64Array, k: number, n: number): number {
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const pivot = xs[(lo + hi) >> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (xs[i]! < pivot) i++;
+      while (xs[j]! > pivot) j--;
+      if (i <= j) {
+        const t = xs[i]!;
+        xs[i] = xs[j]!;
+        xs[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return xs[k]!;
+  }
+  return xs[k]!;
+}
+
+function resampledMedian(samples: readonly number[], random: () => number, scratch: Float64Array): number {
   const n = samples.length;
   for (let i = 0; i < n; i++) scratch[i] = samples[Math.floor(random() * n)]!;
-  scratch.length = n;
-  scratch.sort((a, b) => a - b);
-  return n % 2 === 1 ? scratch[(n - 1) / 2]! : (scratch[n / 2 - 1]! + scratch[n / 2]!) / 2;
+  const upper = select(scratch, n >> 1, n);
+  if (n % 2 === 1) return upper;
+  let lower = -Infinity; // after selection, everything left of n/2 is <= upper: the lower middle is their maximum
+  for (let i = 0; i < n >> 1; i++) if (scratch[i]! > lower) lower = scratch[i]!;
+  return (lower + upper) / 2;
 }
 
 export interface Interval {
@@ -76,7 +104,7 @@ export function bootstrapMedians(
   const alpha = (1 - (opts.confidence ?? 0.95)) / 2;
   const random = seededRandom(opts.seed ?? 0x5eed);
   const estimate = stat(sets.map((s) => median([...s])));
-  const scratch = sets.map(() => [] as number[]);
+  const scratch = sets.map((set) => new Float64Array(set.length));
   const values: number[] = [];
   for (let r = 0; r < replicates; r++) {
     values.push(stat(sets.map((s, i) => resampledMedian(s, random, scratch[i]!))));
