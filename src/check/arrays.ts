@@ -1,12 +1,470 @@
-// Which names, attributes and expressions hold NumPy arrays: the one answer every rule asks.
-import type { AnalysisContext } from './types.js';
+// Which names, `self.x` attributes and expressions hold NumPy arrays: the one answer every rule asks.
+//
+// One tree-sitter query per file collects imports, scopes and bindings (cheap: the walk happens inside wasm);
+// values are then evaluated lazily, on demand, with a memo per node. Scope-aware in the way that matters for
+// loops: a name's value is its last binding before the use in the same function, else the enclosing scopes'.
+import type { Language, Node, Query as QueryType } from 'web-tree-sitter';
+import { Query } from 'web-tree-sitter';
+import { dottedName, field, named, unparen } from './ast.js';
+import type { AnalysisContext, FileKind } from './types.js';
+import { evaluate, type Value, UNKNOWN, OTHER } from './values.js';
+
+export type { Value } from './values.js';
+
+interface Binding {
+  /** Where the binding happens (UTF-16 offset); a use sees the last binding before it. */
+  pos: number;
+  /** The expression bound, evaluated lazily. */
+  expr?: Node;
+  /** For `a, b = rhs` and `for i, x in …`: which element of `expr`. */
+  index?: number;
+  /** `for x in expr`: x is an element of expr. */
+  iterates?: boolean;
+  /** A parameter, with its annotation if any. */
+  param?: Node;
+  annotation?: Node;
+  /** `x += rhs`: the value keeps x's kind when x was an array. */
+  augmented?: boolean;
+  fixed?: Value;
+}
+
+export interface Scope {
+  kind: 'module' | 'function' | 'class';
+  node: Node | null;
+  start: number;
+  end: number;
+  parent: Scope | null;
+  bindings: Map<string, Binding[]>;
+  /** Names used with `.shape`, `.dtype`, `.ndim` in this scope. */
+  arrayEvidence: Set<string>;
+  /** For a method: the name of its first parameter (`self`). */
+  selfName?: string;
+  /** For a class: `self.x` assignments from its methods. */
+  attributes?: Map<string, Array<{ expr: Node | null; scope: Scope; annotation?: Node }>>;
+  /** For a class or the module: functions defined directly inside. */
+  functions: Map<string, Scope>;
+}
 
 export interface ArrayFacts {
-  /** Local names NumPy is bound to (`np`, `numpy`, `xp`). */
+  ctx: AnalysisContext;
+  source: string;
+  fileKind: FileKind;
+  /** Local names bound to the numpy module (`np`, `numpy`, `xp`). */
   numpyAliases: Set<string>;
+  /** `from numpy import zeros as z, random`: local name → path inside numpy. */
+  numpyNames: Map<string, string>;
+  /** Whether the file can hold arrays at all (imports numpy, or uses `.shape`/`.dtype`/`.ndim`). */
+  mayHaveArrays: boolean;
+  module: Scope;
+  /** Every `for`/`while` statement, in document order. */
+  loops: Node[];
+  scopeAt(index: number): Scope;
+  valueOf(node: Node): Value;
+  isArray(node: Node): boolean;
+  /** `np.random.normal` → `random.normal`, when the callee resolves into numpy; else null. */
+  numpyPath(callee: Node): string | null;
+  /** A module-level (or same-class) function a call refers to. */
+  functionNamed(name: string, at: number): Scope | null;
+  lookup(name: string, scope: Scope, pos: number): Value;
+  attributeValue(obj: string, attr: string, at: number): Value;
+  returnsArray(fn: Scope): boolean;
+}
+
+const QUERY_SOURCE = `
+(import_statement) @import
+(import_from_statement) @import_from
+(function_definition) @function
+(class_definition) @class
+(assignment) @assign
+(augmented_assignment) @augassign
+(for_statement) @for
+(while_statement) @while
+`;
+
+const queries = new WeakMap<Language, QueryType>();
+function queryFor(language: Language): QueryType {
+  let q = queries.get(language);
+  if (!q) {
+    q = new Query(language, QUERY_SOURCE);
+    queries.set(language, q);
+  }
+  return q;
+}
+
+const EVIDENCE = /\b([A-Za-z_][A-Za-z0-9_]*)\.(?:shape|dtype|ndim)\b/g;
+const ARRAY_ANNOTATION = /^(?:Optional\[)?\s*["']?(?:[A-Za-z_][A-Za-z0-9_]*\.)*(?:ndarray|NDArray)\b(?!\w)/;
+
+export function isArrayAnnotation(type: Node | null): boolean {
+  if (!type) return false;
+  const text = type.text.replace(/\s+/g, ' ').trim();
+  if (!ARRAY_ANNOTATION.test(text)) return false;
+  // `ndarray | list[float]` or `Union[ndarray, list]`: a list may arrive, so no promise
+  return !/\b(?:list|List|Sequence|Iterable|tuple|Tuple)\b/.test(text);
 }
 
 export function computeArrayFacts(ctx: AnalysisContext): ArrayFacts {
-  void ctx;
-  return { numpyAliases: new Set() };
+  const { source } = ctx;
+  const root = ctx.tree.rootNode;
+  const module: Scope = {
+    kind: 'module', node: null, start: 0, end: Number.MAX_SAFE_INTEGER, parent: null,
+    bindings: new Map(), arrayEvidence: new Set(), functions: new Map(),
+  };
+  const scopes: Scope[] = [module];
+  const numpyAliases = new Set<string>();
+  const numpyNames = new Map<string, string>();
+  const loops: Node[] = [];
+  const mentionsNumpy = source.includes('numpy');
+  EVIDENCE.lastIndex = 0;
+  const hasEvidence = EVIDENCE.test(source);
+  const mayHaveArrays = mentionsNumpy || hasEvidence;
+
+  const bind = (scope: Scope, name: string, b: Binding): void => {
+    let list = scope.bindings.get(name);
+    if (!list) scope.bindings.set(name, (list = []));
+    list.push(b);
+  };
+
+  const bindTarget = (scope: Scope, target: Node, b: Omit<Binding, 'index'>, index?: number): void => {
+    const t = unparen(target);
+    if (t.type === 'identifier') {
+      bind(scope, t.text, index === undefined ? { ...b } : { ...b, index });
+    } else if (t.type === 'pattern_list' || t.type === 'tuple_pattern' || t.type === 'list_pattern' || t.type === 'tuple') {
+      // nested unpacking loses the element index beyond one level; those names become unknown
+      named(t).forEach((el, i) => {
+        if (index === undefined) bindTarget(scope, el, b, i);
+        else bindTarget(scope, el, { pos: b.pos, fixed: UNKNOWN });
+      });
+    } else if (t.type === 'attribute' && b.expr) {
+      recordAttribute(scope, t, b.expr);
+    }
+  };
+
+  const recordAttribute = (scope: Scope, target: Node, expr: Node | null, annotation?: Node): void => {
+    const obj = field(target, 'object');
+    const attr = field(target, 'attribute');
+    if (!obj || !attr || obj.type !== 'identifier') return;
+    let method: Scope | null = scope;
+    while (method && method.kind === 'function' && method.parent?.kind === 'function') method = method.parent;
+    if (!method || method.kind !== 'function' || method.selfName !== obj.text) return;
+    const cls = method.parent;
+    if (!cls?.attributes) return;
+    let list = cls.attributes.get(attr.text);
+    if (!list) cls.attributes.set(attr.text, (list = []));
+    list.push(annotation ? { expr, scope, annotation } : { expr, scope });
+  };
+
+  // Only files that can hold arrays need bindings; the loops list is still wanted by nobody else, so skip all.
+  if (mayHaveArrays) {
+    const stack: Scope[] = [module];
+    for (const { name, node } of queryFor(ctx.tree.language).captures(root)) {
+      while (stack.length > 1 && node.startIndex >= (stack[stack.length - 1] as Scope).end) stack.pop();
+      const scope = stack[stack.length - 1] as Scope;
+      switch (name) {
+        case 'import':
+          for (const item of named(node)) readImport(item, numpyAliases, numpyNames, scope, bind);
+          break;
+        case 'import_from':
+          readFromImport(node, numpyAliases, numpyNames, scope, bind);
+          break;
+        case 'function':
+        case 'class': {
+          const s: Scope = {
+            kind: name, node, start: node.startIndex, end: node.endIndex, parent: scope,
+            bindings: new Map(), arrayEvidence: new Set(), functions: new Map(),
+          };
+          const fname = field(node, 'name')?.text;
+          if (fname) {
+            bind(scope, fname, { pos: node.startIndex, fixed: OTHER });
+            scope.functions.set(fname, s);
+          }
+          if (name === 'class') s.attributes = new Map();
+          else readParameters(node, s, scope, bind);
+          scopes.push(s);
+          stack.push(s);
+          break;
+        }
+        case 'assign': {
+          const left = field(node, 'left');
+          const right = field(node, 'right');
+          const type = field(node, 'type');
+          if (!left) break;
+          if (type && scope.kind === 'class' && left.type === 'identifier' && isArrayAnnotation(type)) {
+            // dataclass-style field declared as an array: `w: np.ndarray`
+            scope.attributes?.set(left.text, [{ expr: null, scope, annotation: type }]);
+          }
+          if (type && left.type === 'identifier') {
+            bind(scope, left.text, { pos: node.endIndex, ...(right ? { expr: right } : {}), annotation: type });
+          } else if (type && left.type === 'attribute') {
+            recordAttribute(scope, left, right, type);
+          } else if (right) {
+            bindTarget(scope, left, { pos: node.endIndex, expr: right });
+          }
+          break;
+        }
+        case 'augassign': {
+          const left = field(node, 'left');
+          const right = field(node, 'right');
+          if (left?.type === 'identifier' && right) bind(scope, left.text, { pos: node.endIndex, expr: right, augmented: true });
+          break;
+        }
+        case 'for': {
+          loops.push(node);
+          const left = field(node, 'left');
+          const right = field(node, 'right');
+          if (left && right) bindTarget(scope, left, { pos: right.endIndex, expr: right, iterates: true });
+          break;
+        }
+        case 'while':
+          loops.push(node);
+          break;
+      }
+    }
+    if (hasEvidence) collectEvidence(source, root, scopes);
+  }
+
+  const sortedScopes = scopes.slice(1).sort((a, b) => a.start - b.start);
+  const scopeAt = (index: number): Scope => {
+    // innermost scope containing index: the last-starting scope before index that still contains it
+    let lo = 0;
+    let hi = sortedScopes.length - 1;
+    let best = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if ((sortedScopes[mid] as Scope).start <= index) { best = mid; lo = mid + 1; } else hi = mid - 1;
+    }
+    let s: Scope | null = best >= 0 ? (sortedScopes[best] as Scope) : null;
+    while (s && !(s.start <= index && index < s.end)) s = s.parent;
+    return s ?? module;
+  };
+
+  const facts: ArrayFacts = {
+    ctx, source, fileKind: ctx.fileKind, numpyAliases, numpyNames, mayHaveArrays, module, loops, scopeAt,
+    valueOf: (node) => evaluate(facts, node),
+    isArray: (node) => evaluate(facts, node).kind === 'array',
+    numpyPath: (callee) => numpyPathOf(callee, numpyAliases, numpyNames),
+    functionNamed: (name, at) => {
+      let s: Scope | null = scopeAt(at);
+      while (s) {
+        const f = s.functions.get(name);
+        if (f && s.kind !== 'class') return f;
+        s = s.parent;
+      }
+      return null;
+    },
+    lookup: (name, scope, pos) => lookupName(facts, name, scope, pos),
+    attributeValue: (obj, attr, at) => attributeValue(facts, obj, attr, at),
+    returnsArray: (fn) => returnsArray(facts, fn),
+  };
+  return facts;
+}
+
+type BindFn = (scope: Scope, name: string, b: Binding) => void;
+
+function readImport(item: Node, aliases: Set<string>, names: Map<string, string>, scope: Scope, bind: BindFn): void {
+  if (item.type === 'aliased_import') {
+    const mod = field(item, 'name')?.text;
+    const alias = field(item, 'alias')?.text;
+    if (!alias) return;
+    if (mod === 'numpy') aliases.add(alias);
+    else if (mod?.startsWith('numpy.')) names.set(alias, mod.slice('numpy.'.length));
+    else bind(scope, alias, { pos: item.startIndex, fixed: OTHER });
+  } else if (item.type === 'dotted_name') {
+    if (item.text === 'numpy' || item.text.startsWith('numpy.')) aliases.add('numpy');
+  }
+}
+
+function readFromImport(node: Node, aliases: Set<string>, names: Map<string, string>, scope: Scope, bind: BindFn): void {
+  const mod = field(node, 'module_name')?.text ?? '';
+  const isNumpy = mod === 'numpy' || mod.startsWith('numpy.');
+  const prefix = mod === 'numpy' ? '' : mod.slice('numpy.'.length) + '.';
+  for (const item of node.childrenForFieldName('name')) {
+    if (!item) continue;
+    const orig = item.type === 'aliased_import' ? field(item, 'name')?.text : item.text;
+    const local = item.type === 'aliased_import' ? field(item, 'alias')?.text : item.text;
+    if (!orig || !local) continue;
+    if (isNumpy) names.set(local, prefix + orig);
+    else if (orig === 'numpy') aliases.add(local);
+    else bind(scope, local, { pos: node.startIndex, fixed: OTHER });
+  }
+}
+
+function readParameters(fn: Node, s: Scope, parent: Scope, bind: BindFn): void {
+  const params = field(fn, 'parameters');
+  if (!params) return;
+  let first = true;
+  for (const p of named(params)) {
+    let nameNode: Node | null = null;
+    let annotation: Node | null = null;
+    if (p.type === 'identifier') nameNode = p;
+    else if (p.type === 'typed_parameter') {
+      nameNode = named(p)[0] ?? null;
+      annotation = field(p, 'type');
+    } else if (p.type === 'default_parameter') nameNode = field(p, 'name');
+    else if (p.type === 'typed_default_parameter') {
+      nameNode = field(p, 'name');
+      annotation = field(p, 'type');
+    }
+    if (!nameNode || nameNode.type !== 'identifier') { first = false; continue; }
+    if (first && parent.kind === 'class') s.selfName = nameNode.text;
+    first = false;
+    bind(s, nameNode.text, annotation ? { pos: s.start, param: p, annotation } : { pos: s.start, param: p });
+  }
+}
+
+function collectEvidence(source: string, root: Node, scopes: Scope[]): void {
+  const sorted = scopes.slice(1).sort((a, b) => a.start - b.start);
+  EVIDENCE.lastIndex = 0;
+  for (let m = EVIDENCE.exec(source); m; m = EVIDENCE.exec(source)) {
+    const node = root.descendantForIndex(m.index);
+    // skip comments and strings: the match must be a real identifier
+    if (!node || node.type !== 'identifier' || node.text !== m[1]) continue;
+    let s: Scope | null = null;
+    for (const c of sorted) {
+      if (c.start > m.index) break;
+      if (m.index < c.end && c.kind === 'function') s = c;
+    }
+    (s ?? (scopes[0] as Scope)).arrayEvidence.add(m[1] as string);
+  }
+}
+
+function numpyPathOf(callee: Node, aliases: Set<string>, names: Map<string, string>): string | null {
+  const dotted = dottedName(callee);
+  if (!dotted) return null;
+  const dot = dotted.indexOf('.');
+  const head = dot === -1 ? dotted : dotted.slice(0, dot);
+  const rest = dot === -1 ? '' : dotted.slice(dot + 1);
+  if (aliases.has(head)) return rest === '' ? null : rest;
+  const imported = names.get(head);
+  if (imported !== undefined) return rest === '' ? imported : `${imported}.${rest}`;
+  return null;
+}
+
+/** A use of `name` at `pos` in `scope`: the last binding before it here, else the enclosing scopes' final value. */
+export function lookupName(facts: ArrayFacts, name: string, scope: Scope, pos: number): Value {
+  let s: Scope | null = scope;
+  let first = true;
+  while (s) {
+    if (s.kind === 'class' && !first) { s = s.parent; continue; }
+    const list = s.bindings.get(name);
+    if (list && list.length > 0) {
+      let b: Binding | undefined;
+      if (first) {
+        for (const cand of list) if (cand.pos <= pos) b = cand;
+        if (!b) return withEvidence(UNKNOWN, s, name);
+      } else {
+        // a closure or a global read from a function: the last non-None binding of that scope
+        for (const cand of list) if (!(cand.expr && cand.expr.type === 'none')) b = cand;
+        if (!b) return UNKNOWN;
+      }
+      return withEvidence(bindingValue(facts, b, s), s, name);
+    }
+    if (first && s.arrayEvidence.has(name)) return withEvidence(UNKNOWN, s, name);
+    first = false;
+    s = s.parent;
+  }
+  return UNKNOWN;
+}
+
+function withEvidence(v: Value, scope: Scope, name: string): Value {
+  if (v.kind === 'unknown' && scope.arrayEvidence.has(name)) return { kind: 'array', evidence: true };
+  return v;
+}
+
+function bindingValue(facts: ArrayFacts, b: Binding, scope: Scope): Value {
+  if (b.fixed) return b.fixed;
+  if (b.annotation && isArrayAnnotation(b.annotation)) return { kind: 'array' };
+  if (b.param) {
+    const def = field(b.param, 'value');
+    if (def && def.type !== 'none') {
+      const v = evaluate(facts, def);
+      if (v.kind === 'array') return { kind: 'array' };
+    }
+    void scope;
+    return UNKNOWN;
+  }
+  if (!b.expr) return UNKNOWN;
+  let v = evaluate(facts, b.expr);
+  if (b.iterates) v = elementOf(v, b.expr);
+  if (b.index !== undefined) v = itemOf(facts, v, b.expr, b.index, b.iterates === true);
+  if (b.augmented) return v.kind === 'array' ? { kind: 'array' } : UNKNOWN;
+  return v;
+}
+
+/** The value of `x` in `for x in <v>`. */
+function elementOf(v: Value, iterable: Node): Value {
+  if (v.kind === 'arrays') return { kind: 'array' };
+  if (v.kind === 'array') {
+    if (v.ndim !== undefined && v.ndim >= 2) return { kind: 'array', ndim: v.ndim - 1, rowOf: iterable.text };
+    return { kind: 'element', of: iterable.text };
+  }
+  if (v.kind === 'enumerate' || v.kind === 'zip') return v;
+  return UNKNOWN;
+}
+
+/** The `index`-th name of an unpacking target. */
+function itemOf(facts: ArrayFacts, v: Value, expr: Node, index: number, iterating: boolean): Value {
+  if (v.kind === 'arrays') return { kind: 'array' };
+  if (v.kind === 'enumerate') {
+    if (index === 0) return { kind: 'int-index' };
+    return v.inner ? elementOf(v.inner, v.innerNode ?? expr) : UNKNOWN;
+  }
+  if (v.kind === 'zip') {
+    const inner = v.parts?.[index];
+    const innerNode = v.partNodes?.[index];
+    return inner && innerNode ? elementOf(inner, innerNode) : UNKNOWN;
+  }
+  const shape = unparen(expr).type;
+  if (!iterating && (shape === 'tuple' || shape === 'expression_list')) {
+    const el = named(unparen(expr))[index];
+    return el ? evaluate(facts, el) : UNKNOWN;
+  }
+  return UNKNOWN;
+}
+
+function attributeValue(facts: ArrayFacts, obj: string, attr: string, at: number): Value {
+  let s: Scope | null = facts.scopeAt(at);
+  while (s && s.kind === 'function' && s.parent?.kind === 'function') s = s.parent;
+  if (!s || s.kind !== 'function' || s.selfName !== obj) return UNKNOWN;
+  const list = s.parent?.attributes?.get(attr);
+  if (!list || list.length === 0) return UNKNOWN;
+  let sawArray = false;
+  for (const a of list) {
+    if (a.annotation && isArrayAnnotation(a.annotation)) { sawArray = true; continue; }
+    if (!a.expr || a.expr.type === 'none') continue;
+    const v = evaluate(facts, a.expr);
+    if (v.kind === 'array') sawArray = true;
+    else if (v.kind !== 'unknown') return OTHER;
+  }
+  return sawArray ? { kind: 'array' } : UNKNOWN;
+}
+
+const returnMemo = new WeakMap<Scope, boolean | 'pending'>();
+function returnsArray(facts: ArrayFacts, fn: Scope): boolean {
+  const memo = returnMemo.get(fn);
+  if (memo !== undefined) return memo === true;
+  returnMemo.set(fn, 'pending');
+  const node = fn.node as Node;
+  const ret = field(node, 'return_type');
+  let result = false;
+  if (ret) result = isArrayAnnotation(ret);
+  else {
+    const values: Node[] = [];
+    const stack: Node[] = [];
+    const body = field(node, 'body');
+    if (body) stack.push(body);
+    while (stack.length > 0) {
+      const n = stack.pop() as Node;
+      if (n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'lambda') continue;
+      if (n.type === 'return_statement') {
+        const v = named(n)[0];
+        if (v && v.type !== 'none') values.push(v);
+        continue;
+      }
+      if (n.type === 'yield') { values.length = 0; values.push(n); break; }
+      for (const c of n.namedChildren) if (c) stack.push(c);
+    }
+    result = values.length > 0 && values.every((v) => evaluate(facts, v).kind === 'array');
+  }
+  returnMemo.set(fn, result);
+  return result;
 }

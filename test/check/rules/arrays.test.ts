@@ -1,0 +1,115 @@
+// arrays.ts: what holds an ndarray. Each case marks expressions with probe(...) and states what they hold.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { dedent, withFacts } from '../../../testkit/check.js';
+import type { Node } from '../../../src/check/types.js';
+
+/** The kinds of every `probe(expr)` argument in the code, in order. */
+async function probes(code: string): Promise<string[]> {
+  return withFacts(dedent(code), (facts) => {
+    const out: Array<[number, string]> = [];
+    const visit = (n: Node): void => {
+      if (n.type === 'call' && n.childForFieldName('function')?.text === 'probe') {
+        const arg = n.childForFieldName('arguments')?.namedChildren[0];
+        if (arg) {
+          const v = facts.valueOf(arg);
+          out.push([n.startIndex, v.kind === 'array' && v.len0 !== undefined ? `array[${v.len0}]` : v.kind]);
+        }
+      }
+      for (const c of n.namedChildren) if (c) visit(c);
+    };
+    visit(facts.ctx.tree.rootNode);
+    return out.sort((a, b) => a[0] - b[0]).map(([, k]) => k);
+  });
+}
+
+const cases: Array<[string, string, string[]]> = [
+  ['any alias, constructors, arithmetic, methods', `
+    import numpy as xp
+    a = xp.zeros(1000)
+    b = xp.random.rand(500, 3)
+    c = (a * 2 + 1)[1:].reshape(-1, 1).T
+    d = a.astype(float).copy()
+    probe(a); probe(b); probe(c); probe(d); probe(a.sum()); probe(a.sum(axis=0)); probe(len(a))
+  `, ['array[1000]', 'array[500]', 'array', 'array[1000]', 'other', 'array', 'int']],
+  ['from-imports and module aliases', `
+    from numpy import zeros, random
+    import numpy
+    import numpy.random as npr
+    probe(zeros(5)); probe(random.normal(0, 1, size=1000)); probe(numpy.ones(3)); probe(npr.randn(200)); probe(random.normal(0, 1))
+  `, ['array[5]', 'array[1000]', 'array[3]', 'array[200]', 'other']],
+  ['generators', `
+    import numpy as np
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(4000, 2))
+    probe(rng); probe(x); probe(rng.integers(0, 10, 300)); probe(rng.random())
+  `, ['rng', 'array[4000]', 'array[300]', 'other']],
+  ['annotated parameters, return types and evidence', `
+    import numpy as np
+    import numpy.typing as npt
+    from numpy.typing import NDArray
+    def f(a: np.ndarray, b: npt.NDArray[np.float64], c: NDArray, d: list, e, g: "np.ndarray | None" = None):
+        probe(a); probe(b); probe(c); probe(d); probe(e); probe(g)
+    def h(x):
+        n = x.shape[0]
+        probe(x)
+    def make(n) -> np.ndarray:
+        return load(n)
+    def seen(n):
+        return np.arange(n) * 2
+    probe(make(3)); probe(seen(4))
+  `, ['array', 'array', 'array', 'unknown', 'unknown', 'array', 'array', 'array', 'array']],
+  ['self attributes across methods', `
+    import numpy as np
+    class Model:
+        def __init__(self, n):
+            self.w = np.random.randn(n, 4)
+            self.names = []
+        def step(self):
+            probe(self.w); probe(self.names)
+  `, ['array', 'other']],
+  ['not arrays: lists, strings, pandas, range, files', `
+    import numpy as np
+    import pandas as pd
+    xs = [1, 2, 3]
+    df = pd.read_csv("f.csv")
+    probe(xs); probe("abc"); probe(df); probe(df.iterrows()); probe(range(10)); probe(open("f")); probe(np.zeros(3).tolist())
+  `, ['other', 'other', 'other', 'other', 'other', 'other', 'other']],
+  ['reassignment kills the fact; scopes are separate', `
+    import numpy as np
+    a = np.zeros(100)
+    probe(a)
+    a = list(a)
+    probe(a)
+    def f():
+        a = np.ones(7)
+        probe(a)
+    def g():
+        probe(a)
+  `, ['array[100]', 'other', 'array[7]', 'other']],
+  ['loop targets and unpacking', `
+    import numpy as np
+    X = np.zeros((1000, 3))
+    v = np.ones(1000)
+    for row in X:
+        probe(row)
+    for x in v:
+        probe(x)
+    q, r = np.linalg.qr(X)
+    xx, yy = np.meshgrid(v, v)
+    probe(q); probe(yy)
+  `, ['array', 'element', 'array', 'array']],
+  ['no numpy, no evidence: nothing is an array', `
+    def f(a):
+        for x in a:
+            probe(x)
+  `, []],
+];
+
+for (const [name, code, expected] of cases) {
+  test(`arrays: ${name}`, async () => {
+    const got = await probes(code);
+    if (expected.length === 0) assert.ok(got.every((k) => k !== 'array' && k !== 'element'), got.join(','));
+    else assert.deepEqual(got, expected);
+  });
+}
