@@ -1,0 +1,340 @@
+"""memory mode: NumPy data buffers traced to the user's lines, the traced peak, growth, and the process's peak RSS.
+
+    python vecprof_memory.py [--root DIR]... [--mechanism auto|numpy-handler|tracemalloc] (--script PATH | --module NAME) -- ARGS
+
+numpy-handler (default when NumPy >= 1.22 is importable): a NumPy memory handler (PyDataMem_SetHandler, a stable C-API
+entry since 1.22) is installed through ctypes. It wraps NumPy's own allocator, so every data buffer NumPy allocates or
+frees passes through one Python call that records its size and the first user frame of the stack. Nothing else is
+traced, so element loops (which allocate Python/NumPy scalars, never buffers) run at full speed, where tracemalloc
+would trace every float. Python objects (lists, dicts, floats) are not traced: the peak RSS covers them.
+
+tracemalloc (fallback, or on request): every allocation, 1 frame, attributed the same way; a watcher thread takes a
+snapshot each time the traced total passes its last high by 2 %, which gives the bytes per line at the peak.
+
+Sends "memory" before the launcher's "exit", whatever way the program ended.
+"""
+import os
+import resource
+import sys
+import threading
+
+import vecprof_run
+from vecprof_lines import Scope
+from vecprof_protocol import emit
+
+NUMPY_DOMAIN = 389047
+# Take a new "held at the peak" snapshot only when the peak has grown this much since the last one: bounds the cost
+# of a slowly rising peak while keeping each line's bytes-at-peak within this fraction of the truth.
+SNAPSHOT_STEP = 0.01
+OUTSIDE = ("<outside your code>", 0)
+
+
+class Ledger:
+    """Live buffers, per-line totals, and the per-line picture at the traced peak."""
+
+    def __init__(self, scope):
+        self.scope = scope
+        self.live = {}  # address -> (size, line key)
+        self.current = 0
+        self.peak = 0
+        self.start = 0
+        self.held = {}  # line key -> bytes held now
+        self.allocated = {}  # line key -> bytes allocated over the run
+        self.count = {}  # line key -> allocations
+        self.held_at_peak = {}
+        self.snapshot_at = 0
+        self.recording = False
+        self._user_code = {}
+
+    def where(self, frame):
+        user_code = self._user_code
+        while frame is not None:
+            code = frame.f_code
+            mine = user_code.get(code)
+            if mine is None:
+                mine = user_code[code] = self.scope.is_user_file(code.co_filename)
+            if mine:
+                return (code.co_filename, frame.f_lineno)
+            frame = frame.f_back
+        return OUTSIDE
+
+    def add(self, address, size, frame):
+        if not self.recording:
+            return
+        key = self.where(frame)
+        self.live[address] = (size, key)
+        self.current += size
+        self.held[key] = self.held.get(key, 0) + size
+        self.allocated[key] = self.allocated.get(key, 0) + size
+        self.count[key] = self.count.get(key, 0) + 1
+        if self.current > self.peak:
+            self.peak = self.current
+            if self.current > self.snapshot_at * (1 + SNAPSHOT_STEP):
+                self.held_at_peak = dict(self.held)
+                self.snapshot_at = self.current
+
+    def remove(self, address):
+        entry = self.live.pop(address, None)
+        if entry is None:
+            return
+        size, key = entry
+        self.current -= size
+        self.held[key] -= size
+
+    def lines(self, numpy_bytes):
+        keys = set(self.allocated) | set(self.held_at_peak)
+        keys.discard(OUTSIDE)
+        return [
+            {
+                "file": key[0],
+                "line": key[1],
+                "bytesAtPeak": self.held_at_peak.get(key, 0),
+                "allocatedBytes": self.allocated.get(key, 0),
+                "numpyBytes": self.allocated.get(key, 0) if numpy_bytes else 0,
+                "allocations": self.count.get(key, 0),
+            }
+            for key in keys
+        ]
+
+
+# ---------------------------------------------------------------- NumPy's memory handler, through ctypes
+
+
+def install_numpy_handler(ledger):
+    """Wraps NumPy's current data allocator; returns a function that puts the old one back."""
+    import ctypes
+
+    import numpy
+
+    major, minor = (int(p) for p in numpy.__version__.split(".")[:2])
+    if (major, minor) < (1, 22):
+        raise RuntimeError("NumPy %s has no memory-handler API (1.22+)" % numpy.__version__)
+    try:
+        from numpy._core import _multiarray_umath as umath
+    except ImportError:  # NumPy 1.x
+        from numpy.core import _multiarray_umath as umath
+
+    capsule_pointer = ctypes.pythonapi.PyCapsule_GetPointer
+    capsule_pointer.restype = ctypes.c_void_p
+    capsule_pointer.argtypes = [ctypes.py_object, ctypes.c_char_p]
+    capsule_new = ctypes.pythonapi.PyCapsule_New
+    capsule_new.restype = ctypes.py_object
+    capsule_new.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_void_p]
+
+    api = (ctypes.c_void_p * 306).from_address(capsule_pointer(umath._ARRAY_API, None))
+    set_handler = ctypes.PYFUNCTYPE(ctypes.py_object, ctypes.py_object)(api[304])  # PyDataMem_SetHandler
+    get_handler = ctypes.PYFUNCTYPE(ctypes.py_object)(api[305])  # PyDataMem_GetHandler
+
+    # PYFUNCTYPE: calls into NumPy's allocator keep the GIL (its small-block cache relies on it).
+    malloc_t = ctypes.PYFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t)
+    calloc_t = ctypes.PYFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_size_t)
+    realloc_t = ctypes.PYFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t)
+    free_t = ctypes.PYFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t)
+
+    class Handler(ctypes.Structure):
+        _fields_ = [
+            ("name", ctypes.c_char * 127),
+            ("version", ctypes.c_uint8),
+            ("ctx", ctypes.c_void_p),
+            ("malloc", ctypes.c_void_p),
+            ("calloc", ctypes.c_void_p),
+            ("realloc", ctypes.c_void_p),
+            ("free", ctypes.c_void_p),
+        ]
+
+    old_capsule = get_handler()
+    old = Handler.from_address(capsule_pointer(old_capsule, b"mem_handler"))
+    if old.version != 1:
+        raise RuntimeError("NumPy's memory handler has version %d; vecprof knows version 1" % old.version)
+    ctx = old.ctx
+    real_malloc, real_calloc = malloc_t(old.malloc), calloc_t(old.calloc)
+    real_realloc, real_free = realloc_t(old.realloc), free_t(old.free)
+    getframe, add, remove = sys._getframe, ledger.add, ledger.remove
+
+    # Everything the callbacks touch is bound here, not looked up in module globals: arrays freed while the
+    # interpreter shuts down still come through them after the module's globals are gone.
+    def on_malloc(_ctx, size, real=real_malloc, ctx=ctx, add=add, getframe=getframe):
+        address = real(ctx, size)
+        if address:
+            add(address, size, getframe(1))
+        return address
+
+    def on_calloc(_ctx, nelem, elsize, real=real_calloc, ctx=ctx, add=add, getframe=getframe):
+        address = real(ctx, nelem, elsize)
+        if address:
+            add(address, nelem * elsize, getframe(1))
+        return address
+
+    def on_realloc(_ctx, address, size, real=real_realloc, ctx=ctx, add=add, remove=remove, getframe=getframe):
+        moved = real(ctx, address, size)
+        if moved:
+            if address:
+                remove(address)
+            add(moved, size, getframe(1))
+        return moved
+
+    def on_free(_ctx, address, size, real=real_free, ctx=ctx, remove=remove):
+        if address:
+            remove(address)
+        real(ctx, address, size)
+
+    callbacks = (
+        ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t)(on_malloc),
+        ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_size_t)(on_calloc),
+        ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t)(on_realloc),
+        ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t)(on_free),
+    )
+    ours = Handler()
+    ours.name = b"vecprof_memory"
+    ours.version = 1
+    ours.ctx = None
+    ours.malloc, ours.calloc, ours.realloc, ours.free = (ctypes.cast(c, ctypes.c_void_p).value for c in callbacks)
+    capsule = capsule_new(ctypes.addressof(ours), b"mem_handler", None)
+    # Arrays made with our handler keep calling it until they die, possibly during interpreter shutdown: the struct
+    # and the callback thunks must outlive everything, so they are deliberately never released.
+    _keep_forever.append((ours, callbacks, capsule, real_malloc, real_calloc, real_realloc, real_free, old_capsule))
+    set_handler(capsule)
+    return lambda: set_handler(old_capsule)
+
+
+_keep_forever = []
+
+
+# ---------------------------------------------------------------- tracemalloc, the fallback
+
+
+class TracemallocWatch:
+    """tracemalloc with one frame, a watcher thread snapshotting near each new high."""
+
+    def __init__(self, ledger, interval=0.005):
+        self.ledger = ledger
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread = None
+        self.peak_snapshot = None
+        self.snapshot_at = 0
+
+    def start(self):
+        import tracemalloc
+
+        tracemalloc.start(1)
+        self._thread = threading.Thread(target=self._watch, name="vecprof-memory-watch", daemon=True)
+        self._thread.start()
+
+    def _watch(self):
+        import tracemalloc
+
+        while not self._stop.wait(self.interval):
+            current, _peak = tracemalloc.get_traced_memory()
+            if current > self.snapshot_at * (1 + 2 * SNAPSHOT_STEP):
+                self.peak_snapshot = tracemalloc.take_snapshot()
+                self.snapshot_at = current
+
+    def stop(self):
+        import tracemalloc
+
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(1.0)
+        end = tracemalloc.take_snapshot()
+        current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        led = self.ledger
+        led.peak, led.current = peak, current
+        for trace in end.traces:
+            key = self._key(trace)
+            led.allocated[key] = led.allocated.get(key, 0) + trace.size
+            led.count[key] = led.count.get(key, 0) + 1
+            if trace.domain == NUMPY_DOMAIN:
+                self.numpy_by_line[key] = self.numpy_by_line.get(key, 0) + trace.size
+        for trace in (self.peak_snapshot.traces if self.peak_snapshot else ()):
+            key = self._key(trace)
+            led.held_at_peak[key] = led.held_at_peak.get(key, 0) + trace.size
+
+    numpy_by_line = {}
+
+    def _key(self, trace):
+        frame = trace.traceback[0] if len(trace.traceback) else None
+        if frame is None or not self.ledger.scope.is_user_file(frame.filename):
+            return OUTSIDE
+        return (frame.filename, frame.lineno)
+
+
+def report(ledger, mechanism, watch):
+    usage = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak_rss = usage if sys.platform == "darwin" else usage * 1024  # bytes on macOS, KiB on Linux
+    lines = ledger.lines(numpy_bytes=mechanism == "numpy-handler")
+    if watch is not None:
+        for entry in lines:
+            entry["numpyBytes"] = watch.numpy_by_line.get((entry["file"], entry["line"]), 0)
+    lines.sort(key=lambda e: (-e["bytesAtPeak"], -e["allocatedBytes"]))
+    emit(
+        "memory",
+        mechanism=mechanism,
+        peakTracedBytes=ledger.peak,
+        startBytes=ledger.start,
+        endBytes=ledger.current,
+        peakRssBytes=peak_rss,
+        outsideAtPeakBytes=ledger.held_at_peak.get(OUTSIDE, 0),
+        lines=lines,
+    )
+
+
+def main():
+    own, target = vecprof_run.split_argv(sys.argv[1:])
+    roots, mechanism = [], "auto"
+    i = 0
+    while i < len(own):
+        flag, value = own[i], own[i + 1] if i + 1 < len(own) else None
+        if value is None or flag not in ("--root", "--mechanism"):
+            raise SystemExit("vecprof_memory: usage: [--root DIR]... [--mechanism auto|numpy-handler|tracemalloc] "
+                             "(--script PATH | --module NAME) -- ARGS")
+        if flag == "--root":
+            roots.append(value)
+        else:
+            mechanism = value
+        i += 2
+    if not roots:
+        roots = [os.getcwd()]
+        if target.kind == "script":
+            roots.append(os.path.dirname(os.path.abspath(target.name)))
+    ledger = Ledger(Scope(roots, []))
+    watch = None
+    restore = None
+    fallback_reason = None
+    if mechanism in ("auto", "numpy-handler"):
+        try:
+            restore = install_numpy_handler(ledger)
+            mechanism = "numpy-handler"
+        except Exception as err:  # no NumPy, too old, or an unexpected ABI: fall back, and say why
+            fallback_reason = "%s: %s" % (type(err).__name__, err)
+            if mechanism == "numpy-handler":
+                raise SystemExit("vecprof_memory: cannot install the NumPy memory handler: " + fallback_reason)
+            mechanism = "tracemalloc"
+    if mechanism == "tracemalloc":
+        watch = TracemallocWatch(ledger)
+
+    def start():
+        if watch is not None:
+            watch.start()
+        else:
+            ledger.start = ledger.current
+            ledger.recording = True
+
+    def stop():
+        if watch is not None:
+            watch.stop()
+        else:
+            ledger.recording = False
+            if restore is not None:
+                restore()
+
+    vecprof_run.on_finish(lambda status: report(ledger, mechanism, watch))
+    hello_fields = {"mechanism": mechanism}
+    if fallback_reason:
+        hello_fields["fallback"] = fallback_reason
+    vecprof_run.launch("memory", target, start=start, stop=stop, **hello_fields)
+
+
+if __name__ == "__main__":
+    main()
