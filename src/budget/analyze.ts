@@ -208,7 +208,10 @@ export function estimateLlc(
 }
 
 function fitCosts(rows: BudgetRow[]): { loopPerElementNs: number | null; numpyPerCallNs: number | null; numpyPerElementNs: number | null } {
-  const loopPts = rows.filter((r) => r.loopNs && !r.loopExtrapolated && r.size >= 256);
+  const measured = rows.filter((r) => r.loopNs && !r.loopExtrapolated);
+  // Below ~256 elements the loop's fixed cost still bends the line; use the small sizes only when nothing else was measured.
+  const large = measured.filter((r) => r.size >= 256);
+  const loopPts = large.length >= 2 ? large : measured.filter((r) => r.size >= 16);
   const loopFit = loopPts.length >= 2 ? theilSen(loopPts.map((r) => r.size), loopPts.map((r) => r.loopNs!.estimate)) : null;
   // Small sizes sit in L1 where NumPy's time is its fixed cost plus a cheap per-element term.
   const npPts = rows.filter((r) => r.numpyNs && r.size <= 4096);
