@@ -13,17 +13,17 @@ export interface RawImportOptions extends StackImportOptions {
 }
 
 export function parseCollapsedFrame(text: string): Frame {
+  // A Python frame's name has no spaces (an identifier or <lambda>), while its path may hold " (": split on the first.
+  const py = /^(\S+) \((.*):(\d+)\)$/.exec(text);
+  if (py) return { name: py[1]!, file: py[2]!, line: Number(py[3]), native: isNativeLocation(py[2]!, Number(py[3])) };
+  // Native names may hold spaces and parentheses (C++), their library path rarely: split on the last.
   const open = text.lastIndexOf(' (');
   if (open < 0 || !text.endsWith(')')) {
     // Pseudo frames such as py-spy's "process 123:"python x.py"" root (--subprocesses) have no location.
     return { name: text, file: '', line: 0, native: true };
   }
-  const name = text.slice(0, open);
-  const where = text.slice(open + 2, -1);
-  const m = /^(.*):(\d+)$/.exec(where);
-  const file = m ? m[1]! : where;
-  const line = m ? Number(m[2]) : 0;
-  return { name, file, line, native: isNativeLocation(file, line) };
+  const file = text.slice(open + 2, -1);
+  return { name: text.slice(0, open), file, line: 0, native: true };
 }
 
 export function importPySpyRaw(text: string, opts: RawImportOptions = {}): Profile {

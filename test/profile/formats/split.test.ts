@@ -1,0 +1,61 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { classifySample, frameKind, isNativeLocation, normaliseSplit } from '../../../src/profile/split.js';
+import type { Frame } from '../../../src/profile/model.js';
+
+const NUMPY = '/v/site-packages/numpy/_core/_multiarray_umath.cpython-311-x86_64-linux-gnu.so';
+const LIBPY = '/v/lib/libpython3.11.so.1.0';
+const BLAS = '/v/site-packages/numpy.libs/libscipy_openblas64_-32a4b2a6.so';
+const LIBM = '/usr/lib/x86_64-linux-gnu/libm.so.6';
+
+const n = (name: string, file = NUMPY): Frame => ({ name, file, line: 0, native: true });
+
+/** Stacks written leaf first, as the names appear in py-spy --native recordings here. */
+const CASES: Array<[string, Frame[], ReturnType<typeof classifySample>]> = [
+  ['pure Python bytecode', [], 'python'],
+  ['ndarray indexing', [n('prepare_index_noarray'), n('array_subscript')], 'numpyScalar'],
+  ['NumPy scalar multiply, leaf in libm', [n('fetestexcept', LIBM), n('npy_clear_floatstatus_barrier'), n('double_multiply')], 'numpyScalar'],
+  ['scalar boxing', [n('gentype_alloc'), n('PyArray_Scalar'), n('array_subscript')], 'numpyScalar'],
+  ['element copy into a scalar', [n('DOUBLE_copyswap'), n('PyArray_Scalar'), n('array_subscript')], 'numpyScalar'],
+  ['NumPy float32 scalar add is NumPy', [n('float_add')], 'numpyScalar'],
+  ["CPython's float_add is the interpreter", [n('float_add', LIBPY)], 'python'],
+  ['CPython helper under a NumPy scalar op', [n('PyFloat_FromDouble', LIBPY), n('DOUBLE_getitem'), n('array_item')], 'numpyScalar'],
+  ['ufunc inner loop', [n('DOUBLE_multiply_X86_V3'), n('generic_wrapped_legacy_loop'), n('ufunc_generic_fastcall'), n('array_multiply')], 'nativeKernel'],
+  ['ufunc epilogue still belongs to the ufunc', [n('PyArray_Return'), n('npy_apply_wrap'), n('ufunc_generic_fastcall')], 'nativeKernel'],
+  ['pairwise sum', [n('DOUBLE_pairwise_sum'), n('DOUBLE_pairwise_sum')], 'nativeKernel'],
+  ['BLAS by library', [n('inner_thread', BLAS)], 'nativeKernel'],
+  ['BLAS by name', [n('dgemm_kernel_HASWELL', '?')], 'nativeKernel'],
+  ['arange fill', [n('DOUBLE_fill'), n('PyArray_ArangeObj'), n('array_arange')], 'nativeKernel'],
+  ['interpreter internals', [n('_PyEval_EvalFrameDefault', '?')], 'python'],
+  ['unicode work in libpython', [n('unicode_dealloc', LIBPY)], 'python'],
+  ['libc only', [n('0x7f535e04524a', '/usr/lib/x86_64-linux-gnu/libc.so.6')], 'otherNative'],
+  ['another extension', [n('compute', '/v/site-packages/mylib/_fast.cpython-311-x86_64-linux-gnu.so')], 'otherNative'],
+];
+
+for (const [what, stack, kind] of CASES) {
+  test(`split: ${what} → ${kind}`, () => {
+    assert.equal(classifySample(stack), kind);
+  });
+}
+
+test('native locations: libraries and "?" are native, Python files and frozen modules are not', () => {
+  assert.equal(isNativeLocation(NUMPY, 0), true);
+  assert.equal(isNativeLocation('/usr/lib/libc.so.6', 0), true);
+  assert.equal(isNativeLocation('?', 0), true);
+  assert.equal(isNativeLocation('/w/app.py', 3), false);
+  assert.equal(isNativeLocation('<frozen importlib._bootstrap>', 241), false);
+  assert.equal(isNativeLocation('numpy/_core/_multiarray_umath.cpython-311-x86_64-linux-gnu.so', 0), true);
+});
+
+test('frame kinds colour Python code as python and native frames by their verdict', () => {
+  assert.equal(frameKind({ name: 'f', file: '/w/app.py', line: 3 }), 'python');
+  assert.equal(frameKind(n('array_subscript')), 'numpyScalar');
+  assert.equal(frameKind(n('DOUBLE_add')), 'nativeKernel');
+  assert.equal(frameKind(n('memcpy', '/usr/lib/libc.so.6')), 'otherNative');
+});
+
+test('a split normalises to fractions that add up to 1', () => {
+  const s = normaliseSplit({ python: 1, numpyScalar: 3, nativeKernel: 0, otherNative: 0 });
+  assert.deepEqual(s, { python: 0.25, numpyScalar: 0.75, nativeKernel: 0, otherNative: 0 });
+  assert.deepEqual(normaliseSplit({ python: 0, numpyScalar: 0, nativeKernel: 0, otherNative: 0 }).python, 0);
+});
