@@ -7,20 +7,32 @@ export type UserFilePredicate = (file: string) => boolean;
 
 const LIBRARY_DIR = /[/\\](site-packages|dist-packages|lib[/\\]python\d+(\.\d+)?t?|Lib|lib-dynload)[/\\]/;
 
-// py-spy's raw format shortens paths to the part below their sys.path entry ("numpy/_core/x.py", "typing.py"), so a
-// relative path is judged by its first component. The list: the libraries a NumPy user's stack passes through, and the
-// standard-library modules that show up in profiles (imports, runpy, threading, multiprocessing, concurrent).
+// py-spy's raw format shortens paths to the part below their sys.path entry ("numpy/_core/x.py", "hmac.py"), so a
+// relative path is judged by its first component: the libraries a NumPy user's stack passes through, and the
+// standard library (sys.stdlib_module_names of CPython 3.11, the private modules left out but for pure-Python ones).
 const LIBRARY_TOP = new Set(
   (
     'numpy scipy pandas sklearn matplotlib numba numexpr torch jax tensorflow xarray dask polars pyarrow ' +
-    'certifi setuptools pkg_resources _distutils_hack distutils packaging six urllib3 requests yaml attr google ' +
+    'certifi setuptools pkg_resources _distutils_hack packaging six urllib3 requests yaml attr google ' +
     'IPython ipykernel traitlets tornado zmq jupyter_client joblib threadpoolctl tqdm PIL h5py numcodecs ' +
-    'importlib runpy threading multiprocessing concurrent asyncio selectors queue typing inspect functools ' +
-    'collections contextlib abc enum re sre_compile sre_parse textwrap warnings os posixpath ntpath genericpath ' +
-    'subprocess signal socket ssl json pickle copyreg copy dataclasses traceback linecache tokenize ast dis ' +
-    'codecs encodings io locale logging argparse weakref string struct random math statistics tempfile shutil ' +
-    'pathlib fnmatch glob zipfile tarfile gzip bz2 lzma hashlib base64 datetime time calendar heapq bisect ' +
-    'operator itertools types site sysconfig unittest doctest pdb bdb cProfile profile pstats tracemalloc timeit'
+    '_aix_support _collections_abc _compat_pickle _markupbase _osx_support _pydecimal _pyio _sitebuiltins ' +
+    '_strptime _threading_local _weakrefset abc aifc antigravity argparse array ast asynchat asyncio asyncore ' +
+    'atexit audioop base64 bdb binascii bisect builtins bz2 cProfile calendar cgi cgitb chunk cmath cmd code ' +
+    'codecs codeop collections colorsys compileall concurrent configparser contextlib contextvars copy ' +
+    'copyreg crypt csv ctypes curses dataclasses datetime dbm decimal difflib dis distutils doctest email ' +
+    'encodings ensurepip enum errno faulthandler fcntl filecmp fileinput fnmatch fractions ftplib functools ' +
+    'gc genericpath getopt getpass gettext glob graphlib grp gzip hashlib heapq hmac html http idlelib ' +
+    'imaplib imghdr imp importlib inspect io ipaddress itertools json keyword lib2to3 linecache locale ' +
+    'logging lzma mailbox mailcap marshal math mimetypes mmap modulefinder msilib msvcrt multiprocessing ' +
+    'netrc nis nntplib nt ntpath nturl2path numbers opcode operator optparse os ossaudiodev pathlib pdb ' +
+    'pickle pickletools pipes pkgutil platform plistlib poplib posix posixpath pprint profile pstats pty pwd ' +
+    'py_compile pyclbr pydoc pydoc_data pyexpat queue quopri random re readline reprlib resource rlcompleter ' +
+    'runpy sched secrets select selectors shelve shlex shutil signal site smtpd smtplib sndhdr socket ' +
+    'socketserver spwd sqlite3 sre_compile sre_constants sre_parse ssl stat statistics string stringprep ' +
+    'struct subprocess sunau symtable sys sysconfig syslog tabnanny tarfile telnetlib tempfile termios ' +
+    'textwrap this threading time timeit tkinter token tokenize tomllib trace traceback tracemalloc tty ' +
+    'turtle turtledemo types typing unicodedata unittest urllib uu uuid venv warnings wave weakref webbrowser ' +
+    'winreg winsound wsgiref xdrlib xml xmlrpc zipapp zipfile zipimport zlib zoneinfo'
   ).split(' '),
 );
 
