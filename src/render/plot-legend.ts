@@ -90,9 +90,22 @@ export interface PlacedMarkers {
   render(top: number, frameTop: number): string;
 }
 
+interface LabelBox {
+  at: number;
+  start: number;
+  end: number;
+  row: number;
+  toLeft: boolean;
+}
+
+const MAX_MARKER_ROWS = 3;
+
 /**
- * Each label sits beside its rule, to the right unless that would cross `right`; a label that would touch one
- * already placed moves up a row. `pixelOf` maps a data x to its horizontal position in the outer SVG.
+ * Each label sits beside its rule, to the right unless that would cross `right`, or to the left, in one of a few
+ * rows above the panel (row 0 nearest). A placement is valid when no two labels touch and no connector (the dashed
+ * line from a label down to the panel) runs through a label in a row below it. The fewest rows that allow a valid
+ * placement win, searched depth-first (a handful of markers at most); when none exists labels may touch.
+ * `pixelOf` maps a data x to its horizontal position in the outer SVG.
  */
 export function layoutMarkerLabels(
   markers: readonly CleanMarker[],
@@ -100,26 +113,26 @@ export function layoutMarkerLabels(
   left: number,
   right: number,
 ): PlacedMarkers {
-  const rowEnds: number[] = [];
-  const placed = markers
-    .filter((m) => m.label !== '')
-    .map((m) => {
-      const at = pixelOf(m.x);
-      const width = textWidth(m.label, MARKER_FONT_SIZE);
-      const toLeft = at + MARKER_PAD + width > right && at - MARKER_PAD - width >= left;
-      const start = toLeft ? at - MARKER_PAD - width : at + MARKER_PAD;
-      let row = rowEnds.findIndex((end) => end + 8 <= start);
-      if (row === -1) {
-        row = rowEnds.length;
-        rowEnds.push(0);
-      }
-      rowEnds[row] = start + width;
-      return { marker: m, at, row, toLeft };
-    });
+  const labelled = markers.filter((m) => m.label !== '');
+  const options = labelled.map((m) => {
+    const at = pixelOf(m.x);
+    const width = textWidth(m.label, MARKER_FONT_SIZE);
+    const sides: boolean[] = [];
+    if (at + MARKER_PAD + width <= right) sides.push(false);
+    if (at - MARKER_PAD - width >= left) sides.push(true);
+    if (sides.length === 0) sides.push(at - left > right - at);
+    return { at, width, sides };
+  });
+  let boxes: LabelBox[] | undefined;
+  // The strict search is exponential in the worst case; past a few markers the loose one is good enough.
+  if (options.length <= 8) for (let rows = 1; rows <= MAX_MARKER_ROWS && !boxes; rows++) boxes = search(options, rows, true);
+  boxes ??= search(options, MAX_MARKER_ROWS, false)!;
+  const placed = labelled.map((marker, i) => ({ marker, ...boxes![i]! }));
+  const rowCount = boxes.length === 0 ? 0 : Math.max(...boxes.map((b) => b.row)) + 1;
   return {
-    height: rowEnds.length * MARKER_ROW_HEIGHT + (rowEnds.length > 0 ? 4 : 0),
+    height: rowCount * MARKER_ROW_HEIGHT + (rowCount > 0 ? 4 : 0),
     render(top, frameTop) {
-      const rows = rowEnds.length;
+      const rows = rowCount;
       const parts = placed.map(({ marker, at, row, toLeft }) => {
         // Row 0 is nearest the panel; later rows stack upwards.
         const baseline = top + (rows - row) * MARKER_ROW_HEIGHT - 3;
@@ -135,4 +148,48 @@ export function layoutMarkerLabels(
       return parts.join('');
     },
   };
+}
+
+type LabelOption = { at: number; width: number; sides: boolean[] };
+
+function search(options: readonly LabelOption[], rows: number, strict: boolean): LabelBox[] | undefined {
+  const chosen: LabelBox[] = [];
+  const visit = (i: number): boolean => {
+    if (i === options.length) return true;
+    const { at, width, sides } = options[i]!;
+    for (let row = 0; row < rows; row++) {
+      for (const toLeft of sides) {
+        const start = toLeft ? at - MARKER_PAD - width : at + MARKER_PAD;
+        const box = { at, start, end: start + width, row, toLeft };
+        if (strict && chosen.some((other) => clash(box, other))) continue;
+        if (!strict && chosen.some((other) => other.row === row && overlaps(box, other))) continue;
+        chosen.push(box);
+        if (visit(i + 1)) return true;
+        chosen.pop();
+      }
+    }
+    // Loose mode never fails: the label goes on the top row, touching if it must.
+    if (!strict) {
+      const toLeft = sides[0]!;
+      const start = toLeft ? at - MARKER_PAD - width : at + MARKER_PAD;
+      chosen.push({ at, start, end: start + width, row: rows - 1, toLeft });
+      if (visit(i + 1)) return true;
+      chosen.pop();
+    }
+    return false;
+  };
+  return visit(0) ? chosen : undefined;
+}
+
+const LABEL_GAP = 6;
+
+function overlaps(a: LabelBox, b: LabelBox): boolean {
+  return a.start < b.end + LABEL_GAP && b.start < a.end + LABEL_GAP;
+}
+
+/** Two labels clash when they share a row and touch, or when one's connector runs through the other. */
+function clash(a: LabelBox, b: LabelBox): boolean {
+  if (a.row === b.row) return overlaps(a, b);
+  const [upper, lower] = a.row > b.row ? [a, b] : [b, a];
+  return upper.at > lower.start - 2 && upper.at < lower.end + 2;
 }

@@ -48,6 +48,17 @@ export function textWidth(text: string, fontSize: number): number {
   return em * fontSize;
 }
 
+/**
+ * The largest size from `largest` down to `smallest` (in half pixels) at which `text` fits `maxWidth`;
+ * if it fits at none, the text is cut with an ellipsis at the smallest size.
+ */
+export function fitText(text: string, maxWidth: number, largest: number, smallest: number): { text: string; size: number } {
+  for (let size = largest; size >= smallest; size -= 0.5) if (textWidth(text, size) <= maxWidth) return { text, size };
+  const chars = [...text];
+  while (chars.length > 1 && textWidth(`${chars.join('')}…`, smallest) > maxWidth) chars.pop();
+  return { text: `${chars.join('').trimEnd()}…`, size: smallest };
+}
+
 function charEm(ch: string): number {
   if (ch === ' ') return 0.318;
   if ('il.,:;|!\'`ıjfrt()[]{}'.includes(ch)) return 0.33;

@@ -104,7 +104,7 @@ export function allPowersOfTwo(values: readonly number[]): boolean {
 
 /**
  * Tick values for a log axis spanning [lo, hi] drawn over `pixels`, at least `minGap` pixels apart.
- * Binary units step through powers of two (1, 2, 3, 4, 5, 10 … octaves); the others through
+ * Binary units step through powers of two (1, 2, 4 or 5, 10 … octaves); the others through
  * 1-2-5 per decade, then every decade, then every few decades.
  */
 export function logTicks(lo: number, hi: number, unit: AxisUnit, pixels: number, minGap: number): number[] {
@@ -113,7 +113,7 @@ export function logTicks(lo: number, hi: number, unit: AxisUnit, pixels: number,
   const base = binary ? 2 : 10;
   const perUnit = pixels / (Math.log(hi / lo) / Math.log(base)); // pixels per octave or per decade
   const units = Math.log(hi / lo) / Math.log(base);
-  const candidates = binary ? binaryCandidates(perUnit, minGap) : decimalCandidates(perUnit, minGap, units);
+  const candidates = binary ? binaryCandidates(perUnit, minGap, unit === 'bytes') : decimalCandidates(perUnit, minGap, units);
   for (const candidate of candidates) {
     const ticks = candidate(lo, hi);
     if (ticks.length >= 2) return ticks;
@@ -124,8 +124,9 @@ export function logTicks(lo: number, hi: number, unit: AxisUnit, pixels: number,
 
 type TickScheme = (lo: number, hi: number) => number[];
 
-function binaryCandidates(pxPerOctave: number, minGap: number): TickScheme[] {
-  const steps = [1, 2, 3, 4, 5, 10, 20];
+function binaryCandidates(pxPerOctave: number, minGap: number, bytes: boolean): TickScheme[] {
+  // Byte steps divide 10 so that 1 KiB, 1 MiB, 1 GiB are always among the ticks.
+  const steps = bytes ? [1, 2, 5, 10, 20] : [1, 2, 4, 5, 10, 20];
   const step = steps.find((s) => s * pxPerOctave >= minGap) ?? Math.ceil(minGap / pxPerOctave);
   return [powerSteps(2, step), powerSteps(2, 1)];
 }

@@ -12,7 +12,7 @@ import { cleanMarkers, cleanPoints, logDomain, yValues, type CleanPoint, type Cl
 import { layoutLegend, layoutMarkerLabels, type LegendItem } from './plot-legend.js';
 import { markerRules, referenceMarks, renderPanel, seriesMarks, TICK_FONT_SIZE, type PanelLayout, type ServerDocument, type StyledSeries } from './plot-panel.js';
 import { allPowersOfTwo, formatBytes, formatRatio, formatTick, logTicks, minorLogTicks, type AxisUnit } from './plot-units.js';
-import { escapeXml, FONT_FAMILY, INK, MUTED_INK, px, sanitiseText, SERIES_COLOURS, SERIES_SYMBOLS, textWidth } from './plot-svg.js';
+import { escapeXml, fitText, FONT_FAMILY, INK, MUTED_INK, px, sanitiseText, SERIES_COLOURS, SERIES_SYMBOLS, textWidth } from './plot-svg.js';
 
 export { svgToPng } from './plot-png.js';
 export { formatBytes, formatRatio, formatSeconds, formatTick } from './plot-units.js';
@@ -168,10 +168,13 @@ export function renderSweepSvg(spec: SweepPlotSpec): string {
     panels.push(nested(ratioSvg, layout.panelsTop + layout.mainHeight, 'vp-panel-ratio'));
   }
 
+  // A title too long for the width shrinks, then is cut; the full text stays in <title> and <desc>.
+  const shownTitle = fitText(title, width - 2 * SIDE, TITLE_SIZE, 12);
+  const shownSubtitle = fitText(subtitle, width - 2 * SIDE, SUBTITLE_SIZE, 10);
   const header = [
-    `<text class="vp-title" x="${SIDE}" y="${10 + TITLE_SIZE}" font-size="${TITLE_SIZE}" font-weight="600">${escapeXml(title)}</text>`,
+    `<text class="vp-title" x="${SIDE}" y="${10 + TITLE_SIZE}" font-size="${shownTitle.size}" font-weight="600">${escapeXml(shownTitle.text)}</text>`,
     subtitle
-      ? `<text class="vp-subtitle" x="${SIDE}" y="${10 + TITLE_SIZE + 4 + SUBTITLE_SIZE + 3}" font-size="${SUBTITLE_SIZE}" fill="${MUTED_INK}">${escapeXml(subtitle)}</text>`
+      ? `<text class="vp-subtitle" x="${SIDE}" y="${10 + TITLE_SIZE + 4 + SUBTITLE_SIZE + 3}" font-size="${shownSubtitle.size}" fill="${MUTED_INK}">${escapeXml(shownSubtitle.text)}</text>`
       : '',
     legend.render(textTop),
     layout.markerLabels.render(textTop + legend.height + 4, layout.panelsTop + 8),
