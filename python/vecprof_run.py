@@ -24,7 +24,8 @@ by multiprocessing works); its own stdin/stdout/stderr and cwd. How it ends, as 
 SystemExit(int) -> int, SystemExit(other) -> printed, 1; an uncaught exception -> traceback through sys.excepthook, 1;
 KeyboardInterrupt -> traceback, 130; SIGTERM -> no traceback, 143 (converted into an exception so finish callbacks run).
 
-Messages: hello(helper, pid, target) first; "exit" (status, reason: "returned" | "exit" | "exception" | "interrupt" |
+Messages: hello(helper, python, implementation, executable, pid, target) first -- sent without importing NumPy, which
+the launcher never does before the program (the program's own import, and its environment settings, come first); "exit" (status, reason: "returned" | "exit" | "exception" | "interrupt" |
 "terminated" | "cannot-start", and rss_start, rss_end, peak_rss, peak_rss_children in bytes or null) last; "error" (message, hint) when the program cannot be started (file missing, module not found,
 syntax error) — then the status is 1 (2 for a missing file, as Python does).
 """
@@ -34,7 +35,7 @@ import signal
 import sys
 import types
 
-from vecprof_protocol import emit, hello
+from vecprof_protocol import emit
 
 _THIS_DIR = os.path.dirname(os.path.abspath(__file__))
 _finish_callbacks = []
@@ -92,17 +93,19 @@ def _hide_channel_from_children():
         pass
 
 
-def _restore_user_stderr():
-    # Under a wrapper (py-spy) fd 2 is the wrapper's captured pipe; the user's real stderr waits at $VECPROF_STDERR_FD.
-    fd = os.environ.pop("VECPROF_STDERR_FD", None)
-    if fd is None:
-        return
-    try:
-        sys.stderr.flush()
-        os.dup2(int(fd), 2)
-        os.close(int(fd))
-    except (OSError, ValueError):
-        pass
+def _restore_user_output():
+    # Under a wrapper (py-spy) fds 1 and 2 are the wrapper's captured pipes; the user's real stdout and stderr wait at
+    # $VECPROF_STDOUT_FD and $VECPROF_STDERR_FD.
+    for name, target, stream in (("VECPROF_STDOUT_FD", 1, sys.stdout), ("VECPROF_STDERR_FD", 2, sys.stderr)):
+        fd = os.environ.pop(name, None)
+        if fd is None:
+            continue
+        try:
+            stream.flush()
+            os.dup2(int(fd), target)
+            os.close(int(fd))
+        except (OSError, ValueError):
+            pass
 
 
 def _fresh_main(attrs):
@@ -279,9 +282,20 @@ _rss_at_start = None
 def launch(helper, target, start=None, stop=None, **hello_fields):
     global _rss_at_start
     _rss_at_start = _rss_now()
-    _restore_user_stderr()
+    _restore_user_output()
     _hide_channel_from_children()
-    hello(helper, pid=os.getpid(), target=target.describe(), **hello_fields)
+    # Not vecprof_protocol.hello(): it imports NumPy to report its version, and the program must import NumPy itself
+    # (after setting OMP_NUM_THREADS, say), and pay for that import in its own profile.
+    emit(
+        "hello",
+        helper=helper,
+        python=".".join(str(p) for p in sys.version_info[:3]),
+        implementation=sys.implementation.name,
+        executable=sys.executable,
+        pid=os.getpid(),
+        target=target.describe(),
+        **hello_fields
+    )
     status, reason = run(target, start, stop)
     finish(status, reason)
 

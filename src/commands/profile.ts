@@ -1,6 +1,209 @@
-import type { Command } from 'commander';
+// vecprof profile: run a program under the right profiler(s), or attach to one, or read a profile made elsewhere;
+// print one summary after the program is done, or write the model and its views to --out.
+import { Option, type Command } from 'commander';
+import pc from 'picocolors';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { EXIT_INTERRUPTED, EXIT_OK, UsageError, VecprofError } from '../errors.js';
+import { log } from '../log.js';
+import { locatePython } from '../python/locate.js';
+import { findPySpy } from '../python/tools.js';
+import { runAuto } from '../profile/auto.js';
+import { importProfileFile } from '../profile/import/index.js';
+import type { Profile, RequestedMode } from '../profile/model.js';
+import { PYSPY_INSTALL, runMode } from '../profile/run/index.js';
+import { attachSample } from '../profile/run/pyspy.js';
+import type { RunOptions, RunTarget } from '../profile/run/types.js';
+import { writeStdout } from '../render/output.js';
+import { renderProfileText } from '../render/profile-text.js';
+import { writeFileAtomic } from '../util/atomic.js';
+import { setExitCode, type GlobalOptions } from './context.js';
 
-// Placeholder so the verb shows in --help; replaced by the real command.
+/** Like timeout(1): the program was stopped at the limit; the profile covers what ran. */
+export const EXIT_TIMED_OUT = 124;
+
+const MODES: readonly RequestedMode[] = ['auto', 'cpu', 'lines', 'memory', 'sample'];
+
+interface ProfileOptions {
+  mode?: RequestedMode;
+  module?: string;
+  pid?: number;
+  duration?: number;
+  import?: string;
+  timeout?: number;
+  out?: string;
+  json: boolean;
+  lines: string[];
+  rate?: number;
+  native: boolean;
+  top: number;
+}
+
+function positive(name: string, integer: boolean) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+      throw new UsageError(`${name} must be a positive ${integer ? 'integer' : 'number'}, got "${value}"`);
+    }
+    return n;
+  };
+}
+
+function functionList(value: string, previous: string[]): string[] {
+  return [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+}
+
 export function registerProfile(program: Command): void {
-  program.command('profile').description('(not built yet)');
+  const cmd = program
+    .command('profile')
+    .description('run a Python program under the right profiler(s) and show where its time and memory go')
+    .usage('[options] (script.py [args...] | -m module [args...] | --pid PID | --import FILE)')
+    .argument('[script]', 'the Python script to run')
+    .argument('[args...]', "the script's own arguments (everything after the script is passed on untouched)")
+    .addOption(new Option('--mode <mode>', 'auto: sample, then lines of the hot functions, then memory if large; or one mechanism').choices(MODES))
+    .option('-m, --module <module>', 'run a module like python -m (the words after it are its arguments)')
+    .option('--pid <pid>', 'sample a running Python process (py-spy) instead of starting one', positive('--pid', true))
+    .option('--duration <seconds>', 'with --pid: how long to sample (default: until Ctrl-C)', positive('--duration', false))
+    .option('--import <file>', 'read a profile made elsewhere (.prof, py-spy speedscope or raw) instead of running anything')
+    .option('--timeout <seconds>', 'stop the program after this long and keep the profile of what ran', positive('--timeout', false))
+    .option('--out <dir>', 'write profile.json, the raw profiler files, speedscope.json and flamegraph.svg here')
+    .option('--json', 'print the profile model as JSON instead of the summary', false)
+    .option('--lines <func>', 'lines mode: trace only these functions (name, Class.method or file.py:name; repeat or comma-separate)', functionList, [])
+    .option('--rate <hz>', 'samples per second in sample mode (default 100)', positive('--rate', true))
+    .option('--no-native', 'sample mode: Python frames only (no C frames, so no NumPy/kernel split)')
+    .option('--top <n>', 'rows per table in the summary', positive('--top', true), 10)
+    .action(async (script: string | undefined, args: string[], options: ProfileOptions, command: Command) => {
+      const globals = command.optsWithGlobals<GlobalOptions & ProfileOptions>();
+      const profile = await profileFor(script, args, options, globals);
+      await deliver(profile, options);
+      setExitCode(exitCodeOf(profile, options));
+    });
+  keepProgramArgsApart(program, cmd);
+}
+
+/**
+ * Everything after the script (or after `-m module`) belongs to the user's program, even words that look like
+ * vecprof's own or global options (`-q`, `--python`, `--timeout`, `--help`). Commander would take those wherever they
+ * are, and its passThroughOptions() needs positional options on the whole program (which would change every verb),
+ * so the program's option parsing is told where the user's words begin: it parses only what comes before and hands
+ * the rest to `profile` behind a `--`, which makes them plain arguments.
+ */
+function keepProgramArgsApart(program: Command, cmd: Command): void {
+  const parseOptions = program.parseOptions.bind(program);
+  program.parseOptions = (args: string[]) => {
+    const start = userArgsStart(args, program, cmd);
+    if (start === null) return parseOptions(args);
+    const before = args.slice(0, start.at);
+    if (before.at(-1) === '--') before.pop();
+    const parsed = parseOptions(before);
+    return { operands: parsed.operands, unknown: [...parsed.unknown, '--', ...args.slice(start.at)] };
+  };
+}
+
+function findOption(command: Command, word: string): Option | undefined {
+  const flag = word.includes('=') ? word.slice(0, word.indexOf('=')) : word;
+  return command.options.find((o) => o.short === flag || o.long === flag || (o.short !== undefined && flag.length > 2 && !flag.startsWith('--') && o.short === flag.slice(0, 2)));
+}
+
+function takesSeparateValue(option: Option, word: string): boolean {
+  const inline = word.includes('=') || (!word.startsWith('--') && word.length > 2);
+  return (option.required || option.optional) && !inline;
+}
+
+/** Index of the first word of the user's program in the CLI's args, when the verb is profile and a target is given. */
+export function userArgsStart(args: string[], program: Command, cmd: Command): { at: number } | null {
+  let i = 0;
+  for (; i < args.length && args[i] !== cmd.name(); i++) {
+    const word = args[i]!;
+    if (!word.startsWith('-') || word === '--') return null; // another verb, or none
+    const option = findOption(program, word);
+    if (option && takesSeparateValue(option, word)) i++;
+  }
+  if (i >= args.length) return null;
+  for (i++; i < args.length; i++) {
+    const word = args[i]!;
+    if (word === '--') return i + 1 < args.length ? { at: i + 1 } : null;
+    if (!word.startsWith('-') || word === '-') return { at: i };
+    const option = findOption(cmd, word) ?? findOption(program, word);
+    if (!option) return null; // let commander report the unknown option
+    const separate = takesSeparateValue(option, word);
+    if (option.long === '--module') return { at: separate ? i + 2 : i + 1 };
+    if (separate) i++;
+  }
+  return null;
+}
+
+type Globals = GlobalOptions & ProfileOptions;
+
+/** Which of the four ways in was asked for; more than one is a usage error. */
+function targetOf(script: string | undefined, args: string[], o: ProfileOptions): RunTarget | 'pid' | 'import' {
+  const given = [script !== undefined && o.module === undefined ? 'a script' : null, o.module !== undefined ? '-m' : null, o.pid !== undefined ? '--pid' : null, o.import !== undefined ? '--import' : null].filter(
+    (g): g is string => g !== null,
+  );
+  if (given.length === 0) {
+    throw new UsageError('nothing to profile', { hint: 'give a script (vecprof profile script.py args), -m module, --pid PID or --import FILE' });
+  }
+  if (given.length > 1) throw new UsageError(`give only one of a script, -m, --pid and --import (got ${given.join(' and ')})`);
+  if (o.duration !== undefined && o.pid === undefined) throw new UsageError('--duration goes with --pid', { hint: 'use --timeout to limit a program vecprof starts' });
+  if (o.pid !== undefined || o.import !== undefined) {
+    if (args.length > 0) throw new UsageError(`unexpected arguments: ${args.join(' ')}`, { hint: 'program arguments go with a script or -m module' });
+    if (o.mode !== undefined && o.mode !== 'auto' && o.mode !== 'sample' && o.pid !== undefined) {
+      throw new UsageError(`--pid samples a running process; --mode ${o.mode} needs vecprof to start the program`);
+    }
+    return o.pid !== undefined ? 'pid' : 'import';
+  }
+  if (o.module !== undefined) return { module: o.module };
+  return { script: script! };
+}
+
+async function profileFor(script: string | undefined, args: string[], o: ProfileOptions, globals: Globals): Promise<Profile> {
+  const target = targetOf(script, args, o);
+  if (o.out !== undefined) await mkdir(resolve(o.out), { recursive: true });
+  const outDir = o.out === undefined ? undefined : resolve(o.out);
+  if (target === 'import') return importProfileFile(resolve(o.import!));
+  if (target === 'pid') {
+    const python = await locatePython({ python: globals.python, requireNumpy: false }).catch(() => null);
+    const pyspy = await findPySpy(python?.scriptsDir);
+    if (!pyspy) throw new VecprofError('py-spy is needed to attach to a running process and is not installed', { hint: `run: ${PYSPY_INSTALL}` });
+    return attachSample({ pyspy, pid: o.pid!, durationSeconds: o.duration, rateHz: o.rate, native: o.native, outDir });
+  }
+  const python = await locatePython({ python: globals.python, requireNumpy: false });
+  const mode: RequestedMode = o.mode ?? (o.lines.length > 0 ? 'lines' : 'auto');
+  if (o.lines.length > 0 && mode !== 'lines') log.warn(`--lines only applies to --mode lines; ignored with --mode ${mode}`);
+  const runOptions: RunOptions = {
+    python,
+    target,
+    args: 'module' in target && script !== undefined ? [script, ...args] : args,
+    cwd: process.cwd(),
+    ...(o.timeout === undefined ? {} : { timeoutMs: o.timeout * 1000 }),
+    ...(outDir === undefined ? {} : { outDir }),
+    ...(o.lines.length > 0 ? { onlyFunctions: o.lines } : {}),
+    ...(o.rate === undefined ? {} : { rateHz: o.rate }),
+  };
+  log.debug({ mode, command: runOptions.args, target }, 'profiling');
+  return mode === 'auto' ? runAuto(runOptions) : runMode(mode, runOptions);
+}
+
+async function deliver(profile: Profile, o: ProfileOptions): Promise<void> {
+  if (o.out !== undefined) {
+    const dir = resolve(o.out);
+    // The two file-only views load only when asked for: most runs print a summary and never need them.
+    const [{ toSpeedscope }, { renderFlamegraphSvg }] = await Promise.all([import('../render/speedscope-export.js'), import('../render/flamegraph.js')]);
+    await writeFileAtomic(join(dir, 'profile.json'), `${JSON.stringify(profile, null, 2)}\n`);
+    await writeFileAtomic(join(dir, 'speedscope.json'), `${JSON.stringify(toSpeedscope(profile))}\n`);
+    await writeFileAtomic(join(dir, 'flamegraph.svg'), renderFlamegraphSvg(profile));
+    log.info({ dir }, 'wrote profile.json, speedscope.json, flamegraph.svg and the raw profiler files');
+  }
+  // The program's own output is done by now, so the summary never interleaves with it.
+  if (o.json) writeStdout(`${JSON.stringify(profile, null, 2)}\n`);
+  else writeStdout(renderProfileText(profile, { top: o.top, sourceSnippets: true, color: pc.isColorSupported }));
+  if (profile.meta.stoppedBy === 'timeout') log.warn('the program was stopped at the time limit: the profile covers what ran until then');
+}
+
+/** vecprof exits as the program did; a stop by vecprof itself says so in the code. */
+export function exitCodeOf(profile: Profile, o: Pick<ProfileOptions, 'pid' | 'import'>): number {
+  if (o.pid !== undefined || o.import !== undefined) return EXIT_OK;
+  if (profile.meta.stoppedBy === 'interrupt') return EXIT_INTERRUPTED;
+  if (profile.meta.stoppedBy === 'timeout') return EXIT_TIMED_OUT;
+  return profile.meta.exitStatus ?? 1;
 }

@@ -38,10 +38,11 @@ export interface HelperOptions {
   /** Timeout and Ctrl-C resolve with timedOut/interrupted set instead of rejecting: a profiler wants what ran. */
   resolveWhenStopped?: boolean;
   /**
-   * With stdio 'inherit': pipe fd 2 into stderrTail (a wrapper's own chatter, e.g. py-spy's) and hand the real stderr
-   * to the child as fd 4, named in $VECPROF_STDERR_FD; python/vecprof_run.py moves it back to fd 2 for the program.
+   * With stdio 'inherit': a wrapper's own chatter (py-spy prints to both streams) stays out of the user's output.
+   * fd 1 is discarded and fd 2 kept in stderrTail; the real stdout and stderr reach the child as fds 4 and 5, named
+   * in $VECPROF_STDOUT_FD and $VECPROF_STDERR_FD, and python/vecprof_run.py moves them back to 1 and 2 for the program.
    */
-  captureWrapperStderr?: boolean;
+  captureWrapperOutput?: boolean;
   /** Called once the process is running, with its pid (the leader of the helper's process group). */
   onSpawn?: (pid: number) => void;
 }
@@ -82,7 +83,7 @@ export function runHelper(opts: HelperOptions): Promise<HelperResult> {
   const started = performance.now();
   const stdio = opts.stdio ?? 'pipe';
   const graceMs = opts.graceMs ?? 2000;
-  const splitStderr = stdio === 'inherit' && opts.captureWrapperStderr === true;
+  const splitOutput = stdio === 'inherit' && opts.captureWrapperOutput === true;
 
   return new Promise<HelperResult>((resolve, reject) => {
     let child: ChildProcess;
@@ -95,9 +96,9 @@ export function runHelper(opts: HelperOptions): Promise<HelperResult> {
           ...(opts.env ?? process.env),
           VECPROF_CHANNEL_FD: '3',
           PYTHONIOENCODING: 'utf-8',
-          ...(splitStderr ? { VECPROF_STDERR_FD: '4' } : {}),
+          ...(splitOutput ? { VECPROF_STDOUT_FD: '4', VECPROF_STDERR_FD: '5' } : {}),
         },
-        stdio: splitStderr ? ['inherit', 'inherit', 'pipe', 'pipe', 2] : [stdio === 'inherit' ? 'inherit' : 'ignore', stdio, stdio, 'pipe'],
+        stdio: splitOutput ? ['inherit', 'pipe', 'pipe', 'pipe', 1, 2] : [stdio === 'inherit' ? 'inherit' : 'ignore', stdio, stdio, 'pipe'],
         detached: true, // own process group, so Ctrl-C reaches it only through us and we can kill its children
       });
     } catch (err) {

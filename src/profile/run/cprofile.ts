@@ -39,9 +39,15 @@ export async function runCpu(opts: RunOptions): Promise<Profile> {
   }
 }
 
-/** The launcher's own frame and the profiler's enable/disable calls are not the user's program. */
+/**
+ * The launcher's own frames, the profiler's enable/disable calls and the builtin exec() the launcher runs the program
+ * with are not the user's program.
+ */
 export function withoutLauncherFrames(functions: FunctionStat[]): FunctionStat[] {
-  const ours = (f: FunctionStat): boolean => f.file.startsWith(PYTHON_HELPERS_DIR) || (f.file === '~' && f.name.includes('_lsprof.Profiler'));
+  const launcher = new Set(functions.filter((f) => f.file.startsWith(PYTHON_HELPERS_DIR)).map((f) => f.id));
+  const ours = (f: FunctionStat): boolean =>
+    launcher.has(f.id) ||
+    (f.file === '~' && (f.name.includes('_lsprof.Profiler') || (f.callers !== undefined && f.callers.length > 0 && f.callers.every((c) => launcher.has(c.id)))));
   const dropped = new Set(functions.filter(ours).map((f) => f.id));
   return functions
     .filter((f) => !dropped.has(f.id))
@@ -49,7 +55,7 @@ export function withoutLauncherFrames(functions: FunctionStat[]): FunctionStat[]
 }
 
 function describeTop(functions: FunctionStat[], wallSeconds: number): string {
-  const user = functions.filter((f) => defaultUserFile(f.file) && f.name !== '<module>');
+  const user = functions.filter((f) => f.file !== '~' && defaultUserFile(f.file) && f.name !== '<module>');
   const top = [...user].sort((a, b) => (b.totalTime ?? 0) - (a.totalTime ?? 0))[0];
   if (!top || wallSeconds <= 0) return `${functions.length} functions`;
   const share = Math.round((100 * (top.totalTime ?? 0)) / wallSeconds);

@@ -66,14 +66,15 @@ export async function runLauncher(opts: RunOptions, spec: LaunchSpec): Promise<L
   let result: HelperResult;
   try {
     result = await runHelper({
-      python: opts.python.command,
+      // The real binary, not a shim (pyenv's is a shell script): py-spy must find a Python process at the pid it starts.
+      python: opts.python.executable,
       script: helperPath(spec.helper),
       args: [...(spec.helperArgs ?? []), ...launcherArgs(opts.target, opts.args)],
       cwd: opts.cwd,
       stdio: 'inherit',
       interpreterFlags: [],
       prefix: spec.prefix,
-      captureWrapperStderr: spec.prefix !== undefined,
+      captureWrapperOutput: spec.prefix !== undefined,
       allowNonZeroExit: true,
       resolveWhenStopped: true,
       graceMs: STOP_GRACE_MS,

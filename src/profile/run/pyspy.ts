@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { VecprofError } from '../../errors.js';
 import { log } from '../../log.js';
 import type { ToolInfo } from '../../python/tools.js';
+import { writeFileAtomic } from '../../util/atomic.js';
 import { importSpeedscope } from '../import/speedscope.js';
 import type { Profile } from '../model.js';
 import { readSource, runLauncher, runMeta, type LaunchResult } from './launch.js';
@@ -28,7 +29,8 @@ function recordArgs(pyspy: ToolInfo, file: string, rateHz: number, native: boole
 }
 
 export async function runSample(opts: SampleOptions): Promise<Profile> {
-  const dir = opts.outDir ?? (await mkdtemp(join(tmpdir(), 'vecprof-sample-')));
+  // py-spy writes its file in place; it records into a temp dir so --out only ever gets a whole file.
+  const dir = await mkdtemp(join(tmpdir(), 'vecprof-sample-'));
   const file = join(dir, SAMPLE_PROFILE_FILE);
   const rateHz = opts.rateHz ?? DEFAULT_RATE_HZ;
   const started = new Date();
@@ -42,12 +44,14 @@ export async function runSample(opts: SampleOptions): Promise<Profile> {
       launched = await record(opts, file, rateHz, native);
     }
     if (permissionDenied(launched.wrapperStderr)) throw ptraceDenied(launched.wrapperStderr);
-    const profile = existsSync(file) ? importSpeedscope(await readFile(file, 'utf8'), { source: file, readSource }) : emptyProfile(launched);
+    const text = existsSync(file) ? await readFile(file, 'utf8') : undefined;
+    if (text !== undefined && opts.outDir !== undefined) await writeFileAtomic(join(opts.outDir, SAMPLE_PROFILE_FILE), text);
+    const profile = text !== undefined ? importSpeedscope(text, { source: file, readSource }) : emptyProfile(launched);
     const found = describeSamples(profile);
     profile.meta = { ...profile.meta, ...runMeta(opts, launched, { mode: 'sample', found }, started, `py-spy ${opts.pyspy.version}${native ? ' --native' : ''}`) };
     return profile;
   } finally {
-    if (opts.outDir === undefined) await rm(dir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true });
   }
 }
 
@@ -61,9 +65,11 @@ function record(opts: SampleOptions, file: string, rateHz: number, native: boole
 
 /** A program that ends before py-spy's first sample leaves no file; that is a profile with nothing in it, not a failure. */
 function emptyProfile(launched: LaunchResult): Profile {
-  if (launched.hello === undefined) {
-    throw new VecprofError(`py-spy did not start the program: ${pyspyReason(launched.wrapperStderr) || 'no reason given'}`, {
-      hint: 'run with --log-level debug to see py-spy\'s output, or use --mode cpu',
+  const finished = launched.messages.some((m) => m.type === 'exit');
+  if (!finished) {
+    const what = launched.hello === undefined ? 'did not start the program' : 'failed and the program was stopped';
+    throw new VecprofError(`py-spy ${what}: ${pyspyReason(launched.wrapperStderr) || 'no reason given'}`, {
+      hint: "run with --log-level debug to see py-spy's output, or use --mode cpu",
     });
   }
   log.warn({ pyspy: pyspyReason(launched.wrapperStderr) }, 'py-spy collected no samples: the program ended too soon to be sampled; use --mode cpu or lines for short runs');
@@ -89,7 +95,7 @@ export interface AttachOptions {
 /** Samples a running process for a while (or until Ctrl-C); the process itself is left alone. */
 export async function attachSample(opts: AttachOptions): Promise<Profile> {
   checkAttachAllowed(opts.pid);
-  const dir = opts.outDir ?? (await mkdtemp(join(tmpdir(), 'vecprof-attach-')));
+  const dir = await mkdtemp(join(tmpdir(), 'vecprof-attach-'));
   const file = join(dir, SAMPLE_PROFILE_FILE);
   const started = new Date();
   try {
@@ -105,7 +111,9 @@ export async function attachSample(opts: AttachOptions): Promise<Profile> {
         hint: 'check that the pid is a running Python process',
       });
     }
-    const profile = importSpeedscope(await readFile(file, 'utf8'), { source: file, readSource });
+    const text = await readFile(file, 'utf8');
+    if (opts.outDir !== undefined) await writeFileAtomic(join(opts.outDir, SAMPLE_PROFILE_FILE), text);
+    const profile = importSpeedscope(text, { source: file, readSource });
     profile.meta = {
       ...profile.meta,
       mode: 'sample',
@@ -118,7 +126,7 @@ export async function attachSample(opts: AttachOptions): Promise<Profile> {
     };
     return profile;
   } finally {
-    if (opts.outDir === undefined) await rm(dir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true });
   }
 }
 
