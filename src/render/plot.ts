@@ -14,7 +14,10 @@ import { markerRules, referenceMarks, renderPanel, seriesMarks, TICK_FONT_SIZE, 
 import { allPowersOfTwo, formatBytes, formatRatio, formatTick, logTicks, minorLogTicks, type AxisUnit } from './plot-units.js';
 import { escapeXml, fitText, FONT_FAMILY, INK, MUTED_INK, px, sanitiseText, SERIES_COLOURS, SERIES_SYMBOLS, textWidth } from './plot-svg.js';
 
-export { svgToPng } from './plot-png.js';
+import { svgToPng } from './plot-png.js';
+import { writeFileAtomic } from '../util/atomic.js';
+
+export { svgToPng };
 export { formatBytes, formatRatio, formatSeconds, formatTick } from './plot-units.js';
 
 export interface PlotPoint {
@@ -189,6 +192,19 @@ export function renderSweepSvg(spec: SweepPlotSpec): string {
     ...panels,
     `</svg>\n`,
   ].join('');
+}
+
+/**
+ * Draws `spec` and writes `<base>.svg` and `<base>.png` (PNG at twice the SVG size unless `pngWidth` says otherwise).
+ * Both are rendered before either is written, and each file appears whole or not at all.
+ */
+export async function writeSweepPlot(spec: SweepPlotSpec, base: string, opts: { pngWidth?: number } = {}): Promise<{ svg: string; png: string }> {
+  const svg = renderSweepSvg(spec);
+  const png = svgToPng(svg, opts.pngWidth === undefined ? {} : { width: opts.pngWidth });
+  const paths = { svg: `${base}.svg`, png: `${base}.png` };
+  await writeFileAtomic(paths.svg, svg);
+  await writeFileAtomic(paths.png, png);
+  return paths;
 }
 
 function dimension(value: number | undefined, fallback: number, min: number, name: string): number {

@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DOMParser } from 'linkedom';
 import { REPO_ROOT } from '../../testkit/run-cli.js';
-import { renderSweepSvg, svgToPng, type SweepPlotSpec } from '../../src/render/plot.js';
+import { renderSweepSvg, svgToPng, writeSweepPlot, type SweepPlotSpec } from '../../src/render/plot.js';
 import { formatBytes, formatRatio, formatSeconds, formatPowerOfTwo, logTicks, minorLogTicks } from '../../src/render/plot-units.js';
 import { layoutMarkerLabels } from '../../src/render/plot-legend.js';
 import { escapeXml, fitText, textWidth } from '../../src/render/plot-svg.js';
@@ -266,4 +267,18 @@ test('log ticks: decades over long spans, 1-2-5 over short ones, powers of two f
   assert.deepEqual(logTicks(1000, 1e7, 'bytes', 200, 40), [1024, 32768, 1048576]);
   assert.deepEqual(logTicks(1.1, 1.3, 'none', 200, 24), [1.1, 1.3], 'a span too short for any tick labels its ends');
   assert.deepEqual(minorLogTicks(12, 300, 'pow2', 300, [16, 64, 256]), [32, 128]);
+});
+
+test('writeSweepPlot writes the SVG and the PNG, and nothing when the spec cannot be drawn', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vecprof-plot-'));
+  try {
+    const paths = await writeSweepPlot(sample(), join(dir, 'budget'), { pngWidth: 380 });
+    assert.deepEqual(readdirSync(dir).sort(), ['budget.png', 'budget.svg']);
+    assert.match(readFileSync(paths.svg, 'utf8'), /^<svg xmlns=/);
+    assert.equal(pngSize(readFileSync(paths.png)).width, 380);
+    await assert.rejects(writeSweepPlot({ ...sample(), series: [] }, join(dir, 'empty')), /nothing to plot/);
+    assert.deepEqual(readdirSync(dir).sort(), ['budget.png', 'budget.svg']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
