@@ -19,6 +19,7 @@ import { setExitCode, wantsProgress, type GlobalOptions } from './context.js';
 interface BudgetCommandOptions extends BudgetCliOptions {
   out?: string;
   json?: boolean;
+  calibrate?: boolean;
 }
 
 async function writePlots(result: BudgetResult, outDir: string): Promise<void> {
@@ -32,6 +33,14 @@ async function writePlots(result: BudgetResult, outDir: string): Promise<void> {
 
 async function budgetAction(opts: BudgetCommandOptions, cmd: Command): Promise<void> {
   const globals = cmd.optsWithGlobals<GlobalOptions>();
+  if (opts.calibrate) {
+    const { calibrateCostModel } = await import('../advise/costmodel-cache.js');
+    const { renderCostModel } = await import('../render/costmodel.js');
+    const { model, path } = await calibrateCostModel({ python: globals.python, progress: wantsProgress(globals) });
+    writeStdout(opts.json ? `${JSON.stringify(model, null, 2)}\n` : `${renderCostModel(model, path)}\n`);
+    setExitCode(EXIT_OK);
+    return;
+  }
   const machine = readMachine();
   const config = toBudgetConfig(opts, machine.caches);
   log.info({ config }, 'budget starting');
@@ -74,6 +83,7 @@ export function registerBudget(program: Command): void {
     .option('--timeout <s>', 'stop the measurement after this many seconds', BUDGET_DEFAULTS.timeout)
     .option('--out <dir>', 'write budget.json (updated as sizes finish), budget.svg and budget.png here')
     .option('--json', 'print the full result as JSON instead of the table')
+    .option('--calibrate', "measure this machine's cost model for the advisor (a few seconds) and cache it")
     .action(budgetAction);
 
   budget

@@ -1,0 +1,70 @@
+// The cost model is measured once per machine and interpreter (a few seconds) and kept in the user cache dir;
+// `vecprof budget --calibrate` measures it again.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { defaultCacheDir } from '../check/cache.js';
+import { readMachine } from '../env/machine.js';
+import { log } from '../log.js';
+import { locatePython, type PythonInfo } from '../python/locate.js';
+import { writeFileAtomic } from '../util/atomic.js';
+import { peakArrayBytes } from '../budget/config.js';
+import { runBudget } from '../budget/run.js';
+import type { BudgetConfig } from '../budget/types.js';
+import { COST_MODEL_SCHEMA, costModelFromBudget, type CostModel } from './costmodel.js';
+
+/** Every other size, the loop only up to 2^16, short cells: enough for slopes, intercepts and both bandwidths. */
+export function calibrationConfig(peakBytes: number): BudgetConfig {
+  return {
+    op: 'sum',
+    dtype: 'float64',
+    exponents: [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24],
+    loopMaxExponent: 16,
+    sampleSeconds: 0.002,
+    minSamples: 10,
+    minCellSeconds: 0.05,
+    maxCellSeconds: 0.5,
+    passes: 1,
+    seed: 1,
+    peakBytes,
+    timeoutSeconds: 300,
+  };
+}
+
+export function costModelPath(python: PythonInfo, cacheDir = defaultCacheDir()): string {
+  const machine = readMachine();
+  const key = createHash('sha256')
+    .update([machine.cpuModel, machine.logicalCpus, python.executable, python.version, python.numpy ?? ''].join('\0'))
+    .digest('hex')
+    .slice(0, 16);
+  return join(cacheDir, `costmodel-${key}.json`);
+}
+
+async function readCached(path: string): Promise<CostModel | null> {
+  try {
+    const model = JSON.parse(await readFile(path, 'utf8')) as CostModel;
+    return model.schema === COST_MODEL_SCHEMA && model.loopPerElementNs > 0 ? model : null;
+  } catch {
+    return null; // missing or damaged: measure again
+  }
+}
+
+export async function calibrateCostModel(opts: { python?: string; progress: boolean }): Promise<{ model: CostModel; path: string }> {
+  const python = await locatePython({ python: opts.python });
+  const config = calibrationConfig(peakArrayBytes(readMachine().caches));
+  log.info('calibrating the cost model for this machine (a few seconds, once)');
+  const result = await runBudget({ config, python: python.command, progress: opts.progress });
+  const model = costModelFromBudget(result);
+  const path = costModelPath(python);
+  await writeFileAtomic(path, `${JSON.stringify(model, null, 2)}\n`);
+  return { model, path };
+}
+
+export async function getCostModel(opts: { python?: string; progress: boolean; refresh?: boolean }): Promise<CostModel> {
+  if (!opts.refresh) {
+    const python = await locatePython({ python: opts.python });
+    const cached = await readCached(costModelPath(python));
+    if (cached) return cached;
+  }
+  return (await calibrateCostModel(opts)).model;
+}

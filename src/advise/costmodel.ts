@@ -1,0 +1,77 @@
+// This machine's price list, taken from a budget run: what one Python loop iteration costs, what one NumPy
+// call costs, and how fast NumPy streams bytes from cache and from memory. The advisor prices a rewrite with it.
+import { median } from 'simple-statistics';
+import type { BudgetResult } from '../budget/types.js';
+
+export const COST_MODEL_SCHEMA = 'vecprof.costmodel/1';
+
+export interface CostModel {
+  schema: typeof COST_MODEL_SCHEMA;
+  createdAt: string;
+  machine: { cpuModel: string; logicalCpus: number };
+  python: { executable: string; version: string; numpy: string | null };
+  /** Interpreter cost of one iteration of `for x in a: total += x`. */
+  loopPerElementNs: number;
+  /** Fixed cost of entering one NumPy call. */
+  numpyPerCallNs: number;
+  /** NumPy streaming bandwidth while the working set fits the last-level cache. */
+  cacheBytesPerSecond: number;
+  /** NumPy streaming bandwidth from memory. */
+  memoryBytesPerSecond: number;
+  /** The machine's peak (copy/triad) bandwidth. */
+  peakBytesPerSecond: number | null;
+  llcBytes: number | null;
+}
+
+export interface VectorizedWork {
+  /** Elements the whole-array expression processes in one call. */
+  elements: number;
+  /** Bytes read and written per element across all arrays (e.g. 16 for float64 in → float64 out). */
+  bytesPerElement: number;
+  /** NumPy calls the rewrite makes (e.g. 2 for `np.sqrt((d ** 2).sum(-1))` counts the big ones). */
+  calls?: number;
+}
+
+function bandwidthOf(result: BudgetResult, regimes: Array<'L2' | 'LLC' | 'DRAM'>): number | null {
+  const usable = result.rows.filter((r) => regimes.includes(r.regime as 'L2' | 'LLC' | 'DRAM') && r.bytesPerSecond !== null);
+  // Only sizes where NumPy's fixed cost is small say anything about bandwidth.
+  const perCall = result.derived.numpyPerCallNs ?? 0;
+  const amortized = usable.filter((r) => r.numpyNs !== null && perCall < 0.1 * r.numpyNs.estimate);
+  return amortized.length > 0 ? median(amortized.map((r) => r.bytesPerSecond!)) : null;
+}
+
+export function costModelFromBudget(result: BudgetResult): CostModel {
+  const d = result.derived;
+  if (d.loopPerElementNs === null || d.numpyPerCallNs === null) {
+    throw new Error('budget result has too few sizes to fit loop and NumPy costs');
+  }
+  const peak = d.peakBytesPerSecond;
+  const cache = bandwidthOf(result, ['L2', 'LLC']) ?? peak ?? 10e9;
+  const memory = bandwidthOf(result, ['DRAM']) ?? (peak !== null ? peak / 2 : cache / 2);
+  return {
+    schema: COST_MODEL_SCHEMA,
+    createdAt: new Date().toISOString(),
+    machine: { cpuModel: result.environment.machine.cpuModel, logicalCpus: result.environment.machine.logicalCpus },
+    python: result.environment.python,
+    loopPerElementNs: d.loopPerElementNs,
+    numpyPerCallNs: d.numpyPerCallNs,
+    cacheBytesPerSecond: cache,
+    memoryBytesPerSecond: memory,
+    peakBytesPerSecond: peak,
+    llcBytes: d.llc.effectiveBytes,
+  };
+}
+
+/** Predicted seconds for the vectorized rewrite: per-call cost plus bytes at the bandwidth of where they live. */
+export function predictVectorizedSeconds(model: CostModel, work: VectorizedWork): number {
+  const calls = work.calls ?? 1;
+  const bytes = work.elements * work.bytesPerElement;
+  const fits = model.llcBytes !== null && bytes <= model.llcBytes;
+  const bandwidth = fits ? model.cacheBytesPerSecond : model.memoryBytesPerSecond;
+  return calls * (model.numpyPerCallNs / 1e9 + bytes / bandwidth);
+}
+
+/** What an element loop should cost by the model (for loops seen only statically). */
+export function predictLoopSeconds(model: CostModel, iterations: number): number {
+  return (iterations * model.loopPerElementNs) / 1e9;
+}

@@ -1,0 +1,50 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { COST_MODEL_SCHEMA, predictLoopSeconds, predictVectorizedSeconds, type CostModel } from '../../src/advise/costmodel.js';
+import { runCli } from '../../testkit/run-cli.js';
+
+const model: CostModel = {
+  schema: COST_MODEL_SCHEMA,
+  createdAt: '2026-01-01T00:00:00Z',
+  machine: { cpuModel: 'test', logicalCpus: 2 },
+  python: { executable: 'python3', version: '3.11.7', numpy: '2.0' },
+  loopPerElementNs: 45,
+  numpyPerCallNs: 600,
+  cacheBytesPerSecond: 50e9,
+  memoryBytesPerSecond: 16e9,
+  peakBytesPerSecond: 40e9,
+  llcBytes: 32 * 2 ** 20,
+};
+
+test('a small array is priced at cache bandwidth plus the call overhead', () => {
+  // 1024 float64 in and out: 16 KiB at 50 GB/s = 0.33 µs, plus 0.6 µs per call
+  const s = predictVectorizedSeconds(model, { elements: 1024, bytesPerElement: 16 });
+  assert.ok(Math.abs(s - (600e-9 + (1024 * 16) / 50e9)) < 1e-15, String(s));
+});
+
+test('a working set beyond the last-level cache is priced at memory bandwidth', () => {
+  const n = 2 ** 24; // 128 MiB read as float64
+  const s = predictVectorizedSeconds(model, { elements: n, bytesPerElement: 8, calls: 2 });
+  assert.ok(Math.abs(s - 2 * (600e-9 + (n * 8) / 16e9)) < 1e-12, String(s));
+});
+
+test('the loop is priced per iteration', () => {
+  assert.equal(predictLoopSeconds(model, 1_000_000), 0.045);
+});
+
+test('budget --calibrate measures the model and caches it per machine and interpreter', async () => {
+  const cache = mkdtempSync(join(tmpdir(), 'vecprof-cache-'));
+  const r = await runCli(['budget', '--calibrate', '--json'], { env: { VECPROF_CACHE_DIR: cache }, timeoutMs: 120_000 });
+  assert.equal(r.code, 0, r.stderr);
+  const printed = JSON.parse(r.stdout) as CostModel;
+  assert.equal(printed.schema, COST_MODEL_SCHEMA);
+  assert.ok(printed.loopPerElementNs > 1 && printed.loopPerElementNs < 1000, `loop ${printed.loopPerElementNs} ns`);
+  assert.ok(printed.numpyPerCallNs > 10 && printed.numpyPerCallNs < 100_000, `call ${printed.numpyPerCallNs} ns`);
+  assert.ok(printed.memoryBytesPerSecond > 1e8);
+  const files = readdirSync(cache).filter((f) => f.startsWith('costmodel-'));
+  assert.equal(files.length, 1);
+  assert.deepEqual(JSON.parse(readFileSync(join(cache, files[0]!), 'utf8')), printed);
+});
