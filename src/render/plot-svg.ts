@@ -20,7 +20,7 @@ const MAX_TEXT = 300;
 export function sanitiseText(text: string): string {
   const oneLine = String(text)
     .replace(/[\r\n\t]+/g, ' ')
-    // eslint-disable-next-line no-control-regex -- removing the control characters is the point
+    // C0 controls and DEL: XML 1.0 forbids most of them even as character references
     .replace(/[\u0000-\u001F\u007F\uFFFE\uFFFF]/g, '')
     .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '')
     .trim();
