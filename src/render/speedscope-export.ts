@@ -1,0 +1,143 @@
+// Profile → a speedscope file (https://www.speedscope.app/file-format-schema.json), one "sampled" profile.
+// From real samples when the profile has them; otherwise an approximation: pstats keeps caller edges only, so
+// each function's self time is hung under its heaviest caller chain, and line timings hang under their function.
+import type { Frame, Profile, SampleStacks } from '../profile/model.js';
+import { packageVersion } from '../paths.js';
+
+export const SPEEDSCOPE_SCHEMA = 'https://www.speedscope.app/file-format-schema.json';
+/** Read back by importSpeedscope, so sample counts survive the round trip; speedscope itself ignores it. */
+const INTERVAL_FIELD = 'vecprofIntervalSeconds';
+/** Approximated stacks count time in these units (weights may be fractional). */
+const APPROX_UNIT_SECONDS = 1e-3;
+
+export interface SpeedscopeFile {
+  $schema: string;
+  shared: { frames: Array<{ name: string; file?: string; line?: number }> };
+  profiles: Array<{
+    type: 'sampled';
+    name: string;
+    unit: 'seconds' | 'none';
+    startValue: number;
+    endValue: number;
+    samples: number[][];
+    weights: number[];
+  }>;
+  name: string;
+  activeProfileIndex: number;
+  exporter: string;
+  [INTERVAL_FIELD]?: number;
+}
+
+/**
+ * Stacks from the functions' caller edges, the way gprof propagates time: a function's self time is shared among
+ * its callers in proportion to the time each edge carried, and the part no edge explains (calls from outside the
+ * profile, such as the profiler's own exec) ends the stack there. Shares too small to matter follow the heaviest
+ * caller only, which bounds the work on large call graphs.
+ */
+function stacksFromFunctions(p: Profile): SampleStacks | undefined {
+  const byId = new Map(p.functions.map((f) => [f.id, f]));
+  const frames: Frame[] = [];
+  const frameOf = new Map<string, number>();
+  const frameIndex = (id: string): number => {
+    let i = frameOf.get(id);
+    if (i === undefined) {
+      const f = byId.get(id)!;
+      i = frames.length;
+      frames.push({ name: f.name, file: f.file, line: f.line });
+      frameOf.set(id, i);
+    }
+    return i;
+  };
+  const merged = new Map<string, { frames: number[]; weight: number }>();
+  const emit = (leafFirst: string[], weight: number): void => {
+    const ids = [...leafFirst].reverse().map(frameIndex);
+    const key = ids.join(',');
+    const m = merged.get(key);
+    if (m) m.weight += weight;
+    else merged.set(key, { frames: ids, weight });
+  };
+  const totalSelf = p.functions.reduce((a, f) => a + Math.max(0, f.selfTime ?? 0), 0);
+  const minWeight = (totalSelf / APPROX_UNIT_SECONDS) * 1e-3;
+  const MAX_DEPTH = 128;
+
+  const expand = (chain: string[], seen: Set<string>, weight: number): void => {
+    const f = byId.get(chain[chain.length - 1]!)!;
+    const edges = (f.callers ?? []).filter((c) => byId.has(c.id) && !seen.has(c.id) && c.totalTime > 0);
+    const explained = edges.reduce((a, c) => a + c.totalTime, 0);
+    const denom = Math.max(f.totalTime ?? 0, explained);
+    if (edges.length === 0 || denom <= 0 || chain.length >= MAX_DEPTH) return emit(chain, weight);
+    if (weight < minWeight) {
+      const heaviest = edges.reduce((a, b) => (b.totalTime > a.totalTime ? b : a));
+      if (heaviest.totalTime < denom - explained) return emit(chain, weight);
+      return expand([...chain, heaviest.id], new Set(seen).add(heaviest.id), weight);
+    }
+    for (const e of edges) expand([...chain, e.id], new Set(seen).add(e.id), (weight * e.totalTime) / denom);
+    if (denom > explained) emit(chain, (weight * (denom - explained)) / denom);
+  };
+
+  for (const f of p.functions) {
+    if (f.selfTime !== undefined && f.selfTime > 0) expand([f.id], new Set([f.id]), f.selfTime / APPROX_UNIT_SECONDS);
+  }
+  const stacks = [...merged.values()].filter((s) => s.weight > 0);
+  return stacks.length > 0 ? { frames, stacks, intervalSeconds: APPROX_UNIT_SECONDS } : undefined;
+}
+
+/** Stacks from per-line times (lines mode): function → line. */
+function stacksFromLines(p: Profile): SampleStacks | undefined {
+  const timed = p.lines.filter((l) => l.time !== undefined && l.time > 0);
+  if (timed.length === 0) return undefined;
+  const frames: Frame[] = [];
+  const index = new Map<string, number>();
+  const frameIndex = (name: string, file: string, line: number): number => {
+    const key = `${file}\0${line}\0${name}`;
+    let i = index.get(key);
+    if (i === undefined) {
+      i = frames.length;
+      frames.push({ name, file, line });
+      index.set(key, i);
+    }
+    return i;
+  };
+  const stacks = timed.map((l) => {
+    const fn = l.function ?? '?';
+    const def = p.functions.find((f) => f.file === l.file && f.name === fn);
+    const outer = frameIndex(fn, l.file, def?.line ?? l.line);
+    return { frames: [outer, frameIndex(`${fn} line ${l.line}`, l.file, l.line)], weight: l.time! / APPROX_UNIT_SECONDS };
+  });
+  return { frames, stacks, intervalSeconds: APPROX_UNIT_SECONDS };
+}
+
+/** The profile's samples, or the best approximation the other data allows; undefined when there is nothing to draw. */
+export function stacksForViews(p: Profile): SampleStacks | undefined {
+  if (p.samples && p.samples.stacks.length > 0) return p.samples;
+  return stacksFromFunctions(p) ?? stacksFromLines(p);
+}
+
+export function toSpeedscope(p: Profile): SpeedscopeFile {
+  const stacks = stacksForViews(p);
+  const interval = stacks?.intervalSeconds;
+  const title = p.meta.command.length > 0 ? p.meta.command.join(' ') : `vecprof ${p.meta.mode} profile`;
+  const weights = (stacks?.stacks ?? []).map((s) => (interval === undefined ? s.weight : s.weight * interval));
+  const out: SpeedscopeFile = {
+    $schema: SPEEDSCOPE_SCHEMA,
+    shared: {
+      frames: (stacks?.frames ?? []).map((f) => ({ name: f.name, ...(f.file ? { file: f.file } : {}), ...(f.line > 0 ? { line: f.line } : {}) })),
+    },
+    profiles: [
+      {
+        type: 'sampled',
+        name: title,
+        unit: interval === undefined ? 'none' : 'seconds',
+        startValue: 0,
+        endValue: weights.reduce((a, b) => a + b, 0),
+        samples: (stacks?.stacks ?? []).map((s) => s.frames),
+        weights,
+      },
+    ],
+    name: title,
+    activeProfileIndex: 0,
+    exporter: `vecprof@${packageVersion()}`,
+  };
+  if (interval !== undefined) out[INTERVAL_FIELD] = interval;
+  return out;
+}
