@@ -57,7 +57,7 @@ function sharesFromCalls(p: Profile): Map<string, Share> {
   const out = new Map<string, Share>();
   const wall = p.meta.durationSeconds;
   if (!(wall > 0)) return out;
-  const user = new Map(p.functions.filter((f) => defaultUserFile(f.file)).map((f) => [f.id, f]));
+  const user = new Map(p.functions.filter((f) => f.file !== '~' && defaultUserFile(f.file)).map((f) => [f.id, f])); // "~": C functions
   for (const f of user.values()) out.set(f.id, { file: f.file, name: f.name, share: (f.selfTime ?? 0) / wall });
   for (const callee of p.functions) {
     if (user.has(callee.id)) continue;

@@ -11,6 +11,7 @@ import { log } from '../../log.js';
 import type { ToolInfo } from '../../python/tools.js';
 import { writeFileAtomic } from '../../util/atomic.js';
 import { importSpeedscope } from '../import/speedscope.js';
+import { defaultUserFile } from '../import/user-files.js';
 import type { Profile } from '../model.js';
 import { readSource, runLauncher, runMeta, type LaunchResult } from './launch.js';
 import type { RunOptions } from './types.js';
@@ -22,6 +23,12 @@ export interface SampleOptions extends RunOptions {
   pyspy: ToolInfo;
   /** Collect native (C) frames: needed for the python / NumPy / kernel split. Default true. */
   native?: boolean;
+}
+
+/** py-spy's native frames can carry C source paths with line numbers (a libpython with debug info): not user code. */
+const PYTHON_SOURCE = /\.(py|pyw|pyx)$/i;
+function userFiles(file: string): boolean {
+  return PYTHON_SOURCE.test(file) && defaultUserFile(file);
 }
 
 function recordArgs(pyspy: ToolInfo, file: string, rateHz: number, native: boolean): string[] {
@@ -46,7 +53,7 @@ export async function runSample(opts: SampleOptions): Promise<Profile> {
     if (permissionDenied(launched.wrapperStderr)) throw ptraceDenied(launched.wrapperStderr);
     const text = existsSync(file) ? await readFile(file, 'utf8') : undefined;
     if (text !== undefined && opts.outDir !== undefined) await writeFileAtomic(join(opts.outDir, SAMPLE_PROFILE_FILE), text);
-    const profile = text !== undefined ? importSpeedscope(text, { source: file, readSource }) : emptyProfile(launched);
+    const profile = text !== undefined ? importSpeedscope(text, { source: file, readSource, userFiles }) : emptyProfile(launched);
     const found = describeSamples(profile);
     profile.meta = { ...profile.meta, ...runMeta(opts, launched, { mode: 'sample', found }, started, `py-spy ${opts.pyspy.version}${native ? ' --native' : ''}`) };
     return profile;
@@ -113,7 +120,7 @@ export async function attachSample(opts: AttachOptions): Promise<Profile> {
     }
     const text = await readFile(file, 'utf8');
     if (opts.outDir !== undefined) await writeFileAtomic(join(opts.outDir, SAMPLE_PROFILE_FILE), text);
-    const profile = importSpeedscope(text, { source: file, readSource });
+    const profile = importSpeedscope(text, { source: file, readSource, userFiles });
     profile.meta = {
       ...profile.meta,
       mode: 'sample',
