@@ -38,6 +38,7 @@ class Ledger:
         self.current = 0
         self.peak = 0
         self.start = 0
+        self.end = None
         self.held = {}  # line key -> bytes held now
         self.allocated = {}  # line key -> bytes allocated over the run
         self.count = {}  # line key -> allocations
@@ -273,7 +274,7 @@ def report(ledger, mechanism, watch):
         mechanism=mechanism,
         peakTracedBytes=ledger.peak,
         startBytes=ledger.start,
-        endBytes=ledger.current,
+        endBytes=ledger.current if ledger.end is None else ledger.end,
         peakRssBytes=peak_rss,
         outsideAtPeakBytes=ledger.held_at_peak.get(OUTSIDE, 0),
         lines=lines,
@@ -326,6 +327,7 @@ def main():
             watch.stop()
         else:
             ledger.recording = False
+            ledger.end = ledger.current
             if restore is not None:
                 restore()
 
