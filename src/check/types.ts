@@ -2,6 +2,7 @@
 // (parse.ts, notebook.ts, discover.ts, config.ts, noqa.ts, output/) and analysis (arrays.ts,
 // rules/, analyze.ts, registry.ts) meet only here.
 import type { Node, Tree } from 'web-tree-sitter';
+import type { ArrayFacts } from './arrays.js';
 
 /** How a file is used decides some rules: LOG001 fires only in library code. */
 export type FileKind = 'library' | 'script' | 'test' | 'notebook';
@@ -59,7 +60,8 @@ export interface Rule {
   name: string; // element-loop …
   summary: string; // one line
   doc: RuleDoc;
-  check(ctx: AnalysisContext, facts: unknown, report: (f: RawFinding) => void): void;
+  /** `facts` is computed once per file by analyze() and shared by every rule. */
+  check(ctx: AnalysisContext, facts: ArrayFacts, report: (f: RawFinding) => void): void;
 }
 
 export type { Node, Tree };

@@ -1,0 +1,108 @@
+// VEC005: growing an array inside a loop with np.append / np.concatenate / np.vstack / np.hstack / np.r_.
+import type { Node } from 'web-tree-sitter';
+import { field, keywordArg, positionalArgs, spanOf, unparen, walk } from '../ast.js';
+import type { ArrayFacts } from '../arrays.js';
+import type { RawFinding, Rule, SuggestedFix } from '../types.js';
+import { headerText, isSmallLoop } from './shared/loop.js';
+import { code } from './shared/report.js';
+import { npAlias } from './shared/translate.js';
+import { isGrowth } from './shared/verdict.js';
+
+export const VEC005: Rule = {
+  code: 'VEC005',
+  name: 'array-growth',
+  summary: 'Array grown with np.append/np.concatenate/np.vstack/np.hstack/np.r_ inside a loop (quadratic)',
+  doc: {
+    whatItDoes:
+      'Finds `acc = np.append(acc, x)` and its relatives (`np.concatenate([acc, x])`, `np.vstack((acc, row))`, ' +
+      '`np.hstack`, `np.r_[acc, x]`) inside a `for` or `while` loop, where the array being built is also an input.',
+    whyIsItSlow:
+      'NumPy arrays cannot grow in place: every call allocates a new array and copies everything collected so far. ' +
+      'N iterations copy 1 + 2 + … + N elements, O(N²) time. A Python list grows in amortised O(1); build the ' +
+      'array once at the end, or preallocate it when N is known.',
+    example: [
+      'import numpy as np',
+      '',
+      'def squares(n):',
+      '    result = np.array([])',
+      '    for i in range(n):',
+      '        result = np.append(result, i * i)',
+      '    return result',
+    ].join('\n'),
+    useInstead: [
+      'import numpy as np',
+      '',
+      'def squares(n):',
+      '    result = np.empty(n)',
+      '    for i in range(n):',
+      '        result[i] = i * i',
+      '    return result  # best of all: np.arange(n) ** 2',
+    ].join('\n'),
+  },
+  check(_ctx, facts: ArrayFacts, report) {
+    if (facts.numpyAliases.size === 0 && facts.numpyNames.size === 0) return;
+    const seen = new Set<number>();
+    for (const loop of facts.loops) {
+      if (isSmallLoop(facts, loop)) continue;
+      const body = field(loop, 'body');
+      if (!body) continue;
+      walk(body, (n) => {
+        if (n.type === 'for_statement' || n.type === 'while_statement') return false; // its own turn
+        if (n.type !== 'expression_statement') return true;
+        const growth = isGrowth(facts, n);
+        if (growth && !seen.has(growth.id)) {
+          seen.add(growth.id);
+          report(finding(facts, loop, n, growth));
+        }
+        return false;
+      });
+    }
+  },
+};
+
+function finding(facts: ArrayFacts, loop: Node, stmt: Node, call: Node): RawFinding {
+  const assign = stmt.namedChildren[0] as Node;
+  const target = (field(assign, 'left') as Node).text;
+  const head = call.type === 'call' ? field(call, 'function') : field(call, 'value');
+  const path = head ? facts.numpyPath(head) ?? 'append' : 'append';
+  return {
+    code: 'VEC005',
+    message:
+      `${code(target)} grows by ${code(head?.text ?? path)} inside a loop (${code(headerText(loop, facts.source))}): ` +
+      'every call copies the whole array, so the loop is quadratic; collect the pieces in a list and build once, or preallocate',
+    ...spanOf(call, facts.source),
+    symbol: target,
+    loop: { startLine: loop.startPosition.row + 1, endLine: loop.endPosition.row + 1 },
+    fix: rewrite(facts, call, path, target),
+  };
+}
+
+function rewrite(facts: ArrayFacts, call: Node, path: string, target: string): SuggestedFix {
+  const np = npAlias(facts);
+  const parts = `${target.replace(/^.*\./, '')}_parts`;
+  let piece: string | null = null;
+  if (path === 'append') piece = positionalArgs(call)[1]?.text ?? null;
+  else {
+    const first = call.type === 'call' ? positionalArgs(call)[0] : call.childrenForFieldName('subscript')[0];
+    const f = first ? unparen(first) : null;
+    const items = f && (f.type === 'list' || f.type === 'tuple') ? f.namedChildren.filter((c): c is Node => c !== null) : call.type === 'subscript' ? call.childrenForFieldName('subscript').filter((c): c is Node => c !== null) : [];
+    const others = items.filter((i) => i.text !== target);
+    piece = others.length === 1 ? (others[0] as Node).text : others.length > 1 ? `(${others.map((o) => o.text).join(', ')})` : null;
+  }
+  const pieceNode = path === 'append' ? positionalArgs(call)[1] : null;
+  const scalarPieces = path === 'append' && pieceNode ? facts.valueOf(pieceNode).kind !== 'array' : path === 'r_';
+  const axis = call.type === 'call' ? keywordArg(call, 'axis') : null;
+  const build =
+    path === 'vstack' || path === 'row_stack' ? `${np}.vstack(${parts})`
+    : path === 'hstack' ? `${np}.hstack(${parts})`
+    : path === 'column_stack' ? `${np}.column_stack(${parts})`
+    : path === 'dstack' ? `${np}.dstack(${parts})`
+    : scalarPieces ? `${np}.array(${parts})`
+    : `${np}.concatenate(${parts}${axis ? `, axis=${axis.text}` : ''})`;
+  const lines = [
+    `${parts} = []  # before the loop (start with the initial ${target} if it is not empty)`,
+    `${parts}.append(${piece ?? '...'})  # in the loop, instead of ${target} = ${call.text.length > 40 ? call.text.slice(0, 37) + '...' : call.text}`,
+    `${target} = ${build}  # once, after the loop`,
+  ];
+  return { description: 'collect the pieces in a list and build the array once (or preallocate and fill)', replacement: lines.join('\n'), safety: 'display-only' };
+}

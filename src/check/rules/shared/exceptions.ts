@@ -1,0 +1,239 @@
+// The seed's exceptions: loops that are fine as they are, or that a whole-array expression cannot replace
+// exactly. Each returns a reason (for debugging and tests) or null when the loop is plain element work.
+import type { Node } from 'web-tree-sitter';
+import { dottedName, field, identifiersIn, named, statements, stmtExpr, unparen, walk } from '../../ast.js';
+import type { ArrayFacts } from '../../arrays.js';
+import type { LoopShape } from './loop.js';
+import { isPureOneLiner } from './translate.js';
+
+const STOP_TYPES = new Set([
+  'break_statement', 'return_statement', 'yield', 'raise_statement', 'try_statement', 'with_statement',
+  'global_statement', 'nonlocal_statement', 'await', 'delete_statement', 'assert_statement', 'print_statement',
+  'exec_statement', 'match_statement',
+]);
+
+const PURE_BUILTINS = new Set(['abs', 'min', 'max', 'round', 'float', 'int', 'bool', 'complex', 'len', 'pow', 'sum', 'divmod', 'range']);
+const PURE_METHODS = new Set([
+  'sum', 'mean', 'max', 'min', 'std', 'var', 'prod', 'dot', 'item', 'astype', 'reshape', 'copy', 'any', 'all',
+  'argmax', 'argmin', 'clip', 'round', 'conj', 'conjugate', 'ravel', 'flatten', 'cumsum', 'transpose', 'squeeze',
+]);
+const IMPURE_NUMPY = /^(?:save|savez|savez_compressed|savetxt|load|loadtxt|genfromtxt|fromfile|random\.seed|random\.shuffle|set_printoptions|seterr)$/;
+
+/** Why this loop is left alone, or null. `outerVars` are the loop variables of enclosing loops (for nested nests). */
+export function exceptionOf(facts: ArrayFacts, shape: LoopShape, outerVars: Set<string> = new Set()): string | null {
+  const body = shape.body;
+  if (field(shape.node, 'alternative')) return 'for-else';
+  let reason: string | null = null;
+  walk(body, (n) => {
+    if (reason) return false;
+    if (STOP_TYPES.has(n.type)) reason = `early exit or side effect (${n.type})`;
+    else if (n.type === 'call') reason = callOut(facts, n);
+    else if (n.type === 'for_statement' || n.type === 'while_statement') reason = 'nested loop';
+    return reason === null;
+  });
+  if (reason) return reason;
+  return dependency(facts, shape, outerVars);
+}
+
+function callOut(facts: ArrayFacts, call: Node): string | null {
+  const callee = field(call, 'function');
+  if (!callee) return 'opaque call';
+  const np = facts.numpyPath(callee);
+  if (np !== null) return IMPURE_NUMPY.test(np) ? `I/O per element (${callee.text})` : null;
+  const name = dottedName(callee);
+  if (name && /^(?:math|cmath)\.\w+$/.test(name)) return null;
+  if (callee.type === 'identifier') {
+    if (PURE_BUILTINS.has(callee.text)) return null;
+    const fn = facts.functionNamed(callee.text, call.startIndex);
+    if (fn && isPureOneLiner(fn.node as Node, facts)) return null;
+    return `per-element call out (${callee.text})`;
+  }
+  if (callee.type === 'attribute') {
+    const method = field(callee, 'attribute')?.text ?? '';
+    const obj = field(callee, 'object');
+    if (method === 'append' && obj && facts.valueOf(obj).kind !== 'array') return null;
+    if (PURE_METHODS.has(method)) return null;
+  }
+  return `per-element call out (${callee.text})`;
+}
+
+interface Access { name: string; index: string; write: boolean }
+
+/**
+ * Loop-carried dependencies: x[i] computed from x[i-1], a running value carried between iterations
+ * (prev = x), writes at data-dependent positions (scatter). Accumulators (s += …, m = max(m, …)) are fine:
+ * they are reductions.
+ */
+function dependency(facts: ArrayFacts, shape: LoopShape, outerVars: Set<string>): string | null {
+  const loopVars = new Set([...shape.indexVars, ...shape.elements.keys(), ...outerVars]);
+  const stmts = flatten(statements(shape.body)).filter((s) => s !== shape.counterStep);
+  const assignedBefore = new Set<string>();
+  const allAssigned = new Set<string>();
+  const accumulators = new Set<string>();
+  const subscriptWrites: Access[] = [];
+  const subscriptReads: Access[] = [];
+  for (const s of stmts) {
+    const e = stmtExpr(s);
+    if (e.type === 'assignment' || e.type === 'augmented_assignment') {
+      const left = field(e, 'left');
+      if (!left) return 'unusual assignment';
+      for (const id of targetsOf(left)) allAssigned.add(id);
+    }
+  }
+  for (const s of stmts) {
+    const e = stmtExpr(s);
+    if (e.type === 'assignment' || e.type === 'augmented_assignment') {
+      const left = unparen(field(e, 'left') as Node);
+      const right = field(e, 'right');
+      if (!right) return 'annotation only';
+      if (left.type === 'attribute') return 'writes an attribute per element';
+      if (left.type === 'subscript') {
+        const obj = field(left, 'value');
+        const idx = indexText(left);
+        if (!obj || idx === null) return 'unusual subscript';
+        if (!indexUsesOnly(left, loopVars)) return 'scatter to a data-dependent position';
+        subscriptWrites.push({ name: obj.text, index: idx, write: true });
+        collectReads(right, subscriptReads);
+        if (e.type === 'augmented_assignment') subscriptReads.push({ name: obj.text, index: idx, write: false });
+        const carried = readsCarried(right, allAssigned, assignedBefore, loopVars);
+        if (carried) return `value carried between iterations (${carried})`;
+        continue;
+      }
+      if (left.type !== 'identifier') {
+        const carried = readsCarried(right, allAssigned, assignedBefore, loopVars);
+        if (carried) return `value carried between iterations (${carried})`;
+        for (const id of targetsOf(left)) assignedBefore.add(id);
+        collectReads(right, subscriptReads);
+        continue;
+      }
+      const name = left.text;
+      if (loopVars.has(name)) return 'rebinds the loop variable';
+      if (isAccumulation(e, name)) {
+        accumulators.add(name);
+        collectReads(right, subscriptReads);
+        continue;
+      }
+      const carried = readsCarried(right, allAssigned, assignedBefore, loopVars);
+      if (carried) return `value carried between iterations (${carried})`;
+      assignedBefore.add(name);
+      collectReads(right, subscriptReads);
+      continue;
+    }
+    if (e.type === 'if_statement') {
+      // its blocks were flattened after it; `if x > best: best = x` (an arg-max search) reads a carried value
+      for (const cond of ifConditions(e)) {
+        const carried = readsCarried(cond, allAssigned, assignedBefore, loopVars);
+        if (carried) return `value carried between iterations (${carried})`;
+        collectReads(cond, subscriptReads);
+      }
+      continue;
+    }
+    collectReads(e, subscriptReads);
+    const carried = readsCarried(e, allAssigned, assignedBefore, loopVars);
+    if (carried) return `value carried between iterations (${carried})`;
+  }
+  // an accumulator read anywhere but its own update is a prefix scan
+  for (const acc of accumulators) {
+    let uses = 0;
+    for (const s of stmts) if (identifiersIn(s).has(acc)) uses++;
+    if (uses > 1) return `running value ${acc} is read inside the loop`;
+  }
+  for (const w of subscriptWrites) {
+    for (const r of subscriptReads) if (r.name === w.name && r.index !== w.index) return `x[i] from x[i-1] (${w.name})`;
+  }
+  void facts;
+  return null;
+}
+
+/** Statements of a body with if/elif/else blocks spliced in place. */
+function flatten(stmts: Node[]): Node[] {
+  const out: Node[] = [];
+  for (const s of stmts) {
+    if (s.type === 'if_statement') {
+      out.push(s);
+      out.push(...flatten(statements(field(s, 'consequence'))));
+      for (const alt of s.childrenForFieldName('alternative')) {
+        if (!alt) continue;
+        if (alt.type === 'elif_clause') out.push(...flatten(statements(field(alt, 'consequence'))));
+        else out.push(...flatten(statements(field(alt, 'body'))));
+      }
+    } else out.push(s);
+  }
+  return out;
+}
+
+function ifConditions(s: Node): Node[] {
+  const out: Node[] = [];
+  const c = field(s, 'condition');
+  if (c) out.push(c);
+  for (const alt of s.childrenForFieldName('alternative')) {
+    const ac = alt ? field(alt, 'condition') : null;
+    if (ac) out.push(ac);
+  }
+  return out;
+}
+
+function targetsOf(left: Node): string[] {
+  const l = unparen(left);
+  if (l.type === 'identifier') return [l.text];
+  if (l.type === 'pattern_list' || l.type === 'tuple_pattern' || l.type === 'list_pattern') return named(l).flatMap(targetsOf);
+  return [];
+}
+
+/** `s += e`, `s = s + e`, `s = max(s, e)`, with e free of s. */
+function isAccumulation(e: Node, name: string): boolean {
+  const right = field(e, 'right');
+  if (!right) return false;
+  if (e.type === 'augmented_assignment') {
+    const op = field(e, 'operator')?.text ?? '';
+    return ['+=', '-=', '*=', '|=', '&='].includes(op) && !identifiersIn(right).has(name);
+  }
+  const r = unparen(right);
+  if (r.type === 'binary_operator' && ['+', '*'].includes(field(r, 'operator')?.type ?? '')) {
+    const l = field(r, 'left');
+    const rr = field(r, 'right');
+    if (l?.text === name && rr && !identifiersIn(rr).has(name)) return true;
+    if (rr?.text === name && l && !identifiersIn(l).has(name)) return true;
+  }
+  if (r.type === 'call' && ['max', 'min'].includes(field(r, 'function')?.text ?? '')) {
+    const args = named(field(r, 'arguments') as Node);
+    if (args.length === 2 && args.filter((a) => a.text === name).length === 1) {
+      const other = args.find((a) => a.text !== name) as Node;
+      return !identifiersIn(other).has(name);
+    }
+  }
+  return false;
+}
+
+/** A name assigned somewhere in the body but read here before any assignment this iteration. */
+function readsCarried(node: Node, allAssigned: Set<string>, before: Set<string>, loopVars: Set<string>): string | null {
+  for (const id of identifiersIn(node)) {
+    if (allAssigned.has(id) && !before.has(id) && !loopVars.has(id)) return id;
+  }
+  return null;
+}
+
+function indexText(sub: Node): string | null {
+  const idx = sub.childrenForFieldName('subscript').filter((c): c is Node => c !== null && c.type !== 'comment');
+  return idx.length > 0 ? idx.map((i) => i.text.replace(/\s+/g, '')).join(',') : null;
+}
+
+function indexUsesOnly(sub: Node, loopVars: Set<string>): boolean {
+  const idx = sub.childrenForFieldName('subscript').filter((c): c is Node => c !== null && c.type !== 'comment');
+  return idx.every((i) => {
+    const u = unparen(i);
+    if (u.type === 'identifier') return loopVars.has(u.text);
+    return u.type === 'slice' || u.type === 'integer' || u.type === 'ellipsis' || u.type === 'none';
+  });
+}
+
+function collectReads(node: Node, out: Access[]): void {
+  walk(node, (n) => {
+    if (n.type === 'subscript') {
+      const obj = field(n, 'value');
+      const idx = indexText(n);
+      if (obj && idx !== null) out.push({ name: obj.text, index: idx, write: false });
+    }
+    return true;
+  });
+}

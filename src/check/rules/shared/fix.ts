@@ -1,0 +1,196 @@
+// The vectorized rewrite of a loop body, statement by statement, for the shape seen. null when any statement has no
+// exact whole-array twin; the rule then falls back to a generic (still concrete) suggestion.
+import type { Node } from 'web-tree-sitter';
+import { field, positionalArgs, statements, stmtExpr, unparen } from '../../ast.js';
+import type { ArrayFacts } from '../../arrays.js';
+import type { LoopShape } from './loop.js';
+import { translate, usesLoopVars, type Substitution } from './translate.js';
+
+/** A rewritten body, one line per statement. */
+export interface BodyFix {
+  lines: string[];
+}
+
+export function rewriteBody(facts: ArrayFacts, shape: LoopShape, sub: Substitution, body: Node = shape.body): BodyFix | null {
+  const lines: string[] = [];
+  for (const s of statements(body)) {
+    if (s === shape.counterStep || s.type === 'pass_statement') continue;
+    const out = rewriteStatement(facts, shape, sub, s);
+    if (out === null) return null;
+    lines.push(...out);
+  }
+  if (lines.length === 0) return null;
+  return { lines: mergeInitialisers(facts, shape.node, lines) };
+}
+
+function rewriteStatement(facts: ArrayFacts, shape: LoopShape, sub: Substitution, s: Node): string[] | null {
+  if (s.type === 'if_statement') return rewriteIf(facts, shape, sub, s);
+  const e = stmtExpr(s);
+  if (e.type === 'call') {
+    const appended = appendOf(e);
+    if (!appended) return null;
+    const t = translate(appended.value, sub, facts);
+    return t === null ? null : [`${appended.list} = ${t}`];
+  }
+  if (e.type !== 'assignment' && e.type !== 'augmented_assignment') return null;
+  const left = unparen(field(e, 'left') as Node);
+  const right = field(e, 'right');
+  if (!right) return null;
+  const op = e.type === 'augmented_assignment' ? field(e, 'operator')?.text ?? '' : '=';
+  if (left.type === 'subscript') {
+    const target = writeTarget(left, shape, sub);
+    const t = translate(right, sub, facts);
+    if (target === null || t === null) return null;
+    return [`${target} ${op} ${t}`];
+  }
+  if (left.type !== 'identifier') return null;
+  const name = left.text;
+  if (op === '=') {
+    const r = unparen(right);
+    if (r.type === 'call' && ['max', 'min'].includes(field(r, 'function')?.text ?? '')) {
+      const fnName = field(r, 'function')?.text as string;
+      const args = positionalArgs(r);
+      const other = args.find((a) => a.text !== name);
+      if (args.length === 2 && other && args.some((a) => a.text === name)) {
+        const t = translate(other, sub, facts);
+        return t === null ? null : [`${name} = ${fnName}(${name}, ${reduce(t, fnName)})`];
+      }
+    }
+    if (r.type === 'binary_operator' && (field(r, 'left')?.text === name || field(r, 'right')?.text === name)) {
+      const opr = field(r, 'operator')?.type;
+      const other = field(r, 'left')?.text === name ? field(r, 'right') : field(r, 'left');
+      if ((opr === '+' || opr === '*') && other) {
+        const t = translate(other, sub, facts);
+        return t === null ? null : [`${name} ${opr}= ${opr === '+' ? sumOf(facts, other, t, shape, sub) : `${sub.np}.prod(${t})`}`];
+      }
+      return null;
+    }
+    const t = translate(right, sub, facts);
+    if (t === null) return null;
+    sub.temps.add(name);
+    return [`${name} = ${t}`];
+  }
+  const t = translate(right, sub, facts);
+  if (t === null) return null;
+  if (op === '+=' || op === '-=') return [`${name} ${op} ${sumOf(facts, right, t, shape, sub)}`];
+  if (op === '*=') return [`${name} *= ${sub.np}.prod(${t})`];
+  return null;
+}
+
+/** `A[i] = …` → `A`, `A[i, 0] = …` → `A[:, 0]`, with a range start of 1 → `A[1:]`. */
+function writeTarget(left: Node, shape: LoopShape, sub: Substitution): string | null {
+  const obj = field(left, 'value');
+  const idx = left.childrenForFieldName('subscript').filter((c): c is Node => c !== null && c.type !== 'comment');
+  if (!obj || idx.length === 0 || usesLoopVars(obj, sub)) return null;
+  const first = unparen(idx[0] as Node);
+  if (first.type !== 'identifier' || !shape.indexVars.has(first.text)) return null;
+  const rest = idx.slice(1);
+  if (rest.every((r) => r.type === 'identifier' && shape.indexVars.has(r.text))) {
+    return shape.rangeStart === 0 ? obj.text : `${obj.text}[${shape.rangeStart}:]`;
+  }
+  if (rest.some((r) => usesLoopVars(r, sub))) return null;
+  const head = shape.rangeStart === 0 ? ':' : `${shape.rangeStart}:`;
+  return `${obj.text}[${head}, ${rest.map((r) => r.text).join(', ')}]`;
+}
+
+/** `total += a[i] * b[i]` → `a @ b`; else `(…).sum()`, over rows `.sum(axis=0)`. */
+function sumOf(facts: ArrayFacts, node: Node, t: string, shape: LoopShape, sub: Substitution): string {
+  const n = unparen(node);
+  if (n.type === 'binary_operator' && field(n, 'operator')?.type === '*' && shape.rows.size === 0) {
+    const l = field(n, 'left');
+    const r = field(n, 'right');
+    const lt = l ? translate(l, sub, facts) : null;
+    const rt = r ? translate(r, sub, facts) : null;
+    if (lt && rt && simple(lt) && simple(rt) && lt !== rt && l && r && usesLoopVars(l, sub) && usesLoopVars(r, sub)) return `${lt} @ ${rt}`;
+  }
+  const rowSum = [...shape.rows].some((r) => new RegExp(`\\b${r}\\b`).test(node.text));
+  const base = simple(t) ? t : `(${t})`;
+  return rowSum ? `${base}.sum(axis=0)` : `${base}.sum()`;
+}
+
+function reduce(t: string, fn: string): string {
+  return simple(t) ? `${t}.${fn}()` : `(${t}).${fn}()`;
+}
+
+function simple(t: string): boolean {
+  return /^[A-Za-z_][\w.]*(?:\[[^\]]*\])?$/.test(t);
+}
+
+function appendOf(call: Node): { list: string; value: Node } | null {
+  const callee = field(call, 'function');
+  if (callee?.type !== 'attribute' || field(callee, 'attribute')?.text !== 'append') return null;
+  const obj = field(callee, 'object');
+  const args = positionalArgs(call);
+  if (!obj || obj.type !== 'identifier' || args.length !== 1) return null;
+  return { list: obj.text, value: args[0] as Node };
+}
+
+function rewriteIf(facts: ArrayFacts, shape: LoopShape, sub: Substitution, s: Node): string[] | null {
+  const alts = s.childrenForFieldName('alternative').filter((a): a is Node => a !== null);
+  if (alts.some((a) => a.type === 'elif_clause')) return null;
+  const cond = field(s, 'condition');
+  const c = cond ? translate(cond, sub, facts) : null;
+  if (c === null) return null;
+  const then = statements(field(s, 'consequence'));
+  const other = alts[0] ? statements(field(alts[0], 'body')) : [];
+  if (then.length !== 1) return null;
+  const a = stmtExpr(then[0] as Node);
+  const b = other.length === 1 ? stmtExpr(other[0] as Node) : null;
+  if (other.length > 1) return null;
+  const np = sub.np;
+  // if c: out[i] = e1  [else: out[i] = e2]
+  if (a.type === 'assignment' && unparen(field(a, 'left') as Node).type === 'subscript') {
+    const target = writeTarget(unparen(field(a, 'left') as Node), shape, sub);
+    const e1 = field(a, 'right');
+    const t1 = e1 ? translate(e1, sub, facts) : null;
+    if (target === null || t1 === null) return null;
+    if (!b) return [`${target} = ${np}.where(${c}, ${t1}, ${target})`];
+    if (b.type !== 'assignment' || field(b, 'left')?.text !== field(a, 'left')?.text) return null;
+    const e2 = field(b, 'right');
+    const t2 = e2 ? translate(e2, sub, facts) : null;
+    return t2 === null ? null : [`${target} = ${np}.where(${c}, ${t1}, ${t2})`];
+  }
+  if (b) return null;
+  // if c: count += 1 / total += e
+  if (a.type === 'augmented_assignment' && field(a, 'left')?.type === 'identifier') {
+    const name = (field(a, 'left') as Node).text;
+    const op = field(a, 'operator')?.text;
+    const e = field(a, 'right');
+    if (!e || (op !== '+=' && op !== '-=')) return null;
+    if (e.text === '1') return [`${name} ${op} ${np}.count_nonzero(${c})`];
+    const t = translate(e, sub, facts);
+    return t === null ? null : [`${name} ${op} ${np}.where(${c}, ${t}, 0).sum()`];
+  }
+  // if c: kept.append(e)
+  if (a.type === 'call') {
+    const appended = appendOf(a);
+    if (!appended) return null;
+    const t = translate(appended.value, sub, facts);
+    return t === null ? null : [`${appended.list} = ${simple(t) ? t : `(${t})`}[${c}]`];
+  }
+  return null;
+}
+
+/**
+ * `total = 0` just before the loop and `total += a.sum()` from it become `total = a.sum()`; `out = []` and
+ * `out = …` likewise. The loop's previous statement is the only one looked at.
+ */
+function mergeInitialisers(facts: ArrayFacts, loop: Node, lines: string[]): string[] {
+  let prev = loop.previousNamedSibling;
+  while (prev && prev.type === 'comment') prev = prev.previousNamedSibling;
+  const init = prev ? stmtExpr(prev) : null;
+  if (!init || init.type !== 'assignment') return lines;
+  const name = field(init, 'left')?.text;
+  const value = field(init, 'right');
+  if (!name || !value) return lines;
+  const zero = value.text === '0' || value.text === '0.0' || value.text === '[]' || value.text === 'list()';
+  void facts;
+  return lines.map((l) => {
+    const m = /^(\w+) ([+*-])?= (.*)$/.exec(l);
+    if (!m || m[1] !== name) return l;
+    if (zero && (m[2] === '+' || m[2] === undefined)) return `${name} = ${m[3]}`;
+    if (m[2] === '-' && zero) return `${name} = -${m[3]}`;
+    return l;
+  });
+}
+

@@ -1,0 +1,190 @@
+// Finding np.vectorize / np.frompyfunc / np.apply_along_axis and the vectorized twin of what they wrap.
+import type { Node } from 'web-tree-sitter';
+import { dottedName, field, keywordArg, named, positionalArgs, unparen } from '../../ast.js';
+import type { ArrayFacts } from '../../arrays.js';
+import { MATH_TO_NUMPY } from '../../numpy-api.js';
+import { npAlias, translate, type Substitution } from './translate.js';
+
+export interface HiddenLoopSite {
+  helper: 'np.vectorize' | 'np.frompyfunc' | 'np.apply_along_axis';
+  /** Where the finding goes: the call (or the decorator). */
+  anchor: Node;
+  /** The wrapped function as written. */
+  fn: Node;
+  fnText: string;
+  /** `np.vectorize(f)(x)`: the arguments it is applied to right away. */
+  appliedTo?: Node[];
+  /** apply_along_axis: axis and array. */
+  axis?: Node;
+  array?: string;
+  /** `g = np.vectorize(f)`: the name bound. */
+  boundTo?: string;
+  /** `@np.vectorize def f`: the decorated function. */
+  decorated?: Node;
+}
+
+const HELPERS = /\b(vectorize|frompyfunc|apply_along_axis)\b/g;
+
+export function hiddenLoopSites(facts: ArrayFacts): HiddenLoopSite[] {
+  const out: HiddenLoopSite[] = [];
+  if (facts.numpyAliases.size === 0 && facts.numpyNames.size === 0) return out;
+  const root = facts.ctx.tree.rootNode;
+  HELPERS.lastIndex = 0;
+  for (let m = HELPERS.exec(facts.source); m; m = HELPERS.exec(facts.source)) {
+    const id = root.descendantForIndex(m.index);
+    if (!id || id.type !== 'identifier') continue;
+    let ref: Node = id;
+    if (ref.parent?.type === 'attribute' && field(ref.parent, 'attribute')?.id === ref.id) ref = ref.parent;
+    const path = facts.numpyPath(ref);
+    if (path !== 'vectorize' && path !== 'frompyfunc' && path !== 'apply_along_axis') continue;
+    const helper = `np.${path}` as HiddenLoopSite['helper'];
+    const parent = ref.parent;
+    if (parent?.type === 'decorator' && path === 'vectorize') {
+      const def = parent.parent?.type === 'decorated_definition' ? field(parent.parent, 'definition') : null;
+      if (def) out.push({ helper, anchor: parent, fn: def, fnText: field(def, 'name')?.text ?? 'f', decorated: def });
+      continue;
+    }
+    if (parent?.type !== 'call' || field(parent, 'function')?.id !== ref.id) continue;
+    const args = positionalArgs(parent);
+    const fn = args[0] ?? keywordArg(parent, path === 'vectorize' ? 'pyfunc' : 'func1d');
+    if (!fn) continue;
+    const site: HiddenLoopSite = { helper, anchor: parent, fn, fnText: fn.text.length > 50 ? fn.text.slice(0, 47) + '...' : fn.text };
+    if (path === 'apply_along_axis') {
+      const axis = args[1] ?? keywordArg(parent, 'axis');
+      const arr = args[2] ?? keywordArg(parent, 'arr');
+      if (!axis || !arr || args.length > 3) continue;
+      site.axis = axis;
+      site.array = arr.text;
+    } else {
+      const outer = parent.parent;
+      if (outer?.type === 'call' && field(outer, 'function')?.id === parent.id) site.appliedTo = positionalArgs(outer);
+      else if (outer?.type === 'assignment' && field(outer, 'left')?.type === 'identifier') site.boundTo = (field(outer, 'left') as Node).text;
+    }
+    out.push(site);
+  }
+  return out;
+}
+
+export interface Twin { short: string; replacement: string; description: string }
+
+const AXIS_REDUCERS: Record<string, string> = {
+  sum: 'sum', mean: 'mean', max: 'max', min: 'min', amax: 'max', amin: 'min', std: 'std', var: 'var', prod: 'prod',
+  median: 'median', any: 'any', all: 'all', argmax: 'argmax', argmin: 'argmin', ptp: 'ptp', sort: 'sort',
+  cumsum: 'cumsum', cumprod: 'cumprod', 'linalg.norm': 'linalg.norm', nansum: 'nansum', nanmean: 'nanmean',
+  nanmax: 'nanmax', nanmin: 'nanmin', diff: 'diff',
+};
+const BUILTIN_AXIS: Record<string, string> = { sum: 'sum', max: 'max', min: 'min', sorted: 'sort' };
+const BUILTIN_ELEMENTWISE: Record<string, (x: string, np: string) => string> = {
+  abs: (x, np) => `${np}.abs(${x})`,
+  round: (x, np) => `${np}.round(${x})`,
+  float: (x) => `${x}.astype(float)`,
+  int: (x) => `${x}.astype(int)`,
+  str: (x) => `${x}.astype(str)`,
+};
+
+/** The whole-array form of what the helper wraps, or null when the function is opaque. */
+export function vectorizedTwin(facts: ArrayFacts, site: HiddenLoopSite): Twin | null {
+  const np = npAlias(facts);
+  if (site.helper === 'np.apply_along_axis') return alongAxisTwin(facts, site, np);
+  const lambda = functionParts(facts, site.fn);
+  if (!lambda) return null;
+  // applied right away: substitute the arguments; else keep the parameters and show the plain function
+  const args = site.appliedTo;
+  const names = lambda.params;
+  if (lambda.builtin) {
+    const x = args?.[0]?.text ?? names[0] ?? 'x';
+    const expr = lambda.builtin(x, np);
+    return finish(site, expr, args !== undefined, names);
+  }
+  if (!lambda.body) return null;
+  const sub: Substitution = { elements: new Map(), indexes: new Map(), rowAxis: '-1', np, temps: new Set() };
+  names.forEach((p, k) => sub.elements.set(p, args?.[k] ? wrap(args[k] as Node) : p));
+  if (args && args.length !== names.length) return null;
+  const t = translate(lambda.body, sub, facts);
+  if (t === null || /axis=/.test(t)) return null;
+  return finish(site, t, args !== undefined, names);
+}
+
+function finish(site: HiddenLoopSite, expr: string, applied: boolean, params: string[]): Twin {
+  if (applied) return { short: expr, replacement: expr, description: `compute ${expr} on the whole array` };
+  const fnName = site.decorated ? field(site.decorated, 'name')?.text ?? 'f' : site.boundTo ?? 'f';
+  const replacement = site.decorated
+    ? `def ${fnName}(${params.join(', ')}):\n    return ${expr}  # drop @np.vectorize: this works on whole arrays`
+    : `${fnName} = lambda ${params.join(', ')}: ${expr}  # works on whole arrays as is`;
+  return { short: expr, replacement, description: `use the whole-array expression ${expr} instead of a per-element function` };
+}
+
+function wrap(n: Node): string {
+  const u = unparen(n);
+  return u.type === 'identifier' || u.type === 'attribute' || u.type === 'subscript' || u.type === 'call' ? u.text : `(${u.text})`;
+}
+
+interface FunctionParts { params: string[]; body?: Node; builtin?: (x: string, np: string) => string }
+
+function functionParts(facts: ArrayFacts, fn: Node): FunctionParts | null {
+  const f = unparen(fn);
+  if (f.type === 'lambda') {
+    const params = field(f, 'parameters');
+    const body = field(f, 'body');
+    const names = params ? named(params).map((p) => (p.type === 'identifier' ? p.text : '')) : [];
+    if (!body || names.some((n) => n === '')) return null;
+    return { params: names, body };
+  }
+  if (f.type === 'function_definition') return oneLiner(f);
+  const name = dottedName(f);
+  if (!name) return null;
+  const math = /^(?:math|cmath)\.(\w+)$/.exec(name);
+  if (math) {
+    const twin = MATH_TO_NUMPY[math[1] as string];
+    return twin && !twin.startsWith('special.') ? { params: ['x'], builtin: (x, np) => `${np}.${twin}(${x})` } : null;
+  }
+  const builtin = Object.hasOwn(BUILTIN_ELEMENTWISE, name) ? BUILTIN_ELEMENTWISE[name] : undefined;
+  if (builtin && f.type === 'identifier' && !facts.functionNamed(name, f.startIndex)) return { params: ['x'], builtin };
+  if (f.type === 'identifier') {
+    const def = facts.functionNamed(name, f.startIndex);
+    return def ? oneLiner(def.node as Node) : null;
+  }
+  return null;
+}
+
+function oneLiner(def: Node): FunctionParts | null {
+  const stmts = named(field(def, 'body') ?? def).filter((s) => !(s.type === 'expression_statement' && named(s)[0]?.type === 'string'));
+  if (stmts.length !== 1 || stmts[0]?.type !== 'return_statement') return null;
+  const body = named(stmts[0])[0];
+  const params = named(field(def, 'parameters') ?? def).map((p) => (p.type === 'identifier' ? p.text : ''));
+  if (!body || params.some((p) => p === '')) return null;
+  return { params, body };
+}
+
+function alongAxisTwin(facts: ArrayFacts, site: HiddenLoopSite, np: string): Twin | null {
+  const arr = site.array as string;
+  const axis = (site.axis as Node).text;
+  const f = unparen(site.fn);
+  const path = facts.numpyPath(f);
+  const reducer = path !== null ? AXIS_REDUCERS[path] : f.type === 'identifier' && !facts.functionNamed(f.text, f.startIndex) ? BUILTIN_AXIS[f.text] : undefined;
+  if (reducer) {
+    const expr = reducer.includes('.') || reducer === 'median' || reducer === 'sort' || reducer === 'diff' || reducer.startsWith('nan') || reducer === 'ptp'
+      ? `${np}.${reducer}(${arr}, axis=${axis})`
+      : `${arr}.${reducer}(axis=${axis})`;
+    return { short: expr, replacement: expr, description: `reduce along axis ${axis} in one call` };
+  }
+  const parts = functionParts(facts, site.fn);
+  if (!parts?.body || parts.params.length !== 1) return null;
+  const param = parts.params[0] as string;
+  const base = /^[\w.]+$/.test(arr) ? arr : `(${arr})`;
+  const attempt = (rowAxis: string): string | null => {
+    const sub: Substitution = { elements: new Map([[param, base]]), indexes: new Map(), rowAxis, np, temps: new Set() };
+    return translate(parts.body as Node, sub, facts);
+  };
+  const plain = attempt(axis);
+  if (plain === null || !/axis=/.test(plain)) return null;
+  // the row is also used element-wise next to its reductions: keep the reduced axis so shapes broadcast
+  const stripped = plain.replace(new RegExp(`${escape(base)}\\.\\w+\\(axis=${escape(axis)}\\)`, 'g'), '').replace(new RegExp(`${escape(np)}\\.[\\w.]+\\(${escape(base)}, axis=${escape(axis)}\\)`, 'g'), '');
+  const expr = stripped.includes(base) ? attempt(`${axis}, keepdims=True`) : plain;
+  if (expr === null) return null;
+  return { short: expr, replacement: expr, description: `operate on all rows at once along axis ${axis}` };
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

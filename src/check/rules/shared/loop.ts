@@ -1,0 +1,220 @@
+// What a loop iterates over, and whether it is one of the seed's exceptions. Shared by VEC001–VEC004.
+import type { Node } from 'web-tree-sitter';
+import { dottedName, field, identifiersIn, intLiteral, named, positionalArgs, statements, stmtExpr, unparen, walk } from '../../ast.js';
+import type { ArrayFacts } from '../../arrays.js';
+
+export const SMALL = 100;
+
+export interface LoopShape {
+  node: Node;
+  body: Node;
+  /** `for x in a:` as written (first line, up to the colon). */
+  header: string;
+  /** The arrays the loop walks, by source text, first is the main one. */
+  arrays: string[];
+  /** Element variables → the array text they come from. */
+  elements: Map<string, string>;
+  /** Index variables (range loops, enumerate counters, while counters). */
+  indexVars: Set<string>;
+  /** Element variables that are rows of a 2-D array. */
+  rows: Set<string>;
+  /** `range(start, …)`: a nonzero start changes the vectorized slice. */
+  rangeStart: number;
+  /** While loops: the counter increment statement, not part of the work. */
+  counterStep?: Node;
+}
+
+export function headerText(node: Node, source: string): string {
+  const body = field(node, 'body');
+  const end = body ? body.startIndex : node.endIndex;
+  const text = source.slice(node.startIndex, end).replace(/\s+/g, ' ').trim();
+  return text.length > 80 ? text.slice(0, 77) + '...' : text;
+}
+
+/** The loop's element/index structure when it walks an array, else null. Exceptions are judged separately. */
+export function classifyLoop(facts: ArrayFacts, node: Node): LoopShape | null {
+  const body = field(node, 'body');
+  if (!body) return null;
+  if (node.type === 'while_statement') return classifyWhile(facts, node, body);
+  if (node.children.some((c) => c?.type === 'async')) return null;
+  const left = field(node, 'left');
+  const right = field(node, 'right');
+  if (!left || !right) return null;
+  const shape: LoopShape = {
+    node, body, header: headerText(node, facts.source), arrays: [], elements: new Map(), indexVars: new Set(),
+    rows: new Set(), rangeStart: 0,
+  };
+  const iter = unparen(right);
+  const target = unparen(left);
+  const callee = iter.type === 'call' ? field(iter, 'function') : null;
+  const calleeName = dottedName(callee);
+  const npPath = callee ? facts.numpyPath(callee) : null;
+
+  if (calleeName === 'range') {
+    if (target.type !== 'identifier') return null;
+    const args = positionalArgs(iter);
+    if (args.length === 0 || args.length > 3) return null;
+    if (args.length === 3 && intLiteral(args[2] as Node) !== 1) return null;
+    const stop = args.length === 1 ? args[0] as Node : args[1] as Node;
+    const start = args.length === 1 ? 0 : intLiteral(args[0] as Node);
+    if (start === null || start < 0 || start > 2) return null;
+    shape.rangeStart = start;
+    const stopValue = facts.valueOf(stop);
+    if (stopValue.int !== undefined && stopValue.int - start < SMALL) return null;
+    shape.indexVars.add(target.text);
+    const over = arrayOfLength(facts, stop);
+    if (over) {
+      if (over.len0 !== undefined && over.len0 < SMALL) return null;
+      shape.arrays.push(over.text);
+    }
+    const indexed = arraysIndexedBy(facts, body, target.text);
+    if (indexed.length === 0) return null;
+    for (const a of indexed) if (!shape.arrays.includes(a)) shape.arrays.push(a);
+    return shape;
+  }
+  if (calleeName === 'enumerate' || calleeName === 'zip' || calleeName === 'reversed') return calleeName === 'reversed' ? null : classifyIterator(facts, shape, calleeName, iter, target);
+  if (npPath === 'nditer' || npPath === 'ndenumerate') {
+    const arr = positionalArgs(iter)[0];
+    if (!arr || !facts.isArray(arr) || small(facts, arr)) return null;
+    const elVar = npPath === 'nditer' ? target : named(target)[1];
+    if (!elVar || elVar.type !== 'identifier') return null;
+    shape.arrays.push(arr.text);
+    shape.elements.set(elVar.text, arr.text);
+    return shape;
+  }
+  const v = facts.valueOf(iter);
+  if (v.kind !== 'array' || small(facts, iter)) return null;
+  if (target.type !== 'identifier') return null;
+  const text = iter.type === 'attribute' && field(iter, 'attribute')?.text === 'flat' ? (field(iter, 'object') as Node).text : iter.text;
+  shape.arrays.push(text);
+  shape.elements.set(target.text, text);
+  if (v.ndim !== undefined && v.ndim >= 2) shape.rows.add(target.text);
+  return shape;
+}
+
+function small(facts: ArrayFacts, node: Node): boolean {
+  const v = facts.valueOf(node);
+  return v.len0 !== undefined && v.len0 < SMALL;
+}
+
+function classifyIterator(facts: ArrayFacts, shape: LoopShape, kind: 'enumerate' | 'zip', iter: Node, target: Node): LoopShape | null {
+  const args = positionalArgs(iter);
+  const targets = target.type === 'pattern_list' || target.type === 'tuple_pattern' ? named(target) : [];
+  if (kind === 'enumerate') {
+    const arr = args[0];
+    const [idx, el] = targets;
+    if (!arr || !idx || !el || idx.type !== 'identifier' || el.type !== 'identifier') return null;
+    const v = facts.valueOf(arr);
+    if (v.kind !== 'array' || small(facts, arr)) return null;
+    shape.arrays.push(arr.text);
+    shape.indexVars.add(idx.text);
+    shape.elements.set(el.text, arr.text);
+    if (v.ndim !== undefined && v.ndim >= 2) shape.rows.add(el.text);
+    return shape;
+  }
+  if (args.length < 2 || targets.length !== args.length) return null;
+  let anySmall = false;
+  for (let k = 0; k < args.length; k++) {
+    const a = args[k] as Node;
+    const t = targets[k] as Node;
+    const v = facts.valueOf(a);
+    if (v.kind !== 'array' || t.type !== 'identifier') return null;
+    if (small(facts, a)) anySmall = true;
+    shape.arrays.push(a.text);
+    shape.elements.set(t.text, a.text);
+    if (v.ndim !== undefined && v.ndim >= 2) shape.rows.add(t.text);
+  }
+  return anySmall ? null : shape;
+}
+
+/** `len(a)`, `a.shape[0]`, `a.size`, `len(a) - 1`: the array whose length bounds a range. */
+function arrayOfLength(facts: ArrayFacts, stop: Node): { text: string; len0?: number } | null {
+  let s = unparen(stop);
+  if (s.type === 'binary_operator' && ['-', '+'].includes(field(s, 'operator')?.type ?? '') && intLiteral(field(s, 'right')) !== null) {
+    s = unparen(field(s, 'left') as Node);
+  }
+  let arr: Node | null = null;
+  if (s.type === 'call' && dottedName(field(s, 'function')) === 'len') arr = positionalArgs(s)[0] ?? null;
+  else if (s.type === 'subscript') {
+    const obj = field(s, 'value');
+    if (obj?.type === 'attribute' && field(obj, 'attribute')?.text === 'shape') arr = field(obj, 'object');
+  } else if (s.type === 'attribute' && field(s, 'attribute')?.text === 'size') arr = field(s, 'object');
+  if (!arr) return null;
+  const v = facts.valueOf(arr);
+  if (v.kind !== 'array') return null;
+  return v.len0 !== undefined ? { text: arr.text, len0: v.len0 } : { text: arr.text };
+}
+
+/** Arrays read or written as `A[i]`, `A[i, …]`, `A[i][…]` with the loop variable as first index. */
+export function arraysIndexedBy(facts: ArrayFacts, body: Node, index: string): string[] {
+  const out: string[] = [];
+  walk(body, (n) => {
+    if (n.type !== 'subscript') return true;
+    const idx = n.childrenForFieldName('subscript').filter((c): c is Node => c !== null && c.type !== 'comment');
+    const first = idx[0] ? unparen(idx[0]) : null;
+    const obj = field(n, 'value');
+    if (first?.type === 'identifier' && first.text === index && obj && facts.valueOf(obj).kind === 'array' && !out.includes(obj.text)) out.push(obj.text);
+    return true;
+  });
+  return out;
+}
+
+function classifyWhile(facts: ArrayFacts, node: Node, body: Node): LoopShape | null {
+  const cond = field(node, 'condition');
+  if (!cond) return null;
+  const c = unparen(cond);
+  if (c.type !== 'comparison_operator') return null;
+  const [counter, stop] = named(c);
+  const op = c.children.find((k) => k !== null && !k.isNamed)?.text;
+  if (!counter || !stop || counter.type !== 'identifier' || (op !== '<' && op !== '<=')) return null;
+  const i = counter.text;
+  // exactly one top-level `i += 1`, and nothing else touching i
+  const stmts = statements(body);
+  const steps = stmts.filter((s) => {
+    const e = stmtExpr(s);
+    return e.type === 'augmented_assignment' && field(e, 'left')?.text === i && field(e, 'right')?.text === '1' && field(e, 'operator')?.text === '+=';
+  });
+  if (steps.length !== 1) return null;
+  let otherWrites = false;
+  walk(body, (n) => {
+    if ((n.type === 'assignment' || n.type === 'augmented_assignment') && n !== stmtExpr(steps[0] as Node)) {
+      const left = field(n, 'left');
+      if (left && identifiersIn(left).has(i) && left.type === 'identifier') otherWrites = true;
+    }
+    return !otherWrites;
+  });
+  if (otherWrites) return null;
+  const stopValue = facts.valueOf(stop);
+  if (stopValue.int !== undefined && stopValue.int < SMALL) return null;
+  const shape: LoopShape = {
+    node, body, header: headerText(node, facts.source), arrays: [], elements: new Map(), indexVars: new Set([i]),
+    rows: new Set(), rangeStart: 0, counterStep: steps[0] as Node,
+  };
+  const over = arrayOfLength(facts, stop);
+  if (over) {
+    if (over.len0 !== undefined && over.len0 < SMALL) return null;
+    shape.arrays.push(over.text);
+  }
+  const indexed = arraysIndexedBy(facts, body, i);
+  if (indexed.length === 0) return null;
+  for (const a of indexed) if (!shape.arrays.includes(a)) shape.arrays.push(a);
+  return shape;
+}
+
+/** A loop provably over fewer than SMALL items: `range(3)`, `for k in (1, 2, 3)`, an array of known small length. */
+export function isSmallLoop(facts: ArrayFacts, loop: Node): boolean {
+  if (loop.type !== 'for_statement') return false;
+  const right = field(loop, 'right');
+  if (!right) return false;
+  const iter = unparen(right);
+  if (iter.type === 'list' || iter.type === 'tuple' || iter.type === 'set') return named(iter).length < SMALL;
+  if (iter.type === 'call' && dottedName(field(iter, 'function')) === 'range') {
+    const args = positionalArgs(iter);
+    const stop = args.length === 1 ? args[0] : args[1];
+    const start = args.length === 1 ? 0 : facts.valueOf(args[0] as Node).int;
+    const end = stop ? facts.valueOf(stop).int : undefined;
+    return start !== undefined && end !== undefined && end - start < SMALL;
+  }
+  const v = facts.valueOf(iter);
+  return v.len0 !== undefined && v.len0 < SMALL;
+}

@@ -1,0 +1,262 @@
+// Turning a per-element expression into its whole-array twin: `math.exp(x[i]) * 2` → `np.exp(x) * 2`.
+// Returns null whenever the rewrite would not be exact for the shape seen; callers then fall back to a generic hint.
+import type { Node } from 'web-tree-sitter';
+import { field, named, positionalArgs, unparen } from '../../ast.js';
+import type { ArrayFacts } from '../../arrays.js';
+import { BUILTIN_TO_NUMPY, MATH_TO_NUMPY } from '../../numpy-api.js';
+
+export interface Substitution {
+  /** Element variables: `x` of `for x in a` → `a` (or `a[:, None]` for the outer loop of a pair). */
+  elements: Map<string, string>;
+  /** Index variables: how `A[i]` reads once vectorized, given A's text. */
+  indexes: Map<string, (array: string) => string>;
+  /** Axis reductions over rows take, when an element is itself a row (`row.sum()` → `X.sum(axis=1)`). */
+  rowAxis: string;
+  /** The numpy alias of the file (`np`). */
+  np: string;
+  /** Local temporaries already vectorized (`v = a[i] * 2` → `v = a * 2`), usable as-is afterwards. */
+  temps: Set<string>;
+}
+
+const REDUCE_METHODS = new Set(['sum', 'mean', 'max', 'min', 'std', 'var', 'prod', 'any', 'all', 'argmax', 'argmin']);
+const REDUCE_FUNCS = new Set(['sum', 'mean', 'max', 'min', 'std', 'var', 'prod', 'any', 'all', 'argmax', 'argmin', 'amax', 'amin', 'linalg.norm', 'median']);
+
+export function npAlias(facts: ArrayFacts): string {
+  if (facts.numpyAliases.has('np')) return 'np';
+  const first = facts.numpyAliases.values().next();
+  return first.done ? 'np' : first.value;
+}
+
+/** True when `node` reads a loop variable (element or index) or a vectorized temporary. */
+export function usesLoopVars(node: Node, sub: Substitution): boolean {
+  if (node.type === 'identifier') return sub.elements.has(node.text) || sub.indexes.has(node.text) || sub.temps.has(node.text);
+  for (const c of node.namedChildren) {
+    if (!c) continue;
+    if (node.type === 'attribute' && c === field(node, 'attribute')) continue;
+    if (node.type === 'keyword_argument' && c === field(node, 'name')) continue;
+    if (usesLoopVars(c, sub)) return true;
+  }
+  return false;
+}
+
+export function translate(node: Node, sub: Substitution, facts: ArrayFacts): string | null {
+  const n = node;
+  if (!usesLoopVars(n, sub)) {
+    // loop-invariant: fine as a scalar, but a whole array here would broadcast differently once vectorized
+    if (n.type === 'identifier' && facts.isArray(n)) return null;
+    return n.text;
+  }
+  switch (n.type) {
+    case 'identifier': {
+      if (sub.temps.has(n.text)) return n.text;
+      const el = sub.elements.get(n.text);
+      return el ?? null; // a bare index (`i`) has no exact whole-array twin worth guessing
+    }
+    case 'parenthesized_expression': {
+      const inner = named(n)[0];
+      const t = inner ? translate(inner, sub, facts) : null;
+      return t === null ? null : `(${t})`;
+    }
+    case 'subscript':
+      return translateSubscript(n, sub, facts);
+    case 'binary_operator': {
+      const l = field(n, 'left');
+      const r = field(n, 'right');
+      const op = field(n, 'operator')?.type;
+      if (!l || !r || !op) return null;
+      if (op === '@') return translateDot(l, r, sub, facts);
+      const lt = translate(l, sub, facts);
+      const rt = translate(r, sub, facts);
+      return lt === null || rt === null ? null : `${lt} ${op} ${rt}`;
+    }
+    case 'unary_operator': {
+      const arg = field(n, 'argument');
+      const t = arg ? translate(arg, sub, facts) : null;
+      return t === null ? null : `${n.text.trimStart()[0]}${t}`;
+    }
+    case 'not_operator': {
+      const arg = field(n, 'argument');
+      const t = arg ? translate(arg, sub, facts) : null;
+      return t === null ? null : `~(${t})`;
+    }
+    case 'boolean_operator': {
+      const l = field(n, 'left');
+      const r = field(n, 'right');
+      const op = field(n, 'operator')?.type === 'and' ? '&' : '|';
+      const lt = l ? translate(l, sub, facts) : null;
+      const rt = r ? translate(r, sub, facts) : null;
+      return lt === null || rt === null ? null : `(${lt}) ${op} (${rt})`;
+    }
+    case 'comparison_operator': {
+      const parts = named(n);
+      const ops = n.children.filter((c) => c !== null && !c.isNamed).map((c) => (c as Node).text);
+      if (ops.some((o) => o === 'in' || o === 'is' || o === 'not' || o.includes(' '))) return null;
+      const ts = parts.map((p) => translate(p, sub, facts));
+      if (ts.some((t) => t === null)) return null;
+      if (ops.length === 1) return `${ts[0]} ${ops[0]} ${ts[1]}`;
+      const pieces: string[] = [];
+      for (let k = 0; k < ops.length; k++) pieces.push(`(${ts[k]} ${ops[k]} ${ts[k + 1]})`);
+      return pieces.join(' & ');
+    }
+    case 'conditional_expression': {
+      const [a, c, b] = named(n);
+      if (!a || !b || !c) return null;
+      const at = translate(a, sub, facts);
+      const ct = translate(c, sub, facts);
+      const bt = translate(b, sub, facts);
+      return at === null || bt === null || ct === null ? null : `${sub.np}.where(${ct}, ${at}, ${bt})`;
+    }
+    case 'call':
+      return translateCall(n, sub, facts);
+    case 'attribute': {
+      const obj = field(n, 'object');
+      const attr = field(n, 'attribute')?.text;
+      if (!obj || !attr) return null;
+      if (attr === 'real' || attr === 'imag' || attr === 'T') {
+        const t = translate(obj, sub, facts);
+        return t === null ? null : `${t}.${attr}`;
+      }
+      return null;
+    }
+    default:
+      return null;
+  }
+}
+
+function translateSubscript(n: Node, sub: Substitution, facts: ArrayFacts): string | null {
+  const obj = field(n, 'value');
+  const idx = n.childrenForFieldName('subscript').filter((c): c is Node => c !== null && c.type !== 'comment');
+  if (!obj || idx.length === 0) return null;
+  // `X[i, j]` over a nest of index loops: the whole of X
+  if (idx.length > 1 && idx.every((r) => r.type === 'identifier' && sub.indexes.has(r.text)) && new Set(idx.map((r) => r.text)).size === idx.length) {
+    const fns = idx.map((r) => (sub.indexes.get(r.text) as (a: string) => string)(obj.text));
+    if (!usesLoopVars(obj, sub) && fns.every((f) => f === obj.text)) return obj.text;
+    return null;
+  }
+  // `A[i]`, `A[i, k]`, `A[i][k]`
+  const first = unparen(idx[0] as Node);
+  if (first.type === 'identifier' && sub.indexes.has(first.text) && !usesLoopVars(obj, sub)) {
+    if (facts.valueOf(obj).kind !== 'array') return null;
+    const rest = idx.slice(1);
+    if (rest.some((r) => usesLoopVars(r, sub))) return null;
+    const base = (sub.indexes.get(first.text) as (a: string) => string)(obj.text);
+    if (rest.length === 0) return base;
+    return base === obj.text ? `${obj.text}[:, ${rest.map((r) => r.text).join(', ')}]` : null;
+  }
+  // `row[k]` of an element row, or `A[i][k]`
+  const inner = translate(obj, sub, facts);
+  if (inner === null || idx.some((r) => usesLoopVars(r, sub))) return null;
+  if (/^[A-Za-z_][\w.]*$/.test(inner)) return `${inner}[:, ${idx.map((r) => r.text).join(', ')}]`;
+  return null;
+}
+
+function translateDot(l: Node, r: Node, sub: Substitution, facts: ArrayFacts): string | null {
+  const lt = translate(l, sub, facts);
+  const rt = translate(r, sub, facts);
+  if (lt === null || rt === null) return null;
+  const pairL = /^(\w[\w.]*)\[:, None\]$/.exec(lt);
+  const pairR = /^(\w[\w.]*)\[None\]$/.exec(rt);
+  if (pairL && pairR) return `(${pairL[1]} @ ${pairR[1]}.T)`;
+  if (lt.includes('None') || rt.includes('None')) return null;
+  return `${lt} @ ${rt}`;
+}
+
+function translateCall(n: Node, sub: Substitution, facts: ArrayFacts): string | null {
+  const callee = field(n, 'function');
+  if (!callee) return null;
+  const args = positionalArgs(n);
+  const argNodes = field(n, 'arguments');
+  if (!argNodes || named(argNodes).length !== args.length) return translateKeywordCall(n, callee, sub, facts);
+  const npPath = facts.numpyPath(callee);
+  const dotted = callee.type === 'attribute' || callee.type === 'identifier' ? callee.text : '';
+  const ts = args.map((a) => translate(a, sub, facts));
+  if (ts.some((t) => t === null)) return null;
+  const targs = ts as string[];
+  const np = sub.np;
+  if (npPath !== null) {
+    if (npPath === 'dot' || npPath === 'matmul') return args.length === 2 ? translateDot(args[0] as Node, args[1] as Node, sub, facts) : null;
+    if (REDUCE_FUNCS.has(npPath)) return args.length === 1 ? `${np}.${npPath}(${targs[0]}, axis=${sub.rowAxis})` : null;
+    if (npPath.startsWith('random.')) return null;
+    return `${np}.${npPath}(${targs.join(', ')})`;
+  }
+  const math = /^(?:math|cmath)\.(\w+)$/.exec(dotted);
+  if (math) {
+    const twin = MATH_TO_NUMPY[math[1] as string];
+    if (!twin || twin.startsWith('special.')) return null;
+    return `${np}.${twin}(${targs.join(', ')})`;
+  }
+  if (callee.type === 'identifier') {
+    const name = callee.text;
+    if (name === 'float') return targs.length === 1 ? `${targs[0]}.astype(float)` : null;
+    if (name === 'int') return targs.length === 1 ? `${targs[0]}.astype(int)` : null;
+    if ((name === 'max' || name === 'min') && targs.length === 2) return `${np}.${BUILTIN_TO_NUMPY[name]}(${targs[0]}, ${targs[1]})`;
+    if ((name === 'max' || name === 'min' || name === 'sum') && targs.length === 1) return `${np}.${name === 'sum' ? 'sum' : name}(${targs[0]}, axis=${sub.rowAxis})`;
+    if ((name === 'abs' || name === 'round') && targs.length === 1) return `${np}.${BUILTIN_TO_NUMPY[name]}(${targs[0]})`;
+    if (name === 'pow' && targs.length === 2) return `${np}.power(${targs[0]}, ${targs[1]})`;
+    const fn = facts.functionNamed(name, n.startIndex);
+    if (fn && isPureOneLiner(fn.node as Node, facts)) return `${name}(${targs.join(', ')})`;
+    return null;
+  }
+  if (callee.type === 'attribute') {
+    const obj = field(callee, 'object');
+    const method = field(callee, 'attribute')?.text ?? '';
+    if (!obj) return null;
+    const ot = translate(obj, sub, facts);
+    if (ot === null) return null;
+    if (REDUCE_METHODS.has(method) && targs.length === 0) return `${ot}.${method}(axis=${sub.rowAxis})`;
+    if (method === 'dot' && args.length === 1) return translateDot(obj, args[0] as Node, sub, facts);
+    if (method === 'conj' || method === 'conjugate' || method === 'astype' || method === 'round' || method === 'clip') return `${ot}.${method}(${targs.join(', ')})`;
+    return null;
+  }
+  return null;
+}
+
+/** `np.clip(x[i], lo, hi)` with keywords, `np.linalg.norm(v, ord=1)`: keywords kept as they are when loop-free. */
+function translateKeywordCall(n: Node, callee: Node, sub: Substitution, facts: ArrayFacts): string | null {
+  const npPath = facts.numpyPath(callee);
+  const argList = field(n, 'arguments');
+  if (npPath === null || !argList || npPath.startsWith('random.')) return null;
+  const parts: string[] = [];
+  for (const a of named(argList)) {
+    if (a.type === 'keyword_argument') {
+      const v = field(a, 'value');
+      if (!v || usesLoopVars(v, sub) || field(a, 'name')?.text === 'axis') return null;
+      parts.push(a.text);
+    } else if (a.type === 'list_splat' || a.type === 'dictionary_splat') return null;
+    else {
+      const t = translate(a, sub, facts);
+      if (t === null) return null;
+      parts.push(t);
+    }
+  }
+  if (REDUCE_FUNCS.has(npPath)) parts.push(`axis=${sub.rowAxis}`);
+  return `${sub.np}.${npPath}(${parts.join(', ')})`;
+}
+
+/** `def f(x): return <arithmetic/NumPy/math of x>`: calling it on a whole array does the same work at C speed. */
+const inProgress = new Set<number>();
+export function isPureOneLiner(fn: Node, facts: ArrayFacts): boolean {
+  if (inProgress.has(fn.id)) return false;
+  inProgress.add(fn.id);
+  try {
+    return pureOneLiner(fn, facts);
+  } finally {
+    inProgress.delete(fn.id);
+  }
+}
+
+function pureOneLiner(fn: Node, facts: ArrayFacts): boolean {
+  const body = named(field(fn, 'body') ?? fn).filter((s) => s.type !== 'expression_statement' || named(s)[0]?.type !== 'string');
+  if (body.length !== 1 || body[0]?.type !== 'return_statement') return false;
+  const value = named(body[0])[0];
+  if (!value) return false;
+  const params = new Map<string, string>();
+  for (const p of named(field(fn, 'parameters') ?? fn)) {
+    const name = p.type === 'identifier' ? p.text : field(p, 'name')?.text ?? named(p)[0]?.text;
+    if (name) params.set(name, name);
+  }
+  const sub: Substitution = { elements: params, indexes: new Map(), rowAxis: '-1', np: npAlias(facts), temps: new Set() };
+  const t = translate(value, sub, facts);
+  // math.* in a helper would fail on arrays; translate() maps it, but the helper itself still needs the change
+  return t !== null && !/\bmath\./.test(value.text);
+}
