@@ -124,9 +124,9 @@ export function layoutMarkerLabels(
     return { at, width, sides };
   });
   let boxes: LabelBox[] | undefined;
-  // The strict search is exponential in the worst case; past a few markers the loose one is good enough.
-  if (options.length <= 8) for (let rows = 1; rows <= MAX_MARKER_ROWS && !boxes; rows++) boxes = search(options, rows, true);
-  boxes ??= search(options, MAX_MARKER_ROWS, false)!;
+  // The clear search is exponential in the worst case; past a few markers the greedy one is good enough.
+  if (options.length <= 8) for (let rows = 1; rows <= MAX_MARKER_ROWS && !boxes; rows++) boxes = searchClear(options, rows);
+  boxes ??= placeGreedy(options, MAX_MARKER_ROWS);
   const placed = labelled.map((marker, i) => ({ marker, ...boxes![i]! }));
   const rowCount = boxes.length === 0 ? 0 : Math.max(...boxes.map((b) => b.row)) + 1;
   return {
@@ -152,33 +152,42 @@ export function layoutMarkerLabels(
 
 type LabelOption = { at: number; width: number; sides: boolean[] };
 
-function search(options: readonly LabelOption[], rows: number, strict: boolean): LabelBox[] | undefined {
+function boxFor({ at, width }: LabelOption, row: number, toLeft: boolean): LabelBox {
+  const start = toLeft ? at - MARKER_PAD - width : at + MARKER_PAD;
+  return { at, start, end: start + width, row, toLeft };
+}
+
+/** Depth-first: a placement in `rows` rows where nothing clashes, or undefined. */
+function searchClear(options: readonly LabelOption[], rows: number): LabelBox[] | undefined {
   const chosen: LabelBox[] = [];
   const visit = (i: number): boolean => {
     if (i === options.length) return true;
-    const { at, width, sides } = options[i]!;
     for (let row = 0; row < rows; row++) {
-      for (const toLeft of sides) {
-        const start = toLeft ? at - MARKER_PAD - width : at + MARKER_PAD;
-        const box = { at, start, end: start + width, row, toLeft };
-        if (strict && chosen.some((other) => clash(box, other))) continue;
-        if (!strict && chosen.some((other) => other.row === row && overlaps(box, other))) continue;
+      for (const toLeft of options[i]!.sides) {
+        const box = boxFor(options[i]!, row, toLeft);
+        if (chosen.some((other) => clash(box, other))) continue;
         chosen.push(box);
         if (visit(i + 1)) return true;
         chosen.pop();
       }
     }
-    // Loose mode never fails: the label goes on the top row, touching if it must.
-    if (!strict) {
-      const toLeft = sides[0]!;
-      const start = toLeft ? at - MARKER_PAD - width : at + MARKER_PAD;
-      chosen.push({ at, start, end: start + width, row: rows - 1, toLeft });
-      if (visit(i + 1)) return true;
-      chosen.pop();
-    }
     return false;
   };
   return visit(0) ? chosen : undefined;
+}
+
+/** Greedy, never fails: the first clear spot, else one where only connectors cross labels, else the top row. */
+function placeGreedy(options: readonly LabelOption[], rows: number): LabelBox[] {
+  const chosen: LabelBox[] = [];
+  for (const option of options) {
+    const spots = Array.from({ length: rows }, (_, row) => option.sides.map((toLeft) => boxFor(option, row, toLeft))).flat();
+    chosen.push(
+      spots.find((box) => !chosen.some((other) => clash(box, other))) ??
+        spots.find((box) => !chosen.some((other) => other.row === box.row && overlaps(box, other))) ??
+        boxFor(option, rows - 1, option.sides[0]!),
+    );
+  }
+  return chosen;
 }
 
 const LABEL_GAP = 6;

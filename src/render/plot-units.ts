@@ -2,7 +2,11 @@
 // log axes. Ticks land on values people read without arithmetic: 1-2-5 decades for times and ratios,
 // powers of two for bytes and for sweeps whose sizes are powers of two.
 
-export type AxisUnit = 'seconds' | 'bytes' | 'ratio' | 'none' | 'count' | 'pow2';
+/**
+ * `pow2`: ticks on powers of two labelled 2ᵏ (sweeps reaching 2¹⁰ and beyond); `count-pow2`: the same ticks
+ * labelled as plain counts (1, 2, 4 … 512), where exponents would only make small numbers harder to read.
+ */
+export type AxisUnit = 'seconds' | 'bytes' | 'ratio' | 'none' | 'count' | 'pow2' | 'count-pow2';
 
 const SECOND_UNITS: ReadonlyArray<readonly [number, string]> = [
   [1e-9, 'ns'],
@@ -89,6 +93,7 @@ export function formatTick(value: number, unit: AxisUnit): string {
     case 'ratio':
       return formatRatio(value);
     case 'count':
+    case 'count-pow2':
       return formatCount(value);
     case 'pow2':
       return formatPowerOfTwo(value);
@@ -109,7 +114,7 @@ export function allPowersOfTwo(values: readonly number[]): boolean {
  */
 export function logTicks(lo: number, hi: number, unit: AxisUnit, pixels: number, minGap: number): number[] {
   if (!(lo > 0) || !(hi > lo) || !(pixels > 0)) return lo > 0 && Number.isFinite(lo) ? [lo] : [];
-  const binary = unit === 'bytes' || unit === 'pow2';
+  const binary = unit === 'bytes' || unit === 'pow2' || unit === 'count-pow2';
   const base = binary ? 2 : 10;
   const perUnit = pixels / (Math.log(hi / lo) / Math.log(base)); // pixels per octave or per decade
   const units = Math.log(hi / lo) / Math.log(base);
@@ -179,7 +184,7 @@ function cleanPower(base: number, exponent: number): number {
  */
 export function minorLogTicks(lo: number, hi: number, unit: AxisUnit, pixels: number, majors: readonly number[]): number[] {
   if (!(lo > 0) || !(hi > lo) || majors.length < 2) return [];
-  const binary = unit === 'bytes' || unit === 'pow2';
+  const binary = unit === 'bytes' || unit === 'pow2' || unit === 'count-pow2';
   const all = binary
     ? powerSteps(2, 1)(lo, hi)
     : pixels / Math.log10(hi / lo) >= 36

@@ -92,7 +92,7 @@ export function renderSweepSvg(spec: SweepPlotSpec): string {
   const allX = [...series, ...(ratio ? [ratio] : [])].flatMap((s) => s.points.map((p) => p.x));
   const xDomain = logDomain(allX)!;
   const markers = cleanMarkers(spec.markers).filter((m) => m.x >= xDomain[0] && m.x <= xDomain[1]);
-  const xUnit: AxisUnit = spec.xUnit === 'bytes' ? 'bytes' : spec.xUnit === 'none' ? 'none' : allPowersOfTwo(allX) ? 'pow2' : 'count';
+  const xUnit = xAxisUnit(spec.xUnit, allX);
   const yUnit: AxisUnit = ['seconds', 'bytes', 'ratio', 'none'].includes(spec.yUnit) ? spec.yUnit : 'none';
   const styled: StyledSeries[] = series.map((s, i) => ({
     series: s,
@@ -215,6 +215,12 @@ function dimension(value: number | undefined, fallback: number, min: number, nam
     });
   }
   return Math.round(value);
+}
+
+function xAxisUnit(given: SweepPlotSpec['xUnit'], xs: number[]): AxisUnit {
+  if (given === 'bytes' || given === 'none') return given;
+  if (!allPowersOfTwo(xs)) return 'count';
+  return Math.max(...xs) >= 1024 ? 'pow2' : 'count-pow2';
 }
 
 function referenceValue(spec: SweepPlotSpec): number[] {

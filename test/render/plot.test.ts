@@ -135,6 +135,20 @@ test('memory plots tick in binary units; non-power-of-two sizes tick in decimals
   assert.ok(all.includes('100') && all.includes('1k'), JSON.stringify(all));
 });
 
+test('small power-of-two sweeps tick as plain numbers, not exponents', () => {
+  const all = texts(
+    parseSvg(renderSweepSvg({ title: 't', xLabel: 'n', yLabel: 'y', yUnit: 'ratio', series: [{ name: 'a', points: [1, 2, 4, 8].map((x) => ({ x, y: x })) }] })),
+  );
+  for (const label of ['1', '2', '4', '8']) assert.ok(all.includes(label), `${label} in ${JSON.stringify(all)}`);
+  assert.ok(!all.some((t) => t.startsWith('2⁰') || t.startsWith('2³')));
+});
+
+test('a crowd of markers still gets every label', () => {
+  const markers = Array.from({ length: 12 }, (_, i) => ({ x: 1 + i * 0.5, label: `marker ${i}` }));
+  const all = texts(parseSvg(renderSweepSvg({ title: 't', xLabel: 'n', yLabel: 'y', yUnit: 'ratio', series: [{ name: 'a', points: [{ x: 1, y: 1 }, { x: 8, y: 2 }] }], markers })));
+  for (const m of markers) assert.ok(all.includes(m.label), m.label);
+});
+
 test('markers are ruled on both panels and labelled once; those outside the sizes are left out', () => {
   const spec = sample();
   spec.markers!.push({ x: 1e12, label: 'far away', kind: 'other' });
