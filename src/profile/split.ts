@@ -11,12 +11,14 @@ type Verdict = SplitKind | undefined;
 // ---- where a frame lives ---------------------------------------------------------------------------------
 
 const NATIVE_FILE = /\.(so(\.[\d.]+)?|dylib|dll|pyd|exe)$/i;
+// With debug info py-spy names a native frame by its C/C++/Rust/Cython source file and line.
+const NATIVE_SOURCE = /\.(c|cc|cpp|cxx|c\+\+|h|hh|hpp|hxx|inc|rs|pyx|pxd|pxi|f|f90|f95|s|S|m|mm|cu|zig)$/;
 
-/** py-spy marks native frames only by their location: a shared library (or "?") and no line number. */
+/** py-spy marks native frames only by their location: a shared library, native source, or "?" and no line. */
 export function isNativeLocation(file: string, line: number): boolean {
-  if (NATIVE_FILE.test(file)) return true;
-  if (file === '?' || file === '') return line <= 0;
-  if (/\.pyw?$/i.test(file) || file.startsWith('<')) return false;
+  if (NATIVE_FILE.test(file) || NATIVE_SOURCE.test(file)) return true;
+  if (/\.py[wi]?$/i.test(file) || file.startsWith('<')) return false;
+  // Anything else (a script without a .py suffix, "?") is Python exactly when it has a line to execute.
   return line <= 0;
 }
 
@@ -30,6 +32,8 @@ function baseName(file: string): string {
 }
 
 const CPYTHON_FILE = /^(libpython\d[\d.]*\w*\.(so|dylib)(\.[\d.]+)?|python\d*(\.\d+)?\w*(\.exe)?|python\d+\.dll)$/i;
+// The same code with debug info: py-spy names CPython's own source files (Objects/floatobject.c, Python/ceval.c).
+const CPYTHON_SOURCE = /(^|[/\\])(Objects|Python|Parser)[/\\][\w.-]+\.[ch]$/;
 const BLAS_FILE = /openblas|libblas|libcblas|liblapack|libmkl|flexiblas|libblis|accelerate|veclib/i;
 
 // ---- NumPy's per-element machinery (the element-loop fingerprint) ----------------------------------------
@@ -91,7 +95,7 @@ function matchesAny(name: string, patterns: RegExp[]): boolean {
 
 function verdictOf(frame: Frame): Verdict {
   // libpython is the interpreter and the builtin objects: its float_add is Python's float, not NumPy's scalar.
-  if (CPYTHON_FILE.test(baseName(frame.file))) return 'python';
+  if (CPYTHON_FILE.test(baseName(frame.file)) || CPYTHON_SOURCE.test(frame.file)) return 'python';
   if (BLAS_FILE.test(frame.file)) return 'nativeKernel';
   const { name } = frame;
   if (matchesAny(name, NUMPY_SCALAR)) return 'numpyScalar';

@@ -27,7 +27,8 @@ const SPLIT_LABELS: Record<keyof SampleSplit, string> = {
   otherNative: 'other-native',
 };
 
-// Profiler plumbing, not the user's program: the launcher, runpy, exec, the profiler switching itself off.
+// Plumbing, not the user's program: the launcher, runpy, exec, the profiler switching itself off, and the import
+// system's own frames (the imported module's <module> entry still shows what an import cost).
 const PLUMBING_NAMES = /^(<built-in method builtins\.exec>|<method 'disable' of '_lsprof\.Profiler' objects>|<built-in method _lsprof\.\w+>)$/;
 const PLUMBING_RUNPY = /(^|[/\\])runpy\.py$/;
 
@@ -37,6 +38,11 @@ export function formatCountHuman(n: number): string {
   if (abs < 1e6) return `${(n / 1e3).toFixed(abs < 1e5 ? 1 : 0)} k`;
   if (abs < 1e9) return `${(n / 1e6).toFixed(abs < 1e7 ? 2 : 1)} M`;
   return `${(n / 1e9).toFixed(2)} G`;
+}
+
+function seconds(s: number | undefined): string {
+  if (s === undefined) return '';
+  return s === 0 ? '0' : formatSeconds(s);
 }
 
 function percent(f: number): string {
@@ -57,7 +63,12 @@ export function displayPath(file: string, cwd: string): string {
 }
 
 function isPlumbing(f: FunctionStat): boolean {
-  return PLUMBING_NAMES.test(f.name) || PLUMBING_RUNPY.test(f.file) || (f.file !== '~' && f.file.startsWith(PYTHON_HELPERS_DIR + sep));
+  return (
+    PLUMBING_NAMES.test(f.name) ||
+    PLUMBING_RUNPY.test(f.file) ||
+    f.file.startsWith('<frozen importlib.') ||
+    (f.file !== '~' && f.file.startsWith(PYTHON_HELPERS_DIR + sep))
+  );
 }
 
 function splitText(split: SampleSplit | undefined, c: Colors): string {
@@ -123,7 +134,7 @@ function linesSection(p: Profile, top: number, snippets: boolean, cwd: string, c
   const cols: Array<{ head: string; right: boolean; cell: (l: LineStat) => string }> = [
     { head: 'share', right: true, cell: (l) => percent(l.share) },
   ];
-  if (has('time')) cols.push({ head: 'time', right: true, cell: (l) => (l.time === undefined ? '' : formatSeconds(l.time)) });
+  if (has('time')) cols.push({ head: 'time', right: true, cell: (l) => seconds(l.time) });
   if (has('hits')) cols.push({ head: 'hits', right: true, cell: (l) => (l.hits === undefined ? '' : formatCountHuman(l.hits)) });
   if (has('samples')) cols.push({ head: 'samples', right: true, cell: (l) => (l.samples === undefined ? '' : formatCountHuman(l.samples)) });
   cols.push({ head: 'where', right: false, cell: (l) => `${displayPath(l.file, cwd)}:${l.line}${l.function ? c.dim(` ${l.function}`) : ''}` });
@@ -160,8 +171,8 @@ function functionsSection(p: Profile, top: number, cwd: string, c: Colors): stri
   if (rows.length === 0) return [];
   const has = (k: keyof FunctionStat): boolean => rows.some((f) => f[k] !== undefined);
   const cols: Array<{ head: string; right: boolean; cell: (f: FunctionStat) => string }> = [];
-  if (has('totalTime')) cols.push({ head: 'total', right: true, cell: (f) => (f.totalTime === undefined ? '' : formatSeconds(f.totalTime)) });
-  if (has('selfTime')) cols.push({ head: 'self', right: true, cell: (f) => (f.selfTime === undefined ? '' : formatSeconds(f.selfTime)) });
+  if (has('totalTime')) cols.push({ head: 'total', right: true, cell: (f) => seconds(f.totalTime) });
+  if (has('selfTime')) cols.push({ head: 'self', right: true, cell: (f) => seconds(f.selfTime) });
   if (has('calls')) {
     cols.push({
       head: 'calls',

@@ -19,6 +19,7 @@ const CASES: Array<[string, Frame[], ReturnType<typeof classifySample>]> = [
   ['element copy into a scalar', [n('DOUBLE_copyswap'), n('PyArray_Scalar'), n('array_subscript')], 'numpyScalar'],
   ['NumPy float32 scalar add is NumPy', [n('float_add')], 'numpyScalar'],
   ["CPython's float_add is the interpreter", [n('float_add', LIBPY)], 'python'],
+  ["CPython's float_add named by its source (debug info)", [{ name: 'float_add', file: '/b/Python-3.11.7/Objects/floatobject.c', line: 620, native: true }], 'python'],
   ['CPython helper under a NumPy scalar op', [n('PyFloat_FromDouble', LIBPY), n('DOUBLE_getitem'), n('array_item')], 'numpyScalar'],
   ['ufunc inner loop', [n('DOUBLE_multiply_X86_V3'), n('generic_wrapped_legacy_loop'), n('ufunc_generic_fastcall'), n('array_multiply')], 'nativeKernel'],
   ['ufunc epilogue still belongs to the ufunc', [n('PyArray_Return'), n('npy_apply_wrap'), n('ufunc_generic_fastcall')], 'nativeKernel'],
@@ -45,6 +46,9 @@ test('native locations: libraries and "?" are native, Python files and frozen mo
   assert.equal(isNativeLocation('/w/app.py', 3), false);
   assert.equal(isNativeLocation('<frozen importlib._bootstrap>', 241), false);
   assert.equal(isNativeLocation('numpy/_core/_multiarray_umath.cpython-311-x86_64-linux-gnu.so', 0), true);
+  // py-spy's name for a native frame with debug info, seen here in CPython's own _ctypes
+  assert.equal(isNativeLocation('/tmp/python-build/Python-3.11.7/Modules/_ctypes/_ctypes.c', 2362), true);
+  assert.equal(isNativeLocation('/w/scripts/run_job', 12), false, 'a script without a .py suffix');
 });
 
 test('frame kinds colour Python code as python and native frames by their verdict', () => {
