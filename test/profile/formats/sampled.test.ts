@@ -155,3 +155,17 @@ test('damaged speedscope and raw files are one-line VecprofErrors naming the fil
   }
   assert.throws(() => importPySpyRaw(raw.slice(0, raw.indexOf(' (') + 5), { source: 'k.txt' }), /k\.txt line 1 is not a collapsed stack/);
 });
+
+test('speedscope: py-spy --subprocesses profiles of several processes merge into one set of lines', () => {
+  const text = read('multiprocess.speedscope.json');
+  const doc = JSON.parse(text) as { profiles: Array<{ name: string; weights: number[] }> };
+  const processes = new Set(doc.profiles.map((p) => p.name.split(' ')[1]));
+  assert.ok(processes.size >= 3, 'the parent and two pool workers');
+  const p = importSpeedscope(text);
+  const total = doc.profiles.reduce((a, q) => a + q.weights.length, 0);
+  assert.equal(p.samples!.stacks.reduce((a, s) => a + s.weight, 0), total);
+  const hot = p.lines[0]!;
+  assert.equal(base(hot.file), 'multiprocess.py');
+  assert.equal(hot.line, 9, 'the loop body, which only the workers ran');
+  assert.ok(hot.split!.numpyScalar > 0.5);
+});
