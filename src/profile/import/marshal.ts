@@ -186,10 +186,10 @@ class Reader {
         return this.fill(slot, this.text(this.slice(this.i32('a str length'), 'a str')));
       case 'a':
       case 'A':
-        return this.fill(slot, latin1.decode(this.slice(this.i32('a str length'), 'a str')));
+        return this.fill(slot, ascii(this.slice(this.i32('a str length'), 'a str')));
       case 'z':
       case 'Z':
-        return this.fill(slot, latin1.decode(this.slice(this.u8('a str length'), 'a str')));
+        return this.fill(slot, ascii(this.slice(this.u8('a str length'), 'a str')));
       case '(':
       case '[':
         return this.sequence(this.count(this.i32('a tuple size'), 'a tuple'), slot, depth);
@@ -279,6 +279,14 @@ class Reader {
     if (Number.isNaN(v) && s !== 'nan') throw new MarshalError(`bad float text "${s}" at byte ${at}`, at, false);
     return v;
   }
+}
+
+/** Short ASCII strings (names, paths) dominate .prof files; a plain loop beats a TextDecoder call for them. */
+function ascii(bytes: Uint8Array): string {
+  if (bytes.length > 64) return latin1.decode(bytes);
+  let s = '';
+  for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]!);
+  return s;
 }
 
 function narrow(v: bigint): number | bigint {
