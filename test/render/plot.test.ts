@@ -231,6 +231,17 @@ test('a single point renders with a domain around it', () => {
   assert.ok(texts(doc).includes('2 ms'));
 });
 
+test('a legend too long for the height asked makes the figure taller rather than crushing the panels', () => {
+  const series = Array.from({ length: 12 }, (_, i) => ({ name: `a fairly long version name number ${i}`, points: [{ x: 1, y: i + 1 }, { x: 4, y: i + 2 }] }));
+  const spec: SweepPlotSpec = { title: 't', xLabel: 'n', yLabel: 'y', yUnit: 'none', series, ratio: { label: 'r', points: [{ x: 1, y: 2 }] }, width: 400, height: 300 };
+  const svg = renderSweepSvg(spec);
+  const height = Number(/^<svg[^>]* height="(\d+)"/.exec(svg)?.[1]);
+  assert.ok(height > 300, `height ${height}`);
+  const doc = parseSvg(svg);
+  assert.ok(Number(doc.querySelector('.vp-panel-main')?.getAttribute('height')) >= 150);
+  assert.equal(pngSize(svgToPng(svg, { width: 400 })).height, height);
+});
+
 test('nothing drawable is a clear error, as are impossible sizes', () => {
   const base = { title: 'empty', xLabel: 'n', yLabel: 't', yUnit: 'seconds' as const };
   assert.throws(() => renderSweepSvg({ ...base, series: [] }), (e: unknown) => e instanceof VecprofError && /nothing to plot/.test(e.message));
