@@ -179,6 +179,7 @@ async function profileFor(script: string | undefined, args: string[], o: Profile
     ...(outDir === undefined ? {} : { outDir }),
     ...(o.lines.length > 0 ? { onlyFunctions: o.lines } : {}),
     ...(o.rate === undefined ? {} : { rateHz: o.rate }),
+    native: o.native,
   };
   log.debug({ mode, command: runOptions.args, target }, 'profiling');
   return mode === 'auto' ? runAuto(runOptions) : runMode(mode, runOptions);

@@ -21,8 +21,6 @@ export const DEFAULT_RATE_HZ = 100;
 
 export interface SampleOptions extends RunOptions {
   pyspy: ToolInfo;
-  /** Collect native (C) frames: needed for the python / NumPy / kernel split. Default true. */
-  native?: boolean;
 }
 
 /** py-spy's native frames can carry C source paths with line numbers (a libpython with debug info): not user code. */

@@ -24,6 +24,8 @@ export interface RunOptions {
   onlyFunctions?: string[];
   /** Sample mode: samples per second. */
   rateHz?: number;
+  /** Sample mode: collect native (C) frames too, for the Python / NumPy / kernel split (default true). */
+  native?: boolean;
 }
 
 /** How the program ended, as the launcher (python/vecprof_run.py) reported it. */
