@@ -15,11 +15,16 @@ import { compareBudgets } from '../budget/compare.js';
 import { budgetPlotSpec } from '../budget/plot-spec.js';
 import { BUDGET_OPS, DTYPES, type BudgetResult } from '../budget/types.js';
 import { setExitCode, wantsProgress, type GlobalOptions } from './context.js';
+import { runCatalogue } from '../budget/patterns/command.js';
+import { PATTERN_NAMES } from '../budget/patterns/index.js';
 
 interface BudgetCommandOptions extends BudgetCliOptions {
   out?: string;
   json?: boolean;
   calibrate?: boolean;
+  pattern?: string;
+  pitfalls?: boolean;
+  quick?: boolean;
 }
 
 async function writePlots(result: BudgetResult, outDir: string): Promise<void> {
@@ -32,6 +37,7 @@ async function writePlots(result: BudgetResult, outDir: string): Promise<void> {
 }
 
 async function budgetAction(opts: BudgetCommandOptions, cmd: Command): Promise<void> {
+  if (await runCatalogue(opts, cmd)) return; // --pattern / --pitfalls (issue 6)
   const globals = cmd.optsWithGlobals<GlobalOptions>();
   if (opts.calibrate) {
     const { calibrateCostModel } = await import('../advise/costmodel-cache.js');
@@ -84,6 +90,9 @@ export function registerBudget(program: Command): void {
     .option('--out <dir>', 'write budget.json (updated as sizes finish), budget.svg and budget.png here')
     .option('--json', 'print the full result as JSON instead of the table')
     .option('--calibrate', "measure this machine's cost model for the advisor (a few seconds) and cache it")
+    .option('--pattern <name>', `measure a vectorization pattern: ${PATTERN_NAMES.join(', ')} or all`)
+    .option('--pitfalls', 'measure the timing pitfalls (warm-up, GC, clocks, resolution, noise, reduction order)')
+    .option('--quick', 'with --pattern or --pitfalls: fewer sizes and samples (about a minute for all patterns)')
     .action(budgetAction);
 
   budget

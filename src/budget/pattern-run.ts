@@ -1,0 +1,276 @@
+// Runs one pattern of the catalogue: plans which version is timed and weighed at which size (caps, memory guard),
+// drives python/vecprof_patterns.py, and turns its messages into a PatternResult, kept on disk as sizes finish.
+import { join } from 'node:path';
+import { locatePython, type PythonInfo } from '../python/locate.js';
+import { runHelper, type HelperMessage } from '../python/worker.js';
+import { helperPath, packageVersion } from '../paths.js';
+import { noiseSnapshot, readMachine } from '../env/machine.js';
+import { InterruptedError, VecprofError } from '../errors.js';
+import { log } from '../log.js';
+import { writeFileAtomic } from '../util/atomic.js';
+import { createProgress } from '../render/progress.js';
+import { summarize } from './stats.js';
+import { noiseWarnings } from './warnings.js';
+import type { BudgetEnvironment } from './types.js';
+import { allVersions } from './patterns/index.js';
+import { buildRows, describeVersions, planDecision, summarizeGroups } from './patterns/analyze.js';
+import { PATTERN_SCHEMA, type MemoryCell, type PatternCell, type PatternConfig, type PatternResult, type PatternSpec } from './patterns/types.js';
+
+export interface PatternRunOptions {
+  spec: PatternSpec;
+  config: PatternConfig;
+  python: PythonInfo;
+  progress: boolean;
+  /** Directory for pattern-<name>.json; rewritten atomically after every finished size. */
+  outDir?: string;
+}
+
+export interface PlanStep {
+  size: number;
+  time: string[];
+  memory: string[];
+}
+
+export function buildPlan(spec: PatternSpec, config: PatternConfig): PlanStep[] {
+  const versions = allVersions(spec);
+  return config.sizes.map((size) => {
+    const run = versions.filter((v) => planDecision(v, size, config) === 'run').map((v) => v.id);
+    return { size, time: run, memory: run };
+  });
+}
+
+/** What the helper needs: every version's code, the plan, and the timing method's parameters. */
+export function helperConfig(spec: PatternSpec, config: PatternConfig, mode: 'measure' | 'check'): Record<string, unknown> {
+  return {
+    mode,
+    pattern: spec.name,
+    inputs: spec.inputs,
+    dtype: config.dtype,
+    seed: config.seed,
+    versions: allVersions(spec).map((v) => ({
+      id: v.id,
+      setup: v.setup,
+      stmt: v.stmt,
+      result: v.result,
+      clock: v.clock ?? 'thread',
+      requires: v.requires ?? null,
+    })),
+    groups: spec.groups.map((g) => g.versions.map((v) => v.id)),
+    plan: mode === 'measure' ? buildPlan(spec, config) : [],
+    check_sizes: spec.checkSizes,
+    check_seeds: 3,
+    sample_seconds: config.sampleSeconds,
+    min_samples: config.minSamples,
+    min_cell_seconds: config.minCellSeconds,
+    max_cell_seconds: config.maxCellSeconds,
+    passes: config.passes,
+    gap: 2,
+  };
+}
+
+function samples(value: unknown, what: string): number[] {
+  if (!Array.isArray(value) || value.length === 0 || !value.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+    throw new VecprofError(`pattern helper sent a malformed ${what}`, { hint: 'reinstall vecprof; this is a bug if it persists' });
+  }
+  return value as number[];
+}
+
+export function patternCellFromMessage(msg: HelperMessage): PatternCell {
+  const wallNs = samples(msg.wall_ns, 'cell (wall_ns)');
+  const cpuNs = samples(msg.cpu_ns, 'cell (cpu_ns)');
+  return {
+    version: String(msg.version),
+    size: Number(msg.size),
+    reps: Number(msg.reps),
+    clock: msg.clock === 'process' ? 'process' : 'thread',
+    wallNs,
+    cpuNs,
+    spentNs: Number(msg.spent_ns),
+    wall: summarize(wallNs),
+    cpu: summarize(cpuNs),
+  };
+}
+
+export async function environmentFor(python: PythonInfo): Promise<BudgetEnvironment> {
+  return {
+    machine: readMachine(),
+    python: { executable: python.executable, version: python.version, numpy: python.numpy },
+    vecprof: packageVersion(),
+    node: process.version,
+    noiseStart: await noiseSnapshot(),
+    noiseEnd: null,
+  };
+}
+
+export function assemblePattern(parts: {
+  spec: PatternSpec;
+  config: PatternConfig;
+  environment: BudgetEnvironment;
+  cells: PatternCell[];
+  memory: MemoryCell[];
+  unavailable: Array<{ version: string; reason: string }>;
+  finishedSizes: ReadonlySet<number>;
+  complete: boolean;
+  interrupted: boolean;
+  wallSeconds: number;
+}): PatternResult {
+  const { spec, config } = parts;
+  const rows = buildRows(spec, config, parts.cells, parts.memory, new Set(parts.unavailable.map((u) => u.version)), parts.finishedSizes);
+  const env = parts.environment;
+  const result: PatternResult = {
+    schema: PATTERN_SCHEMA,
+    createdAt: new Date().toISOString(),
+    complete: parts.complete,
+    interrupted: parts.interrupted,
+    name: spec.name,
+    title: spec.title,
+    description: spec.description,
+    claim: spec.claim,
+    sizeLabel: spec.sizeLabel,
+    bytesMeaning: spec.bytesMeaning,
+    peakMeaning: spec.peakMeaning,
+    clockNote: spec.clockNote ?? null,
+    config,
+    environment: env,
+    versions: describeVersions(spec, config),
+    unavailable: parts.unavailable,
+    cells: parts.cells,
+    memory: parts.memory,
+    rows,
+    groups: summarizeGroups(spec, rows),
+    insights: [],
+    warnings: [
+      ...noiseWarnings(env.machine, env.noiseStart, env.noiseEnd),
+      ...rows.flatMap((r) =>
+        r.entries.filter((e) => e.flags.length > 0).map((e) => `${spec.name} ${e.version} at ${r.size}: ${e.flags.join(', ')}; treat it with care`),
+      ),
+    ],
+    timing: { wallSeconds: parts.wallSeconds, timedSeconds: parts.cells.reduce((s, c) => s + c.spentNs, 0) / 1e9 },
+  };
+  result.insights = spec.insights ? spec.insights(result) : [];
+  return result;
+}
+
+export async function runPattern(opts: PatternRunOptions): Promise<PatternResult> {
+  const { spec, config } = opts;
+  const started = performance.now();
+  const environment = await environmentFor(opts.python);
+  const cells: PatternCell[] = [];
+  const memory: MemoryCell[] = [];
+  const unavailable: Array<{ version: string; reason: string }> = [];
+  const finishedSizes = new Set<number>();
+  const progress = createProgress(opts.progress, `pattern ${spec.name}`);
+  const outFile = opts.outDir ? join(opts.outDir, `pattern-${spec.name}.json`) : null;
+  let pendingWrite: Promise<void> = Promise.resolve();
+
+  const snapshot = (complete: boolean, interrupted: boolean): PatternResult =>
+    assemblePattern({
+      spec,
+      config,
+      environment,
+      cells: [...cells],
+      memory: [...memory],
+      unavailable: [...unavailable],
+      finishedSizes: new Set(finishedSizes),
+      complete,
+      interrupted,
+      wallSeconds: (performance.now() - started) / 1000,
+    });
+
+  const onMessage = (msg: HelperMessage): void => {
+    switch (msg.type) {
+      case 'plan':
+        progress.start(Number(msg.steps));
+        break;
+      case 'unavailable':
+        unavailable.push({ version: String(msg.version), reason: String(msg.reason) });
+        log.warn(`${String(msg.module) === 'scipy' ? 'SciPy' : String(msg.module)} not installed: ${String(msg.version)} skipped`);
+        break;
+      case 'memory':
+        memory.push({ version: String(msg.version), size: Number(msg.size), peakBytes: Number(msg.peak_bytes), keptBytes: Number(msg.kept_bytes) });
+        break;
+      case 'cell': {
+        const cell = patternCellFromMessage(msg);
+        cells.push(cell);
+        log.debug({ pattern: spec.name, version: cell.version, size: cell.size, medianNs: cell.wall.median, samples: cell.wall.n }, 'cell finished');
+        break;
+      }
+      case 'progress':
+        progress.update(Number(msg.done), `size ${String(msg.size)}`);
+        if (msg.finished === true) {
+          finishedSizes.add(Number(msg.size));
+          if (outFile) {
+            const partial = snapshot(false, false);
+            pendingWrite = pendingWrite.then(() => writeFileAtomic(outFile, `${JSON.stringify(partial)}\n`));
+          }
+        }
+        break;
+      default:
+        break;
+    }
+  };
+
+  let interrupted = false;
+  try {
+    await runHelper({
+      python: opts.python.command,
+      script: helperPath('vecprof_patterns.py'),
+      args: [JSON.stringify(helperConfig(spec, config, 'measure'))],
+      timeoutMs: config.timeoutSeconds * 1000,
+      onMessage,
+      label: `pattern helper (${spec.name})`,
+    });
+  } catch (err) {
+    if (!(err instanceof InterruptedError)) {
+      progress.stop();
+      await pendingWrite.catch(() => undefined);
+      throw err;
+    }
+    interrupted = true;
+  } finally {
+    progress.stop();
+  }
+  await pendingWrite;
+  environment.noiseEnd = interrupted ? null : await noiseSnapshot();
+  const result = snapshot(!interrupted, interrupted);
+  if (outFile) await writeFileAtomic(outFile, `${JSON.stringify(result)}\n`);
+  return result;
+}
+
+export interface CheckOutcome {
+  version: string;
+  baseline: string;
+  size: number;
+  seed: number;
+  ok: boolean;
+  maxAbsDiff: number | null;
+  why: string | null;
+}
+
+/** Runs every version once on small random inputs and compares it with its group's loop (np.allclose). */
+export async function checkPattern(spec: PatternSpec, config: PatternConfig, python?: string): Promise<{ outcomes: CheckOutcome[]; unavailable: string[] }> {
+  const info = await locatePython({ python });
+  const outcomes: CheckOutcome[] = [];
+  const unavailable: string[] = [];
+  await runHelper({
+    python: info.command,
+    script: helperPath('vecprof_patterns.py'),
+    args: [JSON.stringify(helperConfig(spec, config, 'check'))],
+    timeoutMs: config.timeoutSeconds * 1000,
+    label: `pattern check (${spec.name})`,
+    onMessage: (msg) => {
+      if (msg.type === 'unavailable') unavailable.push(String(msg.version));
+      if (msg.type !== 'check') return;
+      outcomes.push({
+        version: String(msg.version),
+        baseline: String(msg.baseline),
+        size: Number(msg.size),
+        seed: Number(msg.seed),
+        ok: msg.ok === true,
+        maxAbsDiff: typeof msg.max_abs_diff === 'number' ? msg.max_abs_diff : null,
+        why: typeof msg.why === 'string' ? msg.why : null,
+      });
+    },
+  });
+  return { outcomes, unavailable };
+}

@@ -1,0 +1,103 @@
+// Command-line options → PatternConfig. The catalogue has its own defaults (six patterns in ≤ 5 min, ≤ 60 s with
+// --quick); an option the user typed (--min-samples, --sizes, …) overrides them.
+import { readFileSync } from 'node:fs';
+import { freemem } from 'node:os';
+import { UsageError } from '../../errors.js';
+import { parseSizes } from '../config.js';
+import { DTYPES, type Dtype } from '../types.js';
+import { PATTERN_NAMES, findPattern } from './index.js';
+import type { PatternConfig, PatternSpec } from './types.js';
+
+/** No version may allocate more than this share of the memory available when the run starts. */
+export const MEMORY_GUARD_SHARE = 0.25;
+
+export const PATTERN_DEFAULTS = {
+  full: { sampleSeconds: 0.002, minSamples: 15, minCellSeconds: 0.2, maxCellSeconds: 1.2, passes: 2 },
+  quick: { sampleSeconds: 0.001, minSamples: 7, minCellSeconds: 0.03, maxCellSeconds: 0.25, passes: 1 },
+} as const;
+
+/** The options of `vecprof budget` that matter here, with whether the user typed them. */
+export interface PatternCliOptions {
+  pattern: string;
+  quick: boolean;
+  dtype: string;
+  sizes: string;
+  loopMax: string;
+  minSamples: string;
+  minTime: string;
+  sampleMs: string;
+  passes: string;
+  seed: string;
+  timeout: string;
+  /** Names of the options given on the command line (not defaults). */
+  given: ReadonlySet<string>;
+}
+
+export function selectPatterns(name: string): PatternSpec[] {
+  if (name === 'all') return PATTERN_NAMES.map((n) => findPattern(n)!);
+  const spec = findPattern(name);
+  if (!spec) {
+    throw new UsageError(`--pattern "${name}" is not a pattern`, { hint: `use one of: ${PATTERN_NAMES.join(', ')}, all` });
+  }
+  return [spec];
+}
+
+/** MemAvailable from /proc/meminfo (free memory the kernel can hand out without swapping); os.freemem() elsewhere. */
+export function availableMemory(): number {
+  try {
+    const m = /^MemAvailable:\s+(\d+)\s+kB/m.exec(readFileSync('/proc/meminfo', 'utf8'));
+    if (m) return Number(m[1]) * 1024;
+  } catch {
+    /* not Linux */
+  }
+  return freemem();
+}
+
+function number(name: string, text: string, integer: boolean, min = 0): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= min || (integer && !Number.isInteger(value))) {
+    throw new UsageError(`${name} must be a positive ${integer ? 'integer' : 'number'}, got "${text}"`);
+  }
+  return value;
+}
+
+export function toPatternConfig(spec: PatternSpec, o: PatternCliOptions, memoryBytes = availableMemory()): PatternConfig {
+  const d = o.quick ? PATTERN_DEFAULTS.quick : PATTERN_DEFAULTS.full;
+  const given = (k: string): boolean => o.given.has(k);
+  if (!(DTYPES as readonly string[]).includes(o.dtype)) {
+    throw new UsageError(`--dtype "${o.dtype}" is not supported`, { hint: `use one of: ${DTYPES.join(', ')}` });
+  }
+  const sizes = given('sizes') ? parseSizes(o.sizes).map((k) => 2 ** k) : o.quick ? spec.sizes.quick : spec.sizes.full;
+  let capOverride: number | null = null;
+  if (given('loopMax')) {
+    const k = Number(o.loopMax);
+    if (!Number.isInteger(k) || k < 0 || k > 30) throw new UsageError(`--loop-max must be an exponent between 0 and 30, got "${o.loopMax}"`);
+    capOverride = 2 ** k;
+  }
+  const seed = Number(o.seed);
+  if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, got "${o.seed}"`);
+  const minCellSeconds = given('minTime') ? number('--min-time', o.minTime, false) : d.minCellSeconds;
+  return {
+    pattern: spec.name,
+    quick: o.quick,
+    sizes,
+    dtype: o.dtype as Dtype,
+    sampleSeconds: given('sampleMs') ? number('--sample-ms', o.sampleMs, false) / 1000 : d.sampleSeconds,
+    minSamples: given('minSamples') ? number('--min-samples', o.minSamples, true) : d.minSamples,
+    minCellSeconds,
+    maxCellSeconds: Math.max(d.maxCellSeconds, 4 * minCellSeconds),
+    passes: given('passes') ? number('--passes', o.passes, true) : d.passes,
+    seed,
+    timeoutSeconds: number('--timeout', o.timeout, false),
+    memoryGuardBytes: Math.floor(MEMORY_GUARD_SHARE * memoryBytes),
+    capOverride,
+  };
+}
+
+/** Options that mean nothing for the catalogue: refuse them rather than ignore them silently. */
+export function checkPatternOptions(o: PatternCliOptions, patternCount: number): void {
+  if (o.given.has('op')) throw new UsageError('--op selects the sum budget\'s kernel and cannot be combined with --pattern', { hint: 'drop --op; each pattern has its own versions' });
+  if (o.given.has('sizes') && patternCount > 1) {
+    throw new UsageError('--sizes needs a single --pattern: each pattern measures sizes in its own unit', { hint: `pick one of: ${PATTERN_NAMES.join(', ')}` });
+  }
+}

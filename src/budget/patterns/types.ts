@@ -1,0 +1,162 @@
+// The pattern catalogue's model: a pattern is groups of versions (the loop first, then its rewrites), each a
+// Python statement with its setup, swept over sizes. Saved as pattern-<name>.json (--out).
+import type { Interval, SampleSummary } from '../stats.js';
+import type { Crossover, BudgetEnvironment } from '../types.js';
+
+export const PATTERN_SCHEMA = 'vecprof.pattern/1';
+
+export type VersionRole = 'bad' | 'good' | 'alternative';
+
+export interface PatternVersion {
+  id: string;
+  label: string;
+  role: VersionRole;
+  /** Python statements run before the clock starts, in the timing function (inputs are its locals). */
+  setup: string;
+  /** The timed statement(s): what the user's code would run. */
+  stmt: string;
+  /** An expression naming the result, compared with the loop's by the check mode. */
+  result: string;
+  /** 'process' for kernels that run on several threads (BLAS): CPU time then counts every thread. */
+  clock?: 'thread' | 'process';
+  /** A module the version needs beyond NumPy; when it is missing the version is skipped and the output says so. */
+  requires?: string;
+  /** Largest size at which this version is measured (default / --quick); beyond it its time is extrapolated. */
+  cap?: { full: number; quick: number };
+  /** How its time grows with size beyond the cap: 1 linear, 2 quadratic (fitted on the two largest sizes). */
+  growth?: 1 | 2;
+  /** Bytes it will allocate at size n (temporaries + result): the memory guard skips sizes that would not fit. */
+  allocates?: (n: number, itemsize: number) => number;
+}
+
+export interface PatternGroup {
+  /** e.g. "sum"; empty when the pattern has one group. */
+  title: string;
+  /** versions[0] is the loop every other version is compared with. */
+  versions: PatternVersion[];
+}
+
+export interface PatternSpec {
+  name: string;
+  title: string;
+  description: string;
+  /** What the seed claims, quoted in the output next to what this machine measured. */
+  claim: string;
+  /** What "size" means for this pattern, e.g. "N = M points (D = 8)". */
+  sizeLabel: string;
+  /** Python statements that build the inputs from n, dtype, rng (and may import math or define functions). */
+  inputs: string;
+  sizes: { full: number[]; quick: number[] };
+  /** Small, awkward sizes for the allclose check (odd, not multiples of a chunk). */
+  checkSizes: number[];
+  groups: PatternGroup[];
+  /** Bytes the good version must read and write at size n: the minimum memory traffic of the computation. */
+  bytesTouched: (n: number, itemsize: number) => number;
+  /** What bytes touched and peak memory mean for this pattern, in a sentence. */
+  bytesMeaning: string;
+  peakMeaning: string;
+  /** A note printed with the table, e.g. that BLAS is timed in wall time. */
+  clockNote?: string;
+  /** Pattern-specific conclusions drawn from the result (where broadcasting loses, the growth exponent, …). */
+  insights?: (result: PatternResult) => string[];
+}
+
+export interface PatternCell {
+  version: string;
+  size: number;
+  reps: number;
+  clock: 'thread' | 'process';
+  wallNs: number[];
+  cpuNs: number[];
+  spentNs: number;
+  wall: SampleSummary;
+  cpu: SampleSummary;
+}
+
+export interface MemoryCell {
+  version: string;
+  size: number;
+  /** Bytes held at the peak beyond the inputs (tracemalloc, NumPy's domain included). */
+  peakBytes: number;
+  /** Bytes still held when the statement finished (its result). */
+  keptBytes: number;
+}
+
+export type EntryStatus = 'measured' | 'extrapolated' | 'skipped-memory' | 'unavailable' | 'not-run';
+
+export interface VersionEntry {
+  version: string;
+  status: EntryStatus;
+  /** Median time per call with its 95 % bootstrap interval (scaled from the cap when extrapolated). */
+  timeNs: Interval | null;
+  /** Baseline (the group's loop) / this version: how many times faster. Null for the baseline itself. */
+  speedup: Interval | null;
+  peakBytes: number | null;
+  /** CPU time / wall time: ~1 for one thread, above 1 when a kernel used several threads. */
+  cpuPerWall: number | null;
+  /** Achieved bandwidth on the pattern's bytes touched. */
+  bytesPerSecond: number | null;
+  flags: string[];
+  note?: string;
+}
+
+export interface PatternRow {
+  size: number;
+  bytesTouched: number;
+  entries: VersionEntry[];
+}
+
+export interface GroupSummary {
+  title: string;
+  baseline: string;
+  versions: Array<{
+    version: string;
+    crossover: Crossover | null;
+    /** Speedup over the loop at the largest size where both have a time. */
+    atLargest: { size: number; speedup: Interval; extrapolated: boolean } | null;
+  }>;
+}
+
+export interface PatternConfig {
+  pattern: string;
+  quick: boolean;
+  sizes: number[];
+  dtype: 'float64' | 'float32';
+  sampleSeconds: number;
+  minSamples: number;
+  minCellSeconds: number;
+  maxCellSeconds: number;
+  passes: number;
+  seed: number;
+  timeoutSeconds: number;
+  /** No version may allocate more than this at one size (a safe fraction of the memory available at start). */
+  memoryGuardBytes: number;
+  /** Override of every capped version's cap (--loop-max), as a size. */
+  capOverride: number | null;
+}
+
+export interface PatternResult {
+  schema: typeof PATTERN_SCHEMA;
+  createdAt: string;
+  complete: boolean;
+  interrupted: boolean;
+  name: string;
+  title: string;
+  description: string;
+  claim: string;
+  sizeLabel: string;
+  bytesMeaning: string;
+  peakMeaning: string;
+  clockNote: string | null;
+  config: PatternConfig;
+  environment: BudgetEnvironment;
+  versions: Array<Omit<PatternVersion, 'allocates' | 'cap'> & { group: string; cap: number | null }>;
+  unavailable: Array<{ version: string; reason: string }>;
+  cells: PatternCell[];
+  memory: MemoryCell[];
+  rows: PatternRow[];
+  groups: GroupSummary[];
+  insights: string[];
+  warnings: string[];
+  timing: { wallSeconds: number; timedSeconds: number };
+}

@@ -1,0 +1,229 @@
+// `vecprof budget --pitfalls`: the seed's measurement pitfalls, measured here. python/vecprof_pitfalls.py takes the
+// raw numbers; this file turns them into summaries (medians, spreads, errors in ulps) and the noise warnings.
+import { median } from 'simple-statistics';
+import { locatePython } from '../python/locate.js';
+import { runHelper, type HelperMessage } from '../python/worker.js';
+import { helperPath } from '../paths.js';
+import { noiseSnapshot } from '../env/machine.js';
+import { InterruptedError, VecprofError } from '../errors.js';
+import { createProgress } from '../render/progress.js';
+import { summarize, type SampleSummary } from './stats.js';
+import { noiseWarnings } from './warnings.js';
+import { environmentFor } from './pattern-run.js';
+import type { BudgetEnvironment } from './types.js';
+
+export const PITFALLS_SCHEMA = 'vecprof.pitfalls/1';
+
+export interface WarmupOp {
+  op: string;
+  firstNs: number;
+  secondNs: number;
+  warm: SampleSummary;
+  /** first / warm median */
+  firstOverWarm: number;
+}
+
+export interface ClockReading {
+  kernel: string;
+  label: string;
+  perfNs: number;
+  processNs: number;
+  threadNs: number;
+}
+
+export interface ClockResolution {
+  clock: string;
+  implementation: string;
+  claimedNs: number;
+  minStepNs: number | null;
+  medianReadNs: number;
+}
+
+export interface UnbatchedPoint {
+  size: number;
+  batchedNs: number;
+  singleNs: number;
+  /** (single-call median − batched median) / batched median */
+  error: number;
+}
+
+export interface ReductionCase {
+  data: string;
+  dtype: string;
+  n: number;
+  exact: number;
+  conditionNumber: number;
+  methods: Array<{ method: string; value: number; relativeError: number; ulps: number }>;
+}
+
+export interface PitfallsResult {
+  schema: typeof PITFALLS_SCHEMA;
+  createdAt: string;
+  quick: boolean;
+  complete: boolean;
+  interrupted: boolean;
+  environment: BudgetEnvironment;
+  importNumpyNs: number | null;
+  warmup: WarmupOp[];
+  gc: { on: SampleSummary; off: SampleSummary; collectionsPerBlock: number; liveObjects: number; blockObjects: number } | null;
+  clocks: ClockReading[];
+  resolution: ClockResolution[];
+  unbatched: UnbatchedPoint[];
+  /** Smallest size whose one-call timing is within 5 % of the batched time, and that time. */
+  shortestUnbatched: { size: number; ns: number } | null;
+  noise: { kernel: string; wall: SampleSummary; cpu: SampleSummary; maxOverMin: number } | null;
+  warnings: string[];
+  reduction: ReductionCase[];
+}
+
+/** Error tolerated for timing one call at a time. */
+export const UNBATCHED_TOLERANCE = 0.05;
+
+function nums(v: unknown): number[] {
+  if (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+    throw new VecprofError('pitfalls helper sent malformed samples', { hint: 'reinstall vecprof; this is a bug if it persists' });
+  }
+  return v as number[];
+}
+
+export function reductionCase(msg: HelperMessage): ReductionCase {
+  const exact = Number(msg.exact);
+  const ulp = Number(msg.ulp);
+  const sums = (msg.sums ?? {}) as Record<string, number>;
+  return {
+    data: String(msg.data),
+    dtype: String(msg.dtype),
+    n: Number(msg.n),
+    exact,
+    conditionNumber: exact !== 0 ? Number(msg.magnitude) / Math.abs(exact) : Infinity,
+    methods: [
+      ...Object.entries(sums).map(([method, value]) => ({
+        method,
+        value,
+        relativeError: exact !== 0 ? Math.abs(value - exact) / Math.abs(exact) : Math.abs(value),
+        ulps: ulp > 0 ? Math.abs(value - exact) / ulp : 0,
+      })),
+      { method: 'math.fsum (exact reference)', value: exact, relativeError: 0, ulps: 0 },
+    ],
+  };
+}
+
+export function unbatchedPoint(msg: HelperMessage): UnbatchedPoint {
+  const batchedNs = median(nums(msg.batched_ns));
+  const singleNs = median(nums(msg.single_ns));
+  return { size: Number(msg.size), batchedNs, singleNs, error: (singleNs - batchedNs) / batchedNs };
+}
+
+/** The shortest op whose single-call timing stays within tolerance from there on up. */
+export function shortestUnbatched(points: UnbatchedPoint[]): { size: number; ns: number } | null {
+  const sorted = [...points].sort((a, b) => a.size - b.size);
+  for (let i = 0; i < sorted.length; i++) {
+    if (sorted.slice(i).every((p) => Math.abs(p.error) <= UNBATCHED_TOLERANCE)) return { size: sorted[i]!.size, ns: sorted[i]!.batchedNs };
+  }
+  return null;
+}
+
+export async function runPitfalls(opts: { quick: boolean; python?: string; progress: boolean; seed: number }): Promise<PitfallsResult> {
+  const python = await locatePython({ python: opts.python });
+  const environment = await environmentFor(python);
+  const result: PitfallsResult = {
+    schema: PITFALLS_SCHEMA,
+    createdAt: new Date().toISOString(),
+    quick: opts.quick,
+    complete: false,
+    interrupted: false,
+    environment,
+    importNumpyNs: null,
+    warmup: [],
+    gc: null,
+    clocks: [],
+    resolution: [],
+    unbatched: [],
+    shortestUnbatched: null,
+    noise: null,
+    warnings: [],
+    reduction: [],
+  };
+  const progress = createProgress(opts.progress, 'pitfalls');
+  const onMessage = (msg: HelperMessage): void => {
+    switch (msg.type) {
+      case 'plan':
+        progress.start(Number(msg.steps));
+        break;
+      case 'progress':
+        progress.update(Number(msg.done));
+        break;
+      case 'import':
+        result.importNumpyNs = Number(msg.numpy_ns);
+        break;
+      case 'warmup': {
+        const warm = summarize(nums(msg.warm_ns));
+        const firstNs = Number(msg.first_ns);
+        result.warmup.push({ op: String(msg.op), firstNs, secondNs: Number(msg.second_ns), warm, firstOverWarm: firstNs / warm.median });
+        break;
+      }
+      case 'gc': {
+        const collections = nums(msg.collections);
+        result.gc = {
+          on: summarize(nums(msg.on_ns)),
+          off: summarize(nums(msg.off_ns)),
+          collectionsPerBlock: median(collections),
+          liveObjects: Number(msg.live_objects),
+          blockObjects: Number(msg.block_objects),
+        };
+        break;
+      }
+      case 'clocks':
+        result.clocks.push({
+          kernel: String(msg.kernel),
+          label: String(msg.label),
+          perfNs: median(nums(msg.perf_ns)),
+          processNs: median(nums(msg.process_ns)),
+          threadNs: median(nums(msg.thread_ns)),
+        });
+        break;
+      case 'resolution':
+        result.resolution.push({
+          clock: String(msg.clock),
+          implementation: String(msg.implementation),
+          claimedNs: Number(msg.claimed_s) * 1e9,
+          minStepNs: typeof msg.min_step_ns === 'number' ? msg.min_step_ns : null,
+          medianReadNs: Number(msg.median_read_ns),
+        });
+        break;
+      case 'unbatched':
+        result.unbatched.push(unbatchedPoint(msg));
+        break;
+      case 'noise': {
+        const wall = summarize(nums(msg.wall_ns));
+        result.noise = { kernel: String(msg.kernel), wall, cpu: summarize(nums(msg.cpu_ns)), maxOverMin: Math.max(...nums(msg.wall_ns)) / wall.min };
+        break;
+      }
+      case 'reduction':
+        result.reduction.push(reductionCase(msg));
+        break;
+      default:
+        break;
+    }
+  };
+  try {
+    await runHelper({
+      python: python.command,
+      script: helperPath('vecprof_pitfalls.py'),
+      args: [JSON.stringify({ quick: opts.quick, seed: opts.seed })],
+      timeoutMs: 600_000,
+      onMessage,
+      label: 'pitfalls helper',
+    });
+    result.complete = true;
+  } catch (err) {
+    if (!(err instanceof InterruptedError)) throw err;
+    result.interrupted = true;
+  } finally {
+    progress.stop();
+  }
+  result.shortestUnbatched = shortestUnbatched(result.unbatched);
+  environment.noiseEnd = result.interrupted ? null : await noiseSnapshot();
+  result.warnings = noiseWarnings(environment.machine, environment.noiseStart, environment.noiseEnd);
+  return result;
+}

@@ -1,0 +1,112 @@
+// A pattern's result for a terminal or a pipe: per group, time per call with the speedup over the loop, peak
+// memory, then crossovers, the speedup at the largest size, the seed's claim and what this machine says.
+import pc from 'picocolors';
+import type { GroupSummary, PatternResult, PatternRow, VersionEntry } from '../budget/patterns/types.js';
+import { describeCrossover } from './budget-table.js';
+import { formatBytes, formatCount, formatDuration, formatRatio, textTable } from './units.js';
+
+function entryOf(row: PatternRow, id: string): VersionEntry | undefined {
+  return row.entries.find((e) => e.version === id);
+}
+
+function interval(i: { estimate: number; low: number; high: number }): string {
+  return `${formatRatio(i.estimate)} (${formatRatio(i.low).slice(0, -1)}–${formatRatio(i.high).slice(0, -1)})`;
+}
+
+function timeCell(e: VersionEntry | undefined, baseline: boolean): string {
+  if (!e) return '–';
+  if (e.status === 'unavailable') return 'n/a';
+  if (e.status === 'skipped-memory') return pc.yellow('skipped: memory');
+  if (!e.timeNs) return '–';
+  const star = e.status === 'extrapolated' ? '*' : '';
+  const noisy = e.flags.length > 0 ? pc.yellow('~') : '';
+  const time = `${formatDuration(e.timeNs.estimate)}${star}${noisy}`;
+  if (baseline || !e.speedup) return time;
+  const ratio = `${formatRatio(e.speedup.estimate)}`;
+  return `${time} ${e.speedup.estimate >= 1 ? ratio : pc.yellow(ratio)}`;
+}
+
+function memoryCell(e: VersionEntry | undefined): string {
+  if (!e) return '–';
+  if (e.status === 'unavailable') return 'n/a';
+  if (e.status === 'skipped-memory') return pc.yellow('skipped');
+  return e.peakBytes === null ? '–' : formatBytes(e.peakBytes);
+}
+
+function groupVersions(group: GroupSummary): string[] {
+  return [group.baseline, ...group.versions.map((v) => v.version)];
+}
+
+export function renderPatternTables(result: PatternResult): string {
+  const out: string[] = [];
+  const multithreaded = result.versions.some((v) => v.clock === 'process');
+  for (const group of result.groups) {
+    const ids = groupVersions(group);
+    const heading = group.title ? `${result.name} · ${group.title}` : result.name;
+    out.push(pc.bold(`${heading}: time per call (median) and speedup over ${group.baseline}`));
+    out.push(
+      textTable(
+        [result.sizeLabel.split(' ')[0] ?? 'size', 'touched', ...ids],
+        result.rows.map((r) => [formatCount(r.size), formatBytes(r.bytesTouched), ...ids.map((id, i) => timeCell(entryOf(r, id), i === 0))]),
+        [true, true, ...ids.map(() => true)],
+      ),
+    );
+    out.push('');
+    out.push(pc.bold(`${heading}: peak memory beyond the inputs (tracemalloc, NumPy buffers included)`));
+    out.push(
+      textTable(
+        [result.sizeLabel.split(' ')[0] ?? 'size', ...ids],
+        result.rows.map((r) => [formatCount(r.size), ...ids.map((id) => memoryCell(entryOf(r, id)))]),
+        [true, ...ids.map(() => true)],
+      ),
+    );
+    if (multithreaded) {
+      out.push('');
+      out.push(pc.bold(`${heading}: CPU seconds per wall second (above 1: several threads worked)`));
+      out.push(
+        textTable(
+          [result.sizeLabel.split(' ')[0] ?? 'size', ...ids],
+          result.rows.map((r) => [formatCount(r.size), ...ids.map((id) => (entryOf(r, id)?.cpuPerWall ? entryOf(r, id)!.cpuPerWall!.toFixed(2) : '–'))]),
+          [true, ...ids.map(() => true)],
+        ),
+      );
+    }
+    out.push('');
+  }
+  return out.join('\n').trimEnd();
+}
+
+export function renderPatternSummary(result: PatternResult): string {
+  const lines: string[] = [];
+  const label = (id: string): string => result.versions.find((v) => v.id === id)?.label ?? id;
+  lines.push(`${pc.bold(result.title)} — ${result.description}`);
+  lines.push(`Sizes: ${result.sizeLabel}; touched: ${result.bytesMeaning}; peak: ${result.peakMeaning}`);
+  lines.push('Versions:');
+  for (const v of result.versions) {
+    const cap = v.cap !== null ? `; measured up to ${formatCount(v.cap)}, extrapolated beyond (growth n^${v.growth ?? 1})` : '';
+    lines.push(`  ${v.id.padEnd(18)} ${v.role.padEnd(11)} ${v.label}${cap}`);
+  }
+  for (const u of result.unavailable) lines.push(pc.yellow(`  ${u.version}: skipped, ${u.reason}`));
+  for (const group of result.groups) {
+    const prefix = group.title ? `${group.title}: ` : '';
+    for (const v of group.versions) {
+      const largest = v.atLargest
+        ? `${interval(v.atLargest.speedup)} faster than ${group.baseline} at ${formatCount(v.atLargest.size)}${v.atLargest.extrapolated ? ' (loop extrapolated)' : ''}`
+        : 'no speedup measured';
+      lines.push(`${prefix}${label(v.version)}: ${largest}; crossover: ${describeCrossover(v.crossover).replace('NumPy', 'it')}`);
+    }
+  }
+  for (const insight of result.insights) lines.push(`→ ${insight}`);
+  lines.push(`Seed's claim: ${result.claim}`);
+  if (result.clockNote) lines.push(`Clock: ${result.clockNote}`);
+  const notes: string[] = [];
+  if (result.rows.some((r) => r.entries.some((e) => e.status === 'extrapolated'))) notes.push('* extrapolated beyond the measured cap');
+  if (result.rows.some((r) => r.entries.some((e) => e.flags.length > 0))) notes.push('~ noisy cell (see warnings)');
+  if (result.rows.some((r) => r.entries.some((e) => e.status === 'skipped-memory'))) notes.push('skipped: would exceed the memory guard');
+  if (notes.length > 0) lines.push(notes.join(' · '));
+  lines.push(
+    `${result.config.dtype}; ${formatDuration(result.timing.wallSeconds * 1e9)} wall` +
+      (result.complete ? '' : pc.yellow(' — PARTIAL: interrupted before every size finished')),
+  );
+  return lines.join('\n');
+}
