@@ -57,26 +57,53 @@ function stacksFromFunctions(p: Profile): SampleStacks | undefined {
     else merged.set(key, { frames: ids, weight });
   };
   const totalSelf = p.functions.reduce((a, f) => a + Math.max(0, f.selfTime ?? 0), 0);
-  const minWeight = (totalSelf / APPROX_UNIT_SECONDS) * 1e-3;
+  const minWeight = (totalSelf / APPROX_UNIT_SECONDS) * 1e-2;
   const MAX_DEPTH = 128;
 
-  const expand = (chain: string[], seen: Set<string>, weight: number): void => {
-    const f = byId.get(chain[chain.length - 1]!)!;
-    const edges = (f.callers ?? []).filter((c) => byId.has(c.id) && !seen.has(c.id) && c.totalTime > 0);
+  // One chain and one membership set, extended and undone as the walk goes (no copies per step).
+  const chain: string[] = [];
+  const onChain = new Set<string>();
+  // Each function's caller edges, heaviest first, and the time they do not explain (calls from outside).
+  const edgesOf = new Map<string, { edges: Array<{ id: string; totalTime: number }>; denom: number; outside: number }>();
+  for (const f of p.functions) {
+    const edges = (f.callers ?? []).filter((c) => byId.has(c.id) && c.id !== f.id && c.totalTime > 0).sort((x, y) => y.totalTime - x.totalTime);
     const explained = edges.reduce((a, c) => a + c.totalTime, 0);
     const denom = Math.max(f.totalTime ?? 0, explained);
+    edgesOf.set(f.id, { edges, denom, outside: denom - explained });
+  }
+  const expand = (weight: number): void => {
+    const { edges, denom, outside } = edgesOf.get(chain[chain.length - 1]!)!;
     if (edges.length === 0 || denom <= 0 || chain.length >= MAX_DEPTH) return emit(chain, weight);
     if (weight < minWeight) {
-      const heaviest = edges.reduce((a, b) => (b.totalTime > a.totalTime ? b : a));
-      if (heaviest.totalTime < denom - explained) return emit(chain, weight);
-      return expand([...chain, heaviest.id], new Set(seen).add(heaviest.id), weight);
+      const heaviest = edges.find((e) => !onChain.has(e.id));
+      if (heaviest === undefined || heaviest.totalTime < outside) return emit(chain, weight);
+      chain.push(heaviest.id);
+      onChain.add(heaviest.id);
+      expand(weight);
+      onChain.delete(chain.pop()!);
+      return;
     }
-    for (const e of edges) expand([...chain, e.id], new Set(seen).add(e.id), (weight * e.totalTime) / denom);
-    if (denom > explained) emit(chain, (weight * (denom - explained)) / denom);
+    // Edges back into the chain are recursion: their share stays here, as does the time from outside.
+    let stay = outside;
+    for (const e of edges) {
+      if (onChain.has(e.id)) {
+        stay += e.totalTime;
+        continue;
+      }
+      chain.push(e.id);
+      onChain.add(e.id);
+      expand((weight * e.totalTime) / denom);
+      onChain.delete(chain.pop()!);
+    }
+    if (stay > 0) emit(chain, (weight * stay) / denom);
   };
 
   for (const f of p.functions) {
-    if (f.selfTime !== undefined && f.selfTime > 0) expand([f.id], new Set([f.id]), f.selfTime / APPROX_UNIT_SECONDS);
+    if (!(f.selfTime !== undefined && f.selfTime > 0)) continue;
+    chain.push(f.id);
+    onChain.add(f.id);
+    expand(f.selfTime / APPROX_UNIT_SECONDS);
+    onChain.delete(chain.pop()!);
   }
   const stacks = [...merged.values()].filter((s) => s.weight > 0);
   return stacks.length > 0 ? { frames, stacks, intervalSeconds: APPROX_UNIT_SECONDS } : undefined;
