@@ -117,15 +117,32 @@ function stopReason(first: Profile): string | null {
 }
 
 export async function runAuto(opts: RunOptions): Promise<Profile> {
+  // A Ctrl-C between two passes (no program running to forward it to) must still end in the profile of what ran.
+  let interrupted = false;
+  const onInterrupt = (): void => {
+    interrupted = true;
+  };
+  process.on('SIGINT', onInterrupt);
+  process.on('SIGTERM', onInterrupt);
+  try {
+    return await decide(opts, () => interrupted);
+  } finally {
+    process.off('SIGINT', onInterrupt);
+    process.off('SIGTERM', onInterrupt);
+  }
+}
+
+async function decide(opts: RunOptions, interrupted: () => boolean): Promise<Profile> {
   const pyspy = await sampler(opts);
   const first = pyspy ? await runSample({ ...opts, pyspy }) : await runCpu(opts);
   setReason(first, pyspy ? 'sampling finds where the time goes at almost no cost to the program' : 'py-spy is missing, so cProfile finds the hot functions');
   const passes: Profile[] = [first];
   announce(first.meta.passes[0]!, 1);
 
-  const stop = stopReason(first);
+  const stop = stopReason(first) ?? (interrupted() ? 'interrupted: no further passes' : null);
   if (stop) {
     log.info(stop);
+    if (interrupted()) first.meta.stoppedBy = 'interrupt';
     return mergePasses(passes);
   }
 
@@ -141,7 +158,10 @@ export async function runAuto(opts: RunOptions): Promise<Profile> {
   }
 
   const memory = memoryVerdict(first.meta.rss, machineMemory());
-  if (memory.run && !stopReason(passes.at(-1)!)) {
+  if (interrupted() || stopReason(passes.at(-1)!)) {
+    log.info('the lines pass was stopped: no memory pass');
+    if (interrupted()) passes.at(-1)!.meta.stoppedBy ??= 'interrupt';
+  } else if (memory.run) {
     const mem = await runMemory(opts);
     setReason(mem, memory.reason);
     passes.push(mem);
