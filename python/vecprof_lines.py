@@ -55,8 +55,15 @@ class Scope:
         self.roots = [os.path.realpath(r).rstrip(os.sep) + os.sep for r in roots]
         self.excluded = _library_dirs()
         self.only = [_Selector(name) for name in only]
+        self._verdicts = {}
 
     def is_user_file(self, path):
+        known = self._verdicts.get(path)
+        if known is None:
+            known = self._verdicts[path] = self._judge(path)
+        return known
+
+    def _judge(self, path):
         if not path or path.startswith("<"):
             return False
         real = os.path.realpath(path)
@@ -330,6 +337,7 @@ def report(recorder, sampler, scope):
     for stack, weight in sampler.stacks.items():
         ids = []
         for code, line in stack:
+            line = line or 0  # f_lineno is None while a frame is between instructions that have no line
             key = (code.co_filename, _qualname(code), line)
             if key not in frame_index:
                 frame_index[key] = len(frames)

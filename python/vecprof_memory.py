@@ -8,8 +8,10 @@ frees passes through one Python call that records its size and the first user fr
 traced, so element loops (which allocate Python/NumPy scalars, never buffers) run at full speed, where tracemalloc
 would trace every float. Python objects (lists, dicts, floats) are not traced: the peak RSS covers them.
 
-tracemalloc (fallback, or on request): every allocation, 1 frame, attributed the same way; a watcher thread takes a
-snapshot each time the traced total passes its last high by 2 %, which gives the bytes per line at the peak.
+tracemalloc (fallback, or on request): every allocation, up to 32 frames, attributed to the first user frame the same
+way; a watcher thread takes a snapshot each time the traced total passes its last high by 2 % (or the end state if that
+is higher), which gives the bytes per line at the peak. A peak shorter than the watcher's 5 ms look can be missed
+there (the peak total itself is always exact).
 
 Sends "memory" before the launcher's "exit", whatever way the program ended.
 """
@@ -27,6 +29,8 @@ NUMPY_DOMAIN = 389047
 # of a slowly rising peak while keeping each line's bytes-at-peak within this fraction of the truth.
 SNAPSHOT_STEP = 0.01
 OUTSIDE = ("<outside your code>", 0)
+# tracemalloc keeps this many frames, enough to reach the user's line through NumPy's Python wrappers.
+TRACE_FRAMES = 32
 
 
 class Ledger:
@@ -205,7 +209,7 @@ _keep_forever = []
 
 
 class TracemallocWatch:
-    """tracemalloc with one frame, a watcher thread snapshotting near each new high."""
+    """tracemalloc, and a watcher thread snapshotting near each new high."""
 
     def __init__(self, ledger, interval=0.005):
         self.ledger = ledger
@@ -214,11 +218,12 @@ class TracemallocWatch:
         self._thread = None
         self.peak_snapshot = None
         self.snapshot_at = 0
+        self.numpy_by_line = {}
 
     def start(self):
         import tracemalloc
 
-        tracemalloc.start(1)
+        tracemalloc.start(TRACE_FRAMES)
         self._thread = threading.Thread(target=self._watch, name="vecprof-memory-watch", daemon=True)
         self._thread.start()
 
@@ -242,23 +247,35 @@ class TracemallocWatch:
         tracemalloc.stop()
         led = self.ledger
         led.peak, led.current = peak, current
-        for trace in end.traces:
-            key = self._key(trace)
-            led.allocated[key] = led.allocated.get(key, 0) + trace.size
+        for domain, size, key in self._traces(end):
+            led.allocated[key] = led.allocated.get(key, 0) + size
             led.count[key] = led.count.get(key, 0) + 1
-            if trace.domain == NUMPY_DOMAIN:
-                self.numpy_by_line[key] = self.numpy_by_line.get(key, 0) + trace.size
-        for trace in (self.peak_snapshot.traces if self.peak_snapshot else ()):
-            key = self._key(trace)
-            led.held_at_peak[key] = led.held_at_peak.get(key, 0) + trace.size
+            if domain == NUMPY_DOMAIN:
+                self.numpy_by_line[key] = self.numpy_by_line.get(key, 0) + size
+        # The watcher can miss a short-lived peak; the end state, if at least as high as its best, is the better view.
+        at_peak = self.peak_snapshot if self.peak_snapshot is not None and self.snapshot_at > current else end
+        for _domain, size, key in self._traces(at_peak):
+            led.held_at_peak[key] = led.held_at_peak.get(key, 0) + size
 
-    numpy_by_line = {}
 
-    def _key(self, trace):
-        frame = trace.traceback[0] if len(trace.traceback) else None
-        if frame is None or not self.ledger.scope.is_user_file(frame.filename):
-            return OUTSIDE
-        return (frame.filename, frame.lineno)
+    def _traces(self, snapshot):
+        """(domain, size, line key) per trace; keys cached per traceback, which tracemalloc shares between traces."""
+        keys = {}
+        raw = getattr(snapshot.traces, "_traces", None)  # (domain, size, frames most recent first, …): no objects
+        if raw is None:  # pragma: no cover (a future Python without the raw list)
+            raw = [(t.domain, t.size, tuple((f.filename, f.lineno) for f in reversed(t.traceback))) for t in snapshot.traces]
+        for trace in raw:
+            domain, size, frames = trace[0], trace[1], trace[2]
+            key = keys.get(frames)
+            if key is None:
+                key = keys[frames] = self._first_user_frame(frames)
+            yield domain, size, key
+
+    def _first_user_frame(self, frames):
+        for filename, lineno in frames:
+            if lineno and self.ledger.scope.is_user_file(filename):
+                return (filename, lineno)
+        return OUTSIDE
 
 
 def report(ledger, mechanism, watch):

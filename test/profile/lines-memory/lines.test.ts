@@ -1,0 +1,103 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { runLines, parseLinesMessage, LINES_RAW_FILE } from '../../../src/profile/run/lines.js';
+import { VecprofError } from '../../../src/errors.js';
+import { fixture, lineOf, options, pts, readTimings, withTemp } from './support.js';
+
+// Points of share the sampler may miss by: the issue's bar.
+const SHARE_TOLERANCE = 0.05;
+
+test('element loop: exact hits, and the hot line takes the share the script measured for itself', async () => {
+  await withTemp(async (dir) => {
+    const timings = join(dir, 't.json');
+    const nSmall = 20_000;
+    const nLoop = 600_000;
+    const profile = await runLines(await options('loop_share.py', [String(nSmall), String(nLoop), '300000', '6', timings], { outDir: dir }));
+    const truth = readTimings(timings);
+
+    assert.equal(profile.meta.mode, 'lines');
+    assert.equal(profile.meta.exitStatus, 0);
+    // Multi-line loop: body = trip count, header = trip count + 1 (CPython's line events).
+    assert.equal(lineOf(profile, 'loop_share.py', 27).hits, nSmall);
+    assert.equal(lineOf(profile, 'loop_share.py', 26).hits, nSmall + 1);
+    // One-line loop: one event per iteration plus the last test, as CPython reports it.
+    const hot = lineOf(profile, 'loop_share.py', 29);
+    assert.equal(hot.hits, nLoop + 1);
+    assert.equal(lineOf(profile, 'loop_share.py', 32).hits, 6);
+
+    const loopShare = (truth.loop ?? 0) / (truth.wall ?? 1);
+    const numpyShare = (truth.numpy ?? 0) / (truth.wall ?? 1);
+    assert.ok(Math.abs(hot.share - loopShare) <= SHARE_TOLERANCE, `loop line ${pts(hot.share)} vs measured ${pts(loopShare)}`);
+    const sort = lineOf(profile, 'loop_share.py', 32);
+    assert.ok(Math.abs(sort.share - numpyShare) <= SHARE_TOLERANCE, `np.sort line ${pts(sort.share)} vs measured ${pts(numpyShare)}`);
+    const hottestOfLoops = profile.lines.filter((l) => [26, 27, 29, 32].includes(l.line))[0];
+    assert.equal(hottestOfLoops?.line, loopShare > numpyShare ? 29 : 32, 'the larger phase must rank first');
+    assert.ok(existsSync(join(dir, LINES_RAW_FILE)), 'the raw helper output is kept in --out');
+    assert.ok(profile.samples && profile.samples.stacks.length > 0, 'sampled stacks for the flame graph');
+  });
+});
+
+test('NumPy kernels: the Python loop around them is not blamed, the kernel lines get their measured share', async () => {
+  await withTemp(async (dir) => {
+    const timings = join(dir, 't.json');
+    const profile = await runLines(await options('kernels.py', ['1000000', '6', timings]));
+    const truth = readTimings(timings);
+    const header = lineOf(profile, 'kernels.py', 19);
+    assert.equal(header.hits, 7);
+    assert.ok(header.share < 0.02, `loop header blamed for ${pts(header.share)}`);
+    const kernels = lineOf(profile, 'kernels.py', 20).share + lineOf(profile, 'kernels.py', 21).share;
+    const measured = (truth.kernels ?? 0) / (truth.wall ?? 1);
+    assert.ok(Math.abs(kernels - measured) <= SHARE_TOLERANCE, `kernel lines ${pts(kernels)} vs measured ${pts(measured)}`);
+  });
+});
+
+test('--lines FUNC counts only that function and the rest runs untouched', async () => {
+  const profile = await runLines(await options('two_funcs.py', [], { onlyFunctions: ['Stats.mean', 'no_such_function'] }));
+  const lines = new Set(profile.lines.map((l) => l.line));
+  assert.deepEqual([...lines].sort((a, b) => a - b), [6, 7, 8, 9]);
+  assert.equal(lineOf(profile, 'two_funcs.py', 8).hits, 1000);
+  assert.equal(lineOf(profile, 'two_funcs.py', 7).hits, 1001);
+  assert.equal(lineOf(profile, 'two_funcs.py', 8).function, 'Stats.mean');
+  const mean = profile.functions.find((f) => f.name === 'Stats.mean');
+  assert.equal(mean?.calls, 1);
+  assert.equal(profile.functions.length, 1);
+});
+
+test('a crashing script: the profile of what ran comes back, with its exit status and exact hits', async () => {
+  const profile = await runLines(await options('crash.py', []));
+  assert.equal(profile.meta.exitStatus, 1);
+  assert.equal(lineOf(profile, 'crash.py', 10).hits, 1000);
+  assert.equal(lineOf(profile, 'crash.py', 15).hits, 1, 'the raising line is counted too');
+});
+
+test('a hanging script stopped by the timeout still yields the profile of what ran', async () => {
+  const profile = await runLines(await options('hang.py', [], { timeoutMs: 1500 }));
+  assert.equal(profile.meta.stoppedBy, 'timeout');
+  assert.equal(profile.meta.exitStatus, 143);
+  const spin = lineOf(profile, 'hang.py', 7);
+  assert.ok((spin.hits ?? 0) > 1000, `spin line hits ${String(spin.hits)}`);
+  assert.ok(spin.share > 0.3, `the spinning loop is the hot part (${pts(spin.share)})`);
+});
+
+test('a malformed helper message is a one-line VecprofError, not a crash', () => {
+  assert.throws(() => parseLinesMessage({ v: 1, type: 'lines', wallSeconds: 'x' }), VecprofError);
+  assert.throws(
+    () => parseLinesMessage({ v: 1, type: 'lines', wallSeconds: 1, intervalSeconds: 0.001, lines: [], functions: [], frames: [], stacks: [{ frames: [3], weight: 1 }] }),
+    /bad frame index/,
+  );
+  const ok = parseLinesMessage({
+    v: 1,
+    type: 'lines',
+    wallSeconds: 2,
+    intervalSeconds: 0.001,
+    lines: [{ file: fixture('x.py'), line: 3, hits: 5, time: 1, function: '<module>' }],
+    functions: [],
+    frames: [],
+    stacks: [],
+    unmatched: ['nope'],
+  });
+  assert.equal(ok.lines[0]?.share, 0.5);
+  assert.deepEqual(ok.unmatched, ['nope']);
+});
