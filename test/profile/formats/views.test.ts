@@ -20,7 +20,8 @@ function cpuProfile(): Profile {
   const bytes = python(
     'import cProfile,sys,io,marshal\n' +
       'def leaf(n):\n    return sum(range(n))\n' +
-      'def mid():\n    return [leaf(200) for _ in range(50)]\n' +
+      'def rec(n):\n    return 0 if n == 0 else rec(n - 1) + leaf(10)\n' +
+      'def mid():\n    return [leaf(200) for _ in range(50)] + [rec(30)]\n' +
       'pr = cProfile.Profile(); pr.enable(); mid(); mid(); pr.disable(); pr.create_stats()\n' +
       'sys.stdout.buffer.write(marshal.dumps(pr.stats))',
   );
@@ -132,7 +133,7 @@ test('speedscope export round-trips through the importer: same lines, shares, sp
   }
 });
 
-test('speedscope export of a cpu profile: self times hung under their callers, total preserved', () => {
+test('speedscope export of a cpu profile: self times hung under their callers, total preserved, recursion too', () => {
   const p = cpuProfile();
   const file = toSpeedscope(p);
   const total = file.profiles[0]!.weights.reduce((a, b) => a + b, 0);
@@ -142,6 +143,9 @@ test('speedscope export of a cpu profile: self times hung under their callers, t
   const leafStacks = file.profiles[0]!.samples.filter((s) => names(s).at(-1) === 'leaf');
   assert.ok(leafStacks.length > 0);
   for (const s of leafStacks) assert.ok(names(s).indexOf('mid') >= 0 && names(s).indexOf('mid') < names(s).indexOf('leaf'), names(s).join(' > '));
+  const recStacks = file.profiles[0]!.samples.filter((s) => names(s).includes('rec'));
+  assert.ok(recStacks.length > 0);
+  for (const s of recStacks) assert.equal(names(s).filter((n) => n === 'rec').length, 1, 'a cycle is cut, not unrolled');
   const back = importSpeedscope(JSON.stringify(file));
   assert.ok(back.functions.some((f) => f.name === 'leaf'));
 });
