@@ -68,6 +68,8 @@ export function profileFromStacks(
   const functions = new Map<string, FunctionAcc>();
   const lines = new Map<string, LineAcc>();
   let total = 0;
+  // Without --native a recording has no native frame below Python code, and then the split is unknown, not "all Python".
+  let sawNativeBelowPython = false;
 
   for (const stack of samples.stacks) {
     const w = stack.weight;
@@ -106,6 +108,7 @@ export function profileFromStacks(
     line.samples += w;
     const nativeBelow: Frame[] = [];
     for (let i = ids.length - 1; i > deepestPython; i--) nativeBelow.push(samples.frames[ids[i]!]!);
+    if (nativeBelow.length > 0) sawNativeBelowPython = true;
     line.split[classifySample(nativeBelow)] += w;
   }
 
@@ -138,7 +141,7 @@ export function profileFromStacks(
       const time = seconds(l.samples);
       if (time !== undefined) stat.time = time;
       stat.samples = l.samples;
-      stat.split = normaliseSplit(l.split);
+      if (sawNativeBelowPython) stat.split = normaliseSplit(l.split);
       return stat;
     })
     .sort((a, b) => b.share - a.share || a.file.localeCompare(b.file) || a.line - b.line);

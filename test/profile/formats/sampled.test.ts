@@ -120,6 +120,7 @@ test('raw: frame text is parsed from the right; counts from the last space', () 
     native: true,
   });
   const p = importPySpyRaw('main (app.py:3);work (app.py:9) 7\nmain (app.py:3) 3\n', { intervalSeconds: 0.005 });
+  assert.equal(p.lines[0]!.split, undefined, 'no native frames recorded: the split is unknown, not all Python');
   assert.deepEqual(
     p.lines.map((l) => [l.line, l.samples, l.share, l.time]),
     [
