@@ -51,6 +51,8 @@ export async function runLauncher(opts: RunOptions, spec: LaunchSpec): Promise<L
   let programPid: number | undefined;
   let groupPid: number | undefined;
   let timedOut = false;
+  let exitReportedMs: number | undefined;
+  const started = performance.now();
   let killTimer: NodeJS.Timeout | undefined;
 
   const stopProgram = (): void => {
@@ -82,6 +84,7 @@ export async function runLauncher(opts: RunOptions, spec: LaunchSpec): Promise<L
       onSpawn: (pid) => (groupPid = pid),
       onMessage: (msg) => {
         if (msg.type === 'hello' && typeof msg.pid === 'number') programPid = msg.pid;
+        if (msg.type === 'exit') exitReportedMs = performance.now() - started;
         spec.onMessage?.(msg);
       },
     });
@@ -106,7 +109,8 @@ export async function runLauncher(opts: RunOptions, spec: LaunchSpec): Promise<L
     exitStatus,
     stoppedBy: result.interrupted ? 'interrupt' : timedOut ? 'timeout' : null,
     signal: exit ? null : result.signal,
-    wallSeconds: result.wallMs / 1000,
+    // Until the program reported its end: a wrapper's own wrap-up (py-spy writing its file) is not the program's time.
+    wallSeconds: (exitReportedMs ?? result.wallMs) / 1000,
     rss: exit ? rssOf(exit) : undefined,
   };
   if (!exit && hello) log.warn({ signal: result.signal }, 'the program ended without reporting its exit status (killed, or it called os._exit)');

@@ -1,0 +1,127 @@
+#!/usr/bin/env node
+// Overhead of `vecprof profile` (issue 4): profiled wall / plain wall, every mode beside `python -m cProfile`, on an
+// element-loop workload and a NumPy-kernel workload. All configurations run interleaved, round by round, so a change
+// in machine load hits them alike; each figure is the median of the rounds.
+//
+// "program wall" is what the user's program costs under the profiler: spawn to exit of the profiled Python process,
+// as vecprof's launcher measures it (meta.passes[].wallSeconds; auto sums its passes, since it runs the program once
+// per pass). "command wall" adds vecprof's own start-up (Node, finding Python and py-spy) and the analysis.
+//
+// Usage: npm run build && node bench/profile-overhead.mjs [--rounds 5]   (writes bench/results/profile-overhead.md)
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const cli = join(root, 'bin', 'vecprof.js');
+const roundsArg = process.argv.indexOf('--rounds');
+const ROUNDS = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 5;
+const PYTHON = process.env.VECPROF_PYTHON ?? 'python3';
+
+// Fixed work (not deadlines), so a slower run is a costlier profiler, never a shorter program.
+const WORKLOADS = {
+  'element loop': `
+import numpy as np
+
+def scale_sum(a):
+    total = 0.0
+    for i in range(len(a)):
+        total += a[i] * 2.0
+    return total
+
+a = np.arange(6_000_000, dtype=np.float64)
+print(scale_sum(a) > 0)
+`,
+  'NumPy kernels': `
+import numpy as np
+
+def kernels(a, b, rounds):
+    out = None
+    for _ in range(rounds):
+        out = np.sqrt(a * b + 1.0) / (a + 2.0)
+    return out
+
+rng = np.random.default_rng(0)
+a = rng.random(2_000_000)
+b = rng.random(2_000_000)
+print(kernels(a, b, 120).sum() > 0)
+`,
+};
+
+const MODES = ['cpu', 'sample', 'lines', 'memory', 'auto'];
+const median = (xs) => {
+  const s = [...xs].sort((x, y) => x - y);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+function timed(cmd, args) {
+  const started = performance.now();
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const wall = (performance.now() - started) / 1000;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr.slice(-2000)}`);
+  return { wall, stdout: r.stdout };
+}
+
+function plain(script) {
+  return { program: timed(PYTHON, [script]).wall };
+}
+
+function cprofileDirect(script, dir) {
+  return { program: timed(PYTHON, ['-m', 'cProfile', '-o', join(dir, 'direct.prof'), script]).wall };
+}
+
+function vecprof(mode, script) {
+  const { wall, stdout } = timed(process.execPath, [cli, '--quiet', 'profile', '--mode', mode, '--json', script]);
+  const profile = JSON.parse(stdout.slice(stdout.indexOf('{\n')));
+  const passes = profile.meta.passes;
+  return { program: passes.reduce((sum, p) => sum + p.wallSeconds, 0), command: wall, passes: passes.map((p) => p.mode).join('+'), tool: profile.meta.tool };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'vecprof-bench-profile-'));
+const configs = ['plain', 'python -m cProfile', ...MODES];
+const results = {};
+try {
+  for (const [name, source] of Object.entries(WORKLOADS)) {
+    const script = join(dir, `${name.replace(/\W+/g, '_')}.py`);
+    writeFileSync(script, source);
+    results[name] = Object.fromEntries(configs.map((c) => [c, []]));
+    plain(script); // warm the page cache and NumPy's import
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const config of configs) {
+        const r = config === 'plain' ? plain(script) : config === 'python -m cProfile' ? cprofileDirect(script, dir) : vecprof(config, script);
+        results[name][config].push(r);
+        process.stderr.write(`${name} round ${round + 1}/${ROUNDS} ${config}: ${r.program.toFixed(3)} s${r.command ? ` (command ${r.command.toFixed(3)} s)` : ''}\n`);
+      }
+    }
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const TARGETS = { sample: 1.05, lines: 3, memory: 3 };
+const lines = [
+  '# vecprof profile: overhead',
+  '',
+  `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} logical CPUs, load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' / ')}.`,
+  `Python: \`${PYTHON}\`. ${ROUNDS} rounds, configurations interleaved within each round; medians.`,
+  '',
+];
+for (const [name, byConfig] of Object.entries(results)) {
+  const base = median(byConfig.plain.map((r) => r.program));
+  const cprof = median(byConfig['python -m cProfile'].map((r) => r.program)) / base;
+  lines.push(`## ${name} (plain run ${base.toFixed(3)} s)`, '', '| configuration | passes | program wall (s) | overhead | command wall (s) | target |', '|---|---|---|---|---|---|');
+  for (const config of configs) {
+    const runs = byConfig[config];
+    const program = median(runs.map((r) => r.program));
+    const command = runs[0].command === undefined ? '' : median(runs.map((r) => r.command)).toFixed(3);
+    const target = config === 'cpu' ? `≤ cProfile (${cprof.toFixed(2)}×)` : TARGETS[config] && (config !== 'lines' || name === 'element loop') ? `≤ ${TARGETS[config]}×` : '';
+    lines.push(`| ${config} | ${runs[0].passes ?? ''} | ${program.toFixed(3)} | ${(program / base).toFixed(2)}× | ${command} | ${target} |`);
+  }
+  lines.push('');
+}
+const report = lines.join('\n');
+mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+writeFileSync(join(root, 'bench', 'results', 'profile-overhead.md'), `${report}\n`);
+process.stdout.write(`${report}\n`);
