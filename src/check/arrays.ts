@@ -3,9 +3,8 @@
 // One tree-sitter query per file collects imports, scopes and bindings (cheap: the walk happens inside wasm);
 // values are then evaluated lazily, on demand, with a memo per node. Scope-aware in the way that matters for
 // loops: a name's value is its last binding before the use in the same function, else the enclosing scopes'.
-import type { Language, Node, Query as QueryType } from 'web-tree-sitter';
-import { Query } from 'web-tree-sitter';
-import { dottedName, field, named, unparen } from './ast.js';
+import type { Node } from 'web-tree-sitter';
+import { dottedName, field, named, statementsIn, unparen } from './ast.js';
 import type { AnalysisContext, FileKind } from './types.js';
 import { evaluate, type Value, UNKNOWN, OTHER } from './values.js';
 
@@ -43,6 +42,9 @@ export interface Scope {
   attributes?: Map<string, Array<{ expr: Node | null; scope: Scope; annotation?: Node }>>;
   /** For a class or the module: functions defined directly inside. */
   functions: Map<string, Scope>;
+  /** Bindings are read on first use (see collect()). */
+  collected: boolean;
+  attributesCollected?: boolean;
 }
 
 export interface ArrayFacts {
@@ -66,30 +68,22 @@ export interface ArrayFacts {
   /** A module-level (or same-class) function a call refers to. */
   functionNamed(name: string, at: number): Scope | null;
   lookup(name: string, scope: Scope, pos: number): Value;
+  /** Read a scope's bindings if not yet done (lazily, per scope). */
+  collect(scope: Scope): void;
+  collectAttributes(cls: Scope): void;
   attributeValue(obj: string, attr: string, at: number): Value;
   returnsArray(fn: Scope): boolean;
 }
 
-const QUERY_SOURCE = `
-(import_statement) @import
-(import_from_statement) @import_from
-(function_definition) @function
-(class_definition) @class
-(assignment) @assign
-(augmented_assignment) @augassign
-(for_statement) @for
-(while_statement) @while
-`;
-
-const queries = new WeakMap<Language, QueryType>();
-function queryFor(language: Language): QueryType {
-  let q = queries.get(language);
-  if (!q) {
-    q = new Query(language, QUERY_SOURCE);
-    queries.set(language, q);
-  }
-  return q;
-}
+// Tree-sitter queries walk every node of the file inside wasm (about a quarter of the parse time each, measured on
+// scipy), so structure is found from the text instead: statements that open with a keyword at the start of a line,
+// confirmed by asking the tree what is at that offset (which also drops docstrings and comments). Bindings are read
+// per scope, statement by statement, and only for scopes a rule asks about.
+const STATEMENT_START = /^[ \t]*(?:async[ \t]+)?(for|while|def|class|import|from)\b/gm;
+const STATEMENT_OF: Record<string, string> = {
+  for: 'for_statement', while: 'while_statement', def: 'function_definition', class: 'class_definition',
+  import: 'import_statement', from: 'import_from_statement',
+};
 
 const EVIDENCE = /\b([A-Za-z_][A-Za-z0-9_]*)\.(?:shape|dtype|ndim)\b/g;
 const ARRAY_ANNOTATION = /^(?:Optional\[)?\s*["']?(?:[A-Za-z_][A-Za-z0-9_]*\.)*(?:ndarray|NDArray)\b(?!\w)/;
@@ -107,7 +101,7 @@ export function computeArrayFacts(ctx: AnalysisContext): ArrayFacts {
   const root = ctx.tree.rootNode;
   const module: Scope = {
     kind: 'module', node: null, start: 0, end: Number.MAX_SAFE_INTEGER, parent: null,
-    bindings: new Map(), arrayEvidence: new Set(), functions: new Map(),
+    bindings: new Map(), arrayEvidence: new Set(), functions: new Map(), collected: false,
   };
   const scopes: Scope[] = [module];
   const numpyAliases = new Set<string>();
@@ -134,8 +128,6 @@ export function computeArrayFacts(ctx: AnalysisContext): ArrayFacts {
         if (index === undefined) bindTarget(scope, el, b, i);
         else bindTarget(scope, el, { pos: b.pos, fixed: UNKNOWN });
       });
-    } else if (t.type === 'attribute' && b.expr) {
-      recordAttribute(scope, t, b.expr);
     }
   };
 
@@ -153,36 +145,59 @@ export function computeArrayFacts(ctx: AnalysisContext): ArrayFacts {
     list.push(annotation ? { expr, scope, annotation } : { expr, scope });
   };
 
-  // Only files that can hold arrays need bindings; the loops list is still wanted by nobody else, so skip all.
   if (mayHaveArrays) {
     const stack: Scope[] = [module];
-    for (const { name, node } of queryFor(ctx.tree.language).captures(root)) {
+    STATEMENT_START.lastIndex = 0;
+    for (let m = STATEMENT_START.exec(source); m; m = STATEMENT_START.exec(source)) {
+      const keyword = m[1] as string;
+      const token = root.descendantForIndex(m.index + m[0].length - keyword.length);
+      const node = token?.type === keyword ? token.parent : null;
+      if (!node || node.type !== STATEMENT_OF[keyword]) continue;
       while (stack.length > 1 && node.startIndex >= (stack[stack.length - 1] as Scope).end) stack.pop();
       const scope = stack[stack.length - 1] as Scope;
-      switch (name) {
-        case 'import':
+      switch (node.type) {
+        case 'import_statement':
           for (const item of named(node)) readImport(item, numpyAliases, numpyNames, scope, bind);
           break;
-        case 'import_from':
+        case 'import_from_statement':
           readFromImport(node, numpyAliases, numpyNames, scope, bind);
           break;
-        case 'function':
-        case 'class': {
+        case 'function_definition':
+        case 'class_definition': {
+          const kind = node.type === 'class_definition' ? 'class' : 'function';
           const s: Scope = {
-            kind: name, node, start: node.startIndex, end: node.endIndex, parent: scope,
-            bindings: new Map(), arrayEvidence: new Set(), functions: new Map(),
+            kind, node, start: node.startIndex, end: node.endIndex, parent: scope,
+            bindings: new Map(), arrayEvidence: new Set(), functions: new Map(), collected: false,
           };
           const fname = field(node, 'name')?.text;
           if (fname) {
             bind(scope, fname, { pos: node.startIndex, fixed: OTHER });
             scope.functions.set(fname, s);
           }
-          if (name === 'class') s.attributes = new Map();
-          else readParameters(node, s, scope, bind);
+          if (kind === 'class') s.attributes = new Map();
+          else if (scope.kind === 'class') s.selfName = firstParameter(node);
           scopes.push(s);
           stack.push(s);
           break;
         }
+        default:
+          loops.push(node);
+      }
+    }
+    if (hasEvidence) collectEvidence(source, root, scopes);
+  }
+
+  /** Read a scope's own assignments and loop targets (nested functions and classes have their own turn). */
+  const collect = (scope: Scope): void => {
+    if (scope.collected) return;
+    scope.collected = true;
+    if (!mayHaveArrays) return;
+    if (scope.kind === 'function' && scope.node) readParameters(scope.node, scope, bind);
+    const body = scope.node ? field(scope.node, 'body') : root;
+    if (!body) return;
+    for (const node of statementsIn(body)) {
+      const name = node.type === 'assignment' ? 'assign' : node.type === 'augmented_assignment' ? 'augassign' : node.type === 'for_statement' ? 'for' : '';
+      switch (name) {
         case 'assign': {
           const left = field(node, 'left');
           const right = field(node, 'right');
@@ -194,8 +209,6 @@ export function computeArrayFacts(ctx: AnalysisContext): ArrayFacts {
           }
           if (type && left.type === 'identifier') {
             bind(scope, left.text, { pos: node.endIndex, ...(right ? { expr: right } : {}), annotation: type });
-          } else if (type && left.type === 'attribute') {
-            recordAttribute(scope, left, right, type);
           } else if (right) {
             bindTarget(scope, left, { pos: node.endIndex, expr: right });
           }
@@ -208,19 +221,31 @@ export function computeArrayFacts(ctx: AnalysisContext): ArrayFacts {
           break;
         }
         case 'for': {
-          loops.push(node);
           const left = field(node, 'left');
           const right = field(node, 'right');
           if (left && right) bindTarget(scope, left, { pos: right.endIndex, expr: right, iterates: true });
           break;
         }
-        case 'while':
-          loops.push(node);
-          break;
       }
     }
-    if (hasEvidence) collectEvidence(source, root, scopes);
-  }
+    // parameters and def/class names were bound first; uses need document order
+    for (const list of scope.bindings.values()) list.sort((a, b) => a.pos - b.pos);
+  };
+
+  /** `self.x = …` in the methods of a class. */
+  const collectAttributes = (cls: Scope): void => {
+    if (cls.attributesCollected || !cls.node) return;
+    cls.attributesCollected = true;
+    collect(cls);
+    for (const method of cls.functions.values()) {
+      const body = method.node ? field(method.node, 'body') : null;
+      if (!body || !method.selfName) continue;
+      for (const node of statementsIn(body)) {
+        const left = node.type === 'assignment' ? field(node, 'left') : null;
+        if (left?.type === 'attribute') recordAttribute(method, left, field(node, 'right'), field(node, 'type') ?? undefined);
+      }
+    }
+  };
 
   const sortedScopes = scopes.slice(1).sort((a, b) => a.start - b.start);
   const scopeAt = (index: number): Scope => {
@@ -252,6 +277,8 @@ export function computeArrayFacts(ctx: AnalysisContext): ArrayFacts {
       return null;
     },
     lookup: (name, scope, pos) => lookupName(facts, name, scope, pos),
+    collect,
+    collectAttributes,
     attributeValue: (obj, attr, at) => attributeValue(facts, obj, attr, at),
     returnsArray: (fn) => returnsArray(facts, fn),
   };
@@ -288,10 +315,18 @@ function readFromImport(node: Node, aliases: Set<string>, names: Map<string, str
   }
 }
 
-function readParameters(fn: Node, s: Scope, parent: Scope, bind: BindFn): void {
+/** A method's first parameter (`self`), which `self.x` attribute facts hang on. */
+function firstParameter(fn: Node): string | undefined {
+  const first = field(fn, 'parameters')?.firstNamedChild;
+  if (!first) return undefined;
+  if (first.type === 'identifier') return first.text;
+  const name = first.type === 'typed_parameter' ? first.firstNamedChild : field(first, 'name');
+  return name?.type === 'identifier' ? name.text : undefined;
+}
+
+function readParameters(fn: Node, s: Scope, bind: BindFn): void {
   const params = field(fn, 'parameters');
   if (!params) return;
-  let first = true;
   for (const p of named(params)) {
     let nameNode: Node | null = null;
     let annotation: Node | null = null;
@@ -304,9 +339,7 @@ function readParameters(fn: Node, s: Scope, parent: Scope, bind: BindFn): void {
       nameNode = field(p, 'name');
       annotation = field(p, 'type');
     }
-    if (!nameNode || nameNode.type !== 'identifier') { first = false; continue; }
-    if (first && parent.kind === 'class') s.selfName = nameNode.text;
-    first = false;
+    if (!nameNode || nameNode.type !== 'identifier') continue;
     bind(s, nameNode.text, annotation ? { pos: s.start, param: p, annotation } : { pos: s.start, param: p });
   }
 }
@@ -345,6 +378,7 @@ export function lookupName(facts: ArrayFacts, name: string, scope: Scope, pos: n
   let first = true;
   while (s) {
     if (s.kind === 'class' && !first) { s = s.parent; continue; }
+    facts.collect(s);
     const list = s.bindings.get(name);
     if (list && list.length > 0) {
       let b: Binding | undefined;
@@ -424,8 +458,9 @@ function itemOf(facts: ArrayFacts, v: Value, expr: Node, index: number, iteratin
 function attributeValue(facts: ArrayFacts, obj: string, attr: string, at: number): Value {
   let s: Scope | null = facts.scopeAt(at);
   while (s && s.kind === 'function' && s.parent?.kind === 'function') s = s.parent;
-  if (!s || s.kind !== 'function' || s.selfName !== obj) return UNKNOWN;
-  const list = s.parent?.attributes?.get(attr);
+  if (!s || s.kind !== 'function' || s.selfName !== obj || !s.parent) return UNKNOWN;
+  facts.collectAttributes(s.parent);
+  const list = s.parent.attributes?.get(attr);
   if (!list || list.length === 0) return UNKNOWN;
   let sawArray = false;
   for (const a of list) {

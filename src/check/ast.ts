@@ -171,3 +171,32 @@ export function intLiteral(node: Node | null): number | null {
 export function contains(node: Node, index: number): boolean {
   return node.startIndex <= index && index < node.endIndex;
 }
+
+const NESTED_SCOPES = new Set(['function_definition', 'class_definition', 'decorated_definition']);
+
+/**
+ * The simple statements of a block in document order, descending into compound statements (if/for/while/try/with
+ * and their clauses) but not into nested functions or classes. Assignments come out as the assignment node itself;
+ * `for` statements come out too (their targets bind names), followed by their bodies.
+ */
+export function statementsIn(block: Node): Node[] {
+  const out: Node[] = [];
+  const visit = (b: Node): void => {
+    for (const s of b.namedChildren) {
+      if (!s || s.type === 'comment' || NESTED_SCOPES.has(s.type)) continue;
+      if (s.type === 'expression_statement') {
+        const e = s.namedChildren[0];
+        if (e && (e.type === 'assignment' || e.type === 'augmented_assignment')) out.push(e);
+        continue;
+      }
+      if (s.type === 'for_statement') out.push(s);
+      for (const c of s.namedChildren) {
+        if (!c) continue;
+        if (c.type === 'block') visit(c);
+        else if (c.type.endsWith('_clause')) for (const cc of c.namedChildren) if (cc?.type === 'block') visit(cc);
+      }
+    }
+  };
+  visit(block);
+  return out;
+}

@@ -1,6 +1,6 @@
 // VEC005: growing an array inside a loop with np.append / np.concatenate / np.vstack / np.hstack / np.r_.
 import type { Node } from 'web-tree-sitter';
-import { field, keywordArg, positionalArgs, spanOf, unparen, walk } from '../ast.js';
+import { field, keywordArg, positionalArgs, spanOf, unparen } from '../ast.js';
 import type { ArrayFacts } from '../arrays.js';
 import type { RawFinding, Rule, SuggestedFix } from '../types.js';
 import { headerText, isSmallLoop } from './shared/loop.js';
@@ -41,24 +41,37 @@ export const VEC005: Rule = {
   },
   check(_ctx, facts: ArrayFacts, report) {
     if (facts.numpyAliases.size === 0 && facts.numpyNames.size === 0) return;
+    const root = facts.ctx.tree.rootNode;
     const seen = new Set<number>();
-    for (const loop of facts.loops) {
-      if (isSmallLoop(facts, loop)) continue;
-      const body = field(loop, 'body');
-      if (!body) continue;
-      walk(body, (n) => {
-        if (n.type === 'for_statement' || n.type === 'while_statement') return false; // its own turn
-        if (n.type !== 'expression_statement') return true;
-        const growth = isGrowth(facts, n);
-        if (growth && !seen.has(growth.id)) {
-          seen.add(growth.id);
-          report(finding(facts, loop, n, growth));
-        }
-        return false;
-      });
+    GROWTH_CALL.lastIndex = 0;
+    for (let m = GROWTH_CALL.exec(facts.source); m; m = GROWTH_CALL.exec(facts.source)) {
+      // from the function name up to the statement `acc = np.append(acc, x)`
+      let n = root.descendantForIndex(m.index);
+      if (!n || n.type !== 'identifier') continue;
+      if (n.parent?.type === 'attribute') n = n.parent;
+      const expr = n.parent;
+      const stmt = expr?.parent?.type === 'assignment' ? expr.parent.parent : null;
+      if (!stmt || stmt.type !== 'expression_statement') continue;
+      const growth = isGrowth(facts, stmt);
+      if (!growth || seen.has(growth.id)) continue;
+      const loop = enclosingLoop(stmt);
+      if (!loop || isSmallLoop(facts, loop)) continue;
+      seen.add(growth.id);
+      report(finding(facts, loop, stmt, growth));
     }
   },
 };
+
+const GROWTH_CALL = /\b(?:append|concatenate|vstack|hstack|row_stack|column_stack|dstack)\s*\(|\br_\s*\[/g;
+
+/** The innermost for/while around `node` in the same function. */
+function enclosingLoop(node: Node): Node | null {
+  for (let p = node.parent; p; p = p.parent) {
+    if (p.type === 'for_statement' || p.type === 'while_statement') return p;
+    if (p.type === 'function_definition' || p.type === 'class_definition' || p.type === 'lambda') return null;
+  }
+  return null;
+}
 
 function finding(facts: ArrayFacts, loop: Node, stmt: Node, call: Node): RawFinding {
   const assign = stmt.namedChildren[0] as Node;

@@ -5,11 +5,13 @@ import { dottedName, field, identifiersIn, named, statements, stmtExpr, unparen,
 import type { ArrayFacts } from '../../arrays.js';
 import type { LoopShape } from './loop.js';
 import { isPureOneLiner } from './translate.js';
+import { MATH_TO_NUMPY, REDUCTIONS } from '../../numpy-api.js';
 
 const STOP_TYPES = new Set([
   'break_statement', 'return_statement', 'yield', 'raise_statement', 'try_statement', 'with_statement',
   'global_statement', 'nonlocal_statement', 'await', 'delete_statement', 'assert_statement', 'print_statement',
-  'exec_statement', 'match_statement',
+  'exec_statement', 'match_statement', 'named_expression', 'lambda', 'list_comprehension', 'generator_expression',
+  'dictionary_comprehension', 'set_comprehension',
 ]);
 
 const PURE_BUILTINS = new Set(['abs', 'min', 'max', 'round', 'float', 'int', 'bool', 'complex', 'len', 'pow', 'sum', 'divmod', 'range']);
@@ -17,29 +19,90 @@ const PURE_METHODS = new Set([
   'sum', 'mean', 'max', 'min', 'std', 'var', 'prod', 'dot', 'item', 'astype', 'reshape', 'copy', 'any', 'all',
   'argmax', 'argmin', 'clip', 'round', 'conj', 'conjugate', 'ravel', 'flatten', 'cumsum', 'transpose', 'squeeze',
 ]);
-const IMPURE_NUMPY = /^(?:save|savez|savez_compressed|savetxt|load|loadtxt|genfromtxt|fromfile|random\.seed|random\.shuffle|set_printoptions|seterr)$/;
+/** NumPy calls that keep a loop body element-wise: ufuncs, reductions, products, selection. Anything else (np.poly,
+ * np.linalg.eig, …) works per item in ways a whole-array expression may not reproduce, so the loop is left alone. */
+const ELEMENTWISE_NUMPY = new Set([
+  ...Object.values(MATH_TO_NUMPY), ...REDUCTIONS, 'dot', 'matmul', 'vdot', 'inner', 'outer', 'where', 'clip', 'abs',
+  'absolute', 'maximum', 'minimum', 'fmax', 'fmin', 'sign', 'square', 'power', 'exp', 'log', 'sqrt', 'floor', 'ceil',
+  'round', 'around', 'rint', 'isnan', 'isinf', 'isfinite', 'add', 'subtract', 'multiply', 'divide', 'true_divide',
+  'floor_divide', 'mod', 'remainder', 'negative', 'reciprocal', 'logical_and', 'logical_or', 'logical_not',
+  'logical_xor', 'real', 'imag', 'conj', 'conjugate', 'angle', 'float64', 'float32', 'int64', 'int32', 'complex128',
+  'linalg.inv', 'linalg.det', 'linalg.solve', 'linalg.norm', 'cross', 'arctan2', 'hypot', 'logaddexp', 'sinc',
+  'heaviside', 'copysign', 'nan_to_num', 'isclose', 'greater', 'less', 'equal', 'not_equal',
+]);
 
 /** Why this loop is left alone, or null. `outerVars` are the loop variables of enclosing loops (for nested nests). */
 export function exceptionOf(facts: ArrayFacts, shape: LoopShape, outerVars: Set<string> = new Set()): string | null {
   const body = shape.body;
   if (field(shape.node, 'alternative')) return 'for-else';
+  const loopVars = new Set([...shape.indexVars, ...shape.elements.keys(), ...outerVars]);
+  const elements = new Set(shape.elements.keys());
   let reason: string | null = null;
   walk(body, (n) => {
     if (reason) return false;
     if (STOP_TYPES.has(n.type)) reason = `early exit or side effect (${n.type})`;
     else if (n.type === 'call') reason = callOut(facts, n);
     else if (n.type === 'for_statement' || n.type === 'while_statement') reason = 'nested loop';
+    else if (n.type === 'interpolation') reason = 'string formatting per element';
+    else if ((n.type === 'list' || n.type === 'tuple' || n.type === 'dictionary' || n.type === 'set') && [...identifiersIn(n)].some((id) => loopVars.has(id))) reason = 'Python containers built per element';
+    else if (n.type === 'comparison_operator' && n.children.some((c) => c !== null && !c.isNamed && /^(?:in|is|not)/.test(c.type))) reason = 'membership or identity test per element';
+    else if (n.type === 'subscript') reason = subscriptProblem(n, loopVars, elements);
     return reason === null;
   });
   if (reason) return reason;
+  const invariant = invariantArrayUse(facts, shape, loopVars);
+  if (invariant) return invariant;
   return dependency(facts, shape, outerVars);
+}
+
+/**
+ * `x[k+1:]`, `a[i, :i]`: a window that moves with the loop (a triangular or sliding computation, not element
+ * work); `v[:, idx]` with an element as index: the loop walks an index array (gather/scatter).
+ */
+function subscriptProblem(n: Node, loopVars: Set<string>, elements: Set<string>): string | null {
+  for (const idx of n.childrenForFieldName('subscript')) {
+    if (!idx || idx.type === 'comment') continue;
+    const ids = identifiersIn(idx);
+    if (idx.type === 'slice' && [...ids].some((id) => loopVars.has(id))) return 'window that moves with the loop';
+    if ([...ids].some((id) => elements.has(id))) return 'elements used as indices';
+  }
+  return null;
+}
+
+/**
+ * A whole array that does not move with the loop, used in arithmetic with 1-D elements: each iteration already does
+ * vectorized work over that array (e.g. one row of an outer product per iteration), so the loop is not element work.
+ */
+function invariantArrayUse(facts: ArrayFacts, shape: LoopShape, loopVars: Set<string>): string | null {
+  if (shape.rows.size > 0) return null;
+  let found: string | null = null;
+  walk(shape.body, (n) => {
+    if (found) return false;
+    if (n.type !== 'identifier' || loopVars.has(n.text) || shape.arrays.includes(n.text)) return true;
+    const p = n.parent;
+    if (!p) return true;
+    if (p.type === 'subscript' && field(p, 'value')?.id === n.id) return true;
+    if (p.type === 'attribute') return true;
+    if (p.type === 'keyword_argument') return true;
+    if ((p.type === 'assignment' || p.type === 'augmented_assignment') && field(p, 'left')?.id === n.id) return true;
+    if (p.type === 'binary_operator' && field(p, 'operator')?.type === '@') return true;
+    if (p.type === 'argument_list') {
+      const callee = p.parent ? field(p.parent, 'function') : null;
+      const path = callee ? facts.numpyPath(callee) : null;
+      if (path && (REDUCTIONS.has(path) || path === 'dot' || path === 'matmul' || path === 'vdot')) return true;
+      if (callee?.type === 'identifier' && (callee.text === 'len' || callee.text === 'sum' || callee.text === 'max' || callee.text === 'min')) return true;
+    }
+    if (facts.valueOf(n).kind === 'array') found = `whole array ${n.text} used per iteration (already vectorized work)`;
+    return true;
+  });
+  return found;
 }
 
 function callOut(facts: ArrayFacts, call: Node): string | null {
   const callee = field(call, 'function');
   if (!callee) return 'opaque call';
   const np = facts.numpyPath(callee);
-  if (np !== null) return IMPURE_NUMPY.test(np) ? `I/O per element (${callee.text})` : null;
+  if (np !== null) return ELEMENTWISE_NUMPY.has(np) ? null : `NumPy call without an element-wise twin (${callee.text})`;
   const name = dottedName(callee);
   if (name && /^(?:math|cmath)\.\w+$/.test(name)) return null;
   if (callee.type === 'identifier') {
@@ -51,7 +114,7 @@ function callOut(facts: ArrayFacts, call: Node): string | null {
   if (callee.type === 'attribute') {
     const method = field(callee, 'attribute')?.text ?? '';
     const obj = field(callee, 'object');
-    if (method === 'append' && obj && facts.valueOf(obj).kind !== 'array') return null;
+    if (method === 'append' && obj?.type === 'identifier' && facts.valueOf(obj).kind !== 'array') return null;
     if (PURE_METHODS.has(method)) return null;
   }
   return `per-element call out (${callee.text})`;
@@ -92,6 +155,8 @@ function dependency(facts: ArrayFacts, shape: LoopShape, outerVars: Set<string>)
         const idx = indexText(left);
         if (!obj || idx === null) return 'unusual subscript';
         if (!indexUsesOnly(left, loopVars)) return 'scatter to a data-dependent position';
+        const targetKind = facts.valueOf(obj).kind;
+        if (targetKind !== 'array' && targetKind !== 'other') return `writes into ${obj.text}, not known to be an array`;
         subscriptWrites.push({ name: obj.text, index: idx, write: true });
         collectReads(right, subscriptReads);
         if (e.type === 'augmented_assignment') subscriptReads.push({ name: obj.text, index: idx, write: false });

@@ -38,6 +38,13 @@ function rewriteStatement(facts: ArrayFacts, shape: LoopShape, sub: Substitution
   if (!right) return null;
   const op = e.type === 'augmented_assignment' ? field(e, 'operator')?.text ?? '' : '=';
   if (left.type === 'subscript') {
+    const idx = left.childrenForFieldName('subscript').filter((c): c is Node => c !== null && c.type !== 'comment');
+    if (idx.length === 2 && idx[0]?.text === idx[1]?.text && shape.indexVars.has(idx[0]?.text ?? '')) {
+      // X[k, k] = d[k]: the diagonal
+      const t = translate(right, sub, facts);
+      const obj = field(left, 'value');
+      return t === null || !obj || op !== '=' || shape.rangeStart !== 0 ? null : [`${sub.np}.fill_diagonal(${obj.text}, ${t})`];
+    }
     const target = writeTarget(left, shape, sub);
     const t = translate(right, sub, facts);
     if (target === null || t === null) return null;

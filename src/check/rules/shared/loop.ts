@@ -148,6 +148,8 @@ function arrayOfLength(facts: ArrayFacts, stop: Node): { text: string; len0?: nu
 /** Arrays read or written as `A[i]`, `A[i, …]`, `A[i][…]` with the loop variable as first index. */
 export function arraysIndexedBy(facts: ArrayFacts, body: Node, index: string): string[] {
   const out: string[] = [];
+  // cheap text test first: most range loops never write `[i`
+  if (!new RegExp(`\\[\\s*${index}\\b`).test(body.text)) return out;
   walk(body, (n) => {
     if (n.type !== 'subscript') return true;
     const idx = n.childrenForFieldName('subscript').filter((c): c is Node => c !== null && c.type !== 'comment');

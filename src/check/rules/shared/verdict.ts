@@ -74,8 +74,7 @@ function judge(facts: ArrayFacts, loop: Node): LoopVerdict | null {
     return nested.length === 1 ? judgeNest(facts, shape, nested[0] as Node) : null;
   }
   if (exceptionOf(facts, shape)) return null;
-  const loopVarsUsed = [...shape.elements.keys()].some((v) => identifiersIn(shape.body).has(v)) || shape.elements.size === 0;
-  if (!loopVarsUsed) return null;
+  if (!readsElements(facts, shape)) return null;
   const np = npAlias(facts);
   const sub = substitution(shape, np);
   const main = shape.arrays[0] as string;
@@ -136,7 +135,7 @@ function matmulIn(facts: ArrayFacts, body: Node, sub: Substitution): { text: str
       const callee = field(n, 'function');
       const path = callee ? facts.numpyPath(callee) : null;
       const args = positionalArgs(n);
-      if ((path === 'matmul' || path === 'dot') && args.length === 2) [l, r] = args as [Node, Node];
+      if ((path === 'matmul' || path === 'dot' || path === 'vdot' || path === 'inner') && args.length === 2) [l, r] = args as [Node, Node];
       else if (callee?.type === 'attribute' && field(callee, 'attribute')?.text === 'dot' && args.length === 1) {
         l = field(callee, 'object');
         r = args[0] as Node;
@@ -220,6 +219,23 @@ function judgeNest(facts: ArrayFacts, outer: LoopShape, innerNode: Node): LoopVe
         safety: 'display-only',
       };
   return { code: 'VEC002', node: outer.node, shape: outer, arrays: [a, b], fix };
+}
+
+/**
+ * The loop reads array elements: an element variable is used, or `A[i]` / `A[i, …]` is read (a plain write such as
+ * `S[i, i] = 1.0` only fills, usually over a handful of dimensions, and is left alone).
+ */
+function readsElements(facts: ArrayFacts, shape: LoopShape): boolean {
+  const ids = identifiersIn(shape.body);
+  if ([...shape.elements.keys()].some((v) => ids.has(v))) return true;
+  return some(shape.body, (n) => {
+    if (n.type !== 'subscript') return false;
+    const p = n.parent;
+    if (p?.type === 'assignment' && field(p, 'left')?.id === n.id) return false;
+    const first = n.childrenForFieldName('subscript')[0];
+    const obj = field(n, 'value');
+    return !!first && !!obj && shape.indexVars.has(unparen(first).text) && facts.valueOf(obj).kind === 'array';
+  });
 }
 
 function isWriteTarget(n: Node): boolean {
