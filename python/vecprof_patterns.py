@@ -50,8 +50,9 @@ def make_inputs(code, n, dtype, seed):
 
 
 def unpack_inputs(names):
-    # Inputs become locals of the timing function, as they would be in the user's own function.
-    return "\n".join(f"{k} = a[{k!r}]" for k in sorted(names))
+    # Inputs become locals of the timing function, as they would be in the user's own function. The timer's
+    # parameter `a` carries the dict; it is renamed first because an input may itself be called `a`.
+    return "\n".join(["_inputs = a"] + [f"{k} = _inputs[{k!r}]" for k in sorted(names)])
 
 
 def version_timer(version, inputs):
@@ -61,6 +62,8 @@ def version_timer(version, inputs):
 def peak_memory(version, inputs):
     """Bytes the version holds at its peak beyond its inputs (its temporaries and its result), and what it keeps."""
     code = compile(version["setup"] + "\n" + version["stmt"], "<vecprof-pattern-memory>", "exec")
+    # One untraced run first: imports (scipy) and one-off caches are not the version's memory.
+    exec(code, dict(inputs, np=np))
     namespace = dict(inputs)
     namespace["np"] = np
     gc.collect()

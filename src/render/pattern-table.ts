@@ -1,16 +1,26 @@
 // A pattern's result for a terminal or a pipe: per group, time per call with the speedup over the loop, peak
 // memory, then crossovers, the speedup at the largest size, the seed's claim and what this machine says.
 import pc from 'picocolors';
+import type { Crossover } from '../budget/types.js';
 import type { GroupSummary, PatternResult, PatternRow, VersionEntry } from '../budget/patterns/types.js';
-import { describeCrossover } from './budget-table.js';
 import { formatBytes, formatCount, formatDuration, formatRatio, textTable } from './units.js';
 
 function entryOf(row: PatternRow, id: string): VersionEntry | undefined {
   return row.entries.find((e) => e.version === id);
 }
 
-function interval(i: { estimate: number; low: number; high: number }): string {
-  return `${formatRatio(i.estimate)} (${formatRatio(i.low).slice(0, -1)}–${formatRatio(i.high).slice(0, -1)})`;
+/** "12× (10–15) faster than loop", or for a speedup below 1 the same interval inverted: "2.7× (2.5–2.9) slower than loop". */
+function speedupText(i: { estimate: number; low: number; high: number }, baseline: string): string {
+  const range = (e: number, lo: number, hi: number): string => `${formatRatio(e)} (${formatRatio(lo).slice(0, -1)}–${formatRatio(hi).slice(0, -1)})`;
+  if (i.estimate >= 1) return `${range(i.estimate, i.low, i.high)} faster than ${baseline}`;
+  return `${range(1 / i.estimate, 1 / i.high, 1 / i.low)} slower than ${baseline}`;
+}
+
+function crossoverText(c: Crossover | null, unit: string): string {
+  if (!c) return 'not measured';
+  if (c.kind === 'below') return `wins already at the smallest size (${unit} = ${formatCount(c.size)})`;
+  if (c.kind === 'above') return `never wins up to the largest size (${unit} = ${formatCount(c.size)})`;
+  return `wins from ${unit} ≈ ${formatCount(Math.round(c.size))} (interpolated)`;
 }
 
 function timeCell(e: VersionEntry | undefined, baseline: boolean): string {
@@ -87,13 +97,14 @@ export function renderPatternSummary(result: PatternResult): string {
     lines.push(`  ${v.id.padEnd(18)} ${v.role.padEnd(11)} ${v.label}${cap}`);
   }
   for (const u of result.unavailable) lines.push(pc.yellow(`  ${u.version}: skipped, ${u.reason}`));
+  const unit = result.sizeLabel.split(' ')[0] ?? 'size';
   for (const group of result.groups) {
     const prefix = group.title ? `${group.title}: ` : '';
     for (const v of group.versions) {
       const largest = v.atLargest
-        ? `${interval(v.atLargest.speedup)} faster than ${group.baseline} at ${formatCount(v.atLargest.size)}${v.atLargest.extrapolated ? ' (loop extrapolated)' : ''}`
+        ? `${speedupText(v.atLargest.speedup, group.baseline)} at ${unit} = ${formatCount(v.atLargest.size)}${v.atLargest.extrapolated ? ' (extrapolated)' : ''}`
         : 'no speedup measured';
-      lines.push(`${prefix}${label(v.version)}: ${largest}; crossover: ${describeCrossover(v.crossover).replace('NumPy', 'it')}`);
+      lines.push(`${prefix}${label(v.version)}: ${largest}; ${crossoverText(v.crossover, unit)}`);
     }
   }
   for (const insight of result.insights) lines.push(`→ ${insight}`);

@@ -13,7 +13,7 @@ export const MEMORY_GUARD_SHARE = 0.25;
 
 export const PATTERN_DEFAULTS = {
   full: { sampleSeconds: 0.002, minSamples: 15, minCellSeconds: 0.2, maxCellSeconds: 1.2, passes: 2 },
-  quick: { sampleSeconds: 0.001, minSamples: 7, minCellSeconds: 0.03, maxCellSeconds: 0.25, passes: 1 },
+  quick: { sampleSeconds: 0.001, minSamples: 9, minCellSeconds: 0.05, maxCellSeconds: 0.3, passes: 2 },
 } as const;
 
 /** The options of `vecprof budget` that matter here, with whether the user typed them. */

@@ -3,7 +3,7 @@
 import { py } from './python.js';
 import type { PatternGroup, PatternSpec } from './types.js';
 
-const LOOP_CAP = { full: 2 ** 16, quick: 2 ** 12 };
+const LOOP_CAP = { full: 2 ** 16, quick: 2 ** 16 };
 
 function mapGroup(title: string, loopLine: string, numpy: string, loopSetup = 'out = np.empty_like(x)'): PatternGroup {
   return {

@@ -35,7 +35,7 @@ export const pairwise: PatternSpec = {
             '        dists[i, j] = np.sqrt(((a[i] - b[j]) ** 2).sum())',
           ),
           result: 'dists',
-          cap: { full: 128, quick: 32 },
+          cap: { full: 256, quick: 128 },
           growth: 2,
         },
         {

@@ -23,7 +23,7 @@ export const prealloc: PatternSpec = {
           setup: '',
           stmt: py('result = np.array([], dtype=dtype)', 'for i in range(n):', '    result = np.append(result, expensive(i))'),
           result: 'result',
-          cap: { full: 16384, quick: 2048 },
+          cap: { full: 16384, quick: 8192 },
           growth: 2,
         },
         {

@@ -22,7 +22,7 @@ export const where: PatternSpec = {
           setup: 'out = np.empty_like(x)',
           stmt: py('for i in range(len(x)):', '    out[i] = x[i] if x[i] > 0 else 0'),
           result: 'out',
-          cap: { full: 2 ** 16, quick: 2 ** 12 },
+          cap: { full: 2 ** 16, quick: 2 ** 16 },
           growth: 1,
         },
         { id: 'maximum', label: 'np.maximum(x, 0)', role: 'good', setup: '', stmt: 'out = np.maximum(x, 0)', result: 'out' },

@@ -1,0 +1,122 @@
+// `vecprof budget --pattern …` and `--pitfalls` end to end, at tiny sizes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DOMParser } from 'linkedom';
+import { logLines, runCli } from '../../../testkit/run-cli.js';
+import type { PatternResult } from '../../../src/budget/patterns/types.js';
+import type { PitfallsResult } from '../../../src/budget/pitfalls.js';
+
+const TINY = ['--min-samples', '3', '--min-time', '0.01', '--sample-ms', '0.2', '--passes', '1'];
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'vecprof-pattern-'));
+}
+
+test('--pattern where at tiny sizes: table, summary, JSON, SVG and PNG', async () => {
+  const out = tempDir();
+  const r = await runCli(['budget', '--pattern', 'where', '--quick', '--sizes', '2,6', '--loop-max', '4', ...TINY, '--out', out], { timeoutMs: 90_000 });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /where: time per call \(median\) and speedup over loop-if/);
+  assert.match(r.stdout, /n\s+touched\s+loop-if\s+maximum\s+where/);
+  assert.match(r.stdout, /peak memory beyond the inputs/);
+  assert.match(r.stdout, /^\s+64\s.*\*/m, 'the loop is extrapolated at 64 (loop-max 2^4)');
+  assert.match(r.stdout, /Seed's claim: /);
+  assert.match(r.stdout, /np\.maximum\(x, 0\): .* (faster|slower) than loop-if at n = 64 \(extrapolated\)/);
+
+  const result = JSON.parse(readFileSync(join(out, 'pattern-where.json'), 'utf8')) as PatternResult;
+  assert.equal(result.schema, 'vecprof.pattern/1');
+  assert.equal(result.complete, true);
+  assert.deepEqual(result.rows.map((row) => row.size), [4, 64]);
+  assert.deepEqual(result.versions.map((v) => v.id), ['loop-if', 'maximum', 'where']);
+  assert.equal(result.versions[0]!.cap, 16);
+  const [small, big] = result.rows;
+  assert.deepEqual(small!.entries.map((e) => e.status), ['measured', 'measured', 'measured']);
+  assert.deepEqual(big!.entries.map((e) => e.status), ['extrapolated', 'measured', 'measured']);
+  for (const e of big!.entries.slice(1)) {
+    assert.ok(e.speedup && e.speedup.low <= e.speedup.estimate && e.speedup.estimate <= e.speedup.high);
+    assert.ok(e.peakBytes !== null && e.peakBytes >= 64 * 8, `${e.version} holds at least its 64-element output`);
+  }
+  assert.equal(big!.entries[0]!.peakBytes, null, 'no memory run where the loop was not run');
+  for (const c of result.cells) assert.ok(c.wallNs.length >= 3 && c.wall.median > 0);
+  assert.equal(result.groups[0]!.versions.length, 2);
+  assert.ok(result.environment.python.numpy);
+
+  const svg = readFileSync(join(out, 'pattern-where.svg'), 'utf8');
+  const doc = new DOMParser().parseFromString(svg, 'image/svg+xml');
+  assert.equal(doc.documentElement.tagName.toLowerCase(), 'svg');
+  assert.match(svg, /time per call/);
+  assert.match(svg, /peak memory/);
+  const png = readFileSync(join(out, 'pattern-where.png'));
+  assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  assert.equal(png.readUInt32BE(16), 1200);
+  assert.deepEqual(readdirSync(out).filter((f) => f.endsWith('.tmp')), []);
+});
+
+test('--json prints the pattern result and nothing else', async () => {
+  const r = await runCli(['budget', '--pattern', 'prealloc', '--sizes', '3', ...TINY, '--json'], { timeoutMs: 60_000 });
+  assert.equal(r.code, 0, r.stderr);
+  const result = JSON.parse(r.stdout) as PatternResult;
+  assert.equal(result.name, 'prealloc');
+  assert.deepEqual(result.rows.map((row) => row.size), [8]);
+});
+
+for (const [args, pattern] of [
+  [['--pattern', 'nope'], /--pattern "nope" is not a pattern.*use one of: elementwise, pairwise, batched-matmul, where, prealloc, hidden-loops, all/],
+  [['--pattern', 'all', '--sizes', '2..4'], /--sizes needs a single --pattern/],
+  [['--quick'], /--quick applies to --pattern and --pitfalls/],
+  [['--pattern', 'where', '--pitfalls'], /separate runs/],
+  [['--pattern', 'where', '--op', 'exp'], /--op .* cannot be combined with --pattern/],
+] as const) {
+  test(`bad options (${args.join(' ')}): one line, exit 2, nothing on stdout`, async () => {
+    const r = await runCli(['budget', ...args]);
+    assert.equal(r.code, 2, r.stderr);
+    const errors = logLines(r.stderr).filter((l) => l.level >= 50);
+    assert.equal(errors.length, 1);
+    assert.match(errors[0]!.msg, pattern);
+    assert.equal(r.stdout, '');
+  });
+}
+
+test('without SciPy, cdist is skipped and the output says so', async () => {
+  const fake = tempDir();
+  mkdirSync(join(fake, 'scipy'));
+  writeFileSync(join(fake, 'scipy', '__init__.py'), 'raise ImportError("hidden by the test")\n');
+  const r = await runCli(['budget', '--pattern', 'pairwise', '--sizes', '2', ...TINY, '--json'], {
+    env: { PYTHONPATH: fake },
+    timeoutMs: 60_000,
+  });
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(logLines(r.stderr).some((l) => l.level === 40 && l.msg === 'SciPy not installed: cdist skipped'));
+  const result = JSON.parse(r.stdout) as PatternResult;
+  assert.equal(result.unavailable[0]?.version, 'cdist');
+  assert.equal(result.rows[0]!.entries.find((e) => e.version === 'cdist')!.status, 'unavailable');
+  assert.equal(result.rows[0]!.entries.find((e) => e.version === 'broadcast')!.status, 'measured');
+});
+
+test('--pitfalls --quick prints every pitfall with its meaning and writes pitfalls.json', async () => {
+  const out = tempDir();
+  const r = await runCli(['budget', '--pitfalls', '--quick', '--out', out], { timeoutMs: 120_000 });
+  assert.equal(r.code, 0, r.stderr);
+  for (const title of [
+    '1. First call vs warm call',
+    '2. Garbage collection during timing',
+    '3. perf_counter vs process_time vs thread_time',
+    '4. Timer resolution and the shortest op timeable without batching',
+    '5. Noise: the spread of 30 samples now',
+    '6. Reduction order',
+  ]) {
+    assert.ok(r.stdout.includes(title), `section "${title}"`);
+  }
+  assert.equal(r.stdout.match(/^→ /gm)?.length, 6, 'one meaning sentence per pitfall');
+  assert.match(r.stdout, /math\.fsum \(exact reference\)/);
+  const result = JSON.parse(readFileSync(join(out, 'pitfalls.json'), 'utf8')) as PitfallsResult;
+  assert.equal(result.schema, 'vecprof.pitfalls/1');
+  assert.equal(result.complete, true);
+  assert.equal(result.reduction.length, 4, 'float32/float64 × well-conditioned/cancelling');
+  assert.deepEqual(result.clocks.map((c) => c.kernel), ['sleep', 'one thread', 'BLAS']);
+  assert.equal(result.noise?.wall.n, 30);
+  assert.ok(result.warmup.length >= 5 && result.gc !== null && result.resolution.length === 4);
+});

@@ -1,0 +1,43 @@
+// The arithmetic behind the pitfalls: errors in ulps, the condition number, the shortest op timeable unbatched.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { reductionCase, shortestUnbatched, unbatchedPoint } from '../../../src/budget/pitfalls.js';
+
+test('reduction: relative error and ulps against the exact sum, condition number from the magnitudes', () => {
+  const c = reductionCase({
+    v: 1,
+    type: 'reduction',
+    data: 'cancelling',
+    dtype: 'float32',
+    n: 4,
+    exact: 2,
+    ulp: 2 ** -22,
+    magnitude: 2000,
+    sums: { 'Python loop': 2 + 3 * 2 ** -22, 'np.sum(a) (pairwise)': 2 },
+  });
+  assert.equal(c.conditionNumber, 1000);
+  const loop = c.methods.find((m) => m.method === 'Python loop')!;
+  assert.equal(loop.ulps, 3);
+  assert.ok(Math.abs(loop.relativeError - (3 * 2 ** -22) / 2) < 1e-18);
+  assert.equal(c.methods.find((m) => m.method.startsWith('np.sum'))!.ulps, 0);
+  assert.equal(c.methods.at(-1)!.method, 'math.fsum (exact reference)');
+});
+
+test('unbatched timing error is (one call − batched) / batched, medians of each', () => {
+  const p = unbatchedPoint({ v: 1, type: 'unbatched', size: 16, batched_ns: [100, 100, 300], single_ns: [150, 150, 9000] });
+  assert.equal(p.batchedNs, 100);
+  assert.equal(p.singleNs, 150);
+  assert.equal(p.error, 0.5);
+});
+
+test('the shortest op timeable unbatched is the first size from which every error stays within 5 %', () => {
+  const pts = [
+    { size: 1, batchedNs: 500, singleNs: 1500, error: 2 },
+    { size: 16, batchedNs: 600, singleNs: 620, error: 0.033 },
+    { size: 256, batchedNs: 1000, singleNs: 1200, error: 0.2 },
+    { size: 4096, batchedNs: 9000, singleNs: 9300, error: 0.033 },
+    { size: 65536, batchedNs: 90000, singleNs: 90500, error: 0.006 },
+  ];
+  assert.deepEqual(shortestUnbatched(pts), { size: 4096, ns: 9000 }, 'a lucky small size does not count');
+  assert.equal(shortestUnbatched(pts.slice(0, 3)), null);
+});
