@@ -22,7 +22,7 @@ test('--pattern where at tiny sizes: table, summary, JSON, SVG and PNG', async (
   assert.match(r.stdout, /where: time per call \(median\) and speedup over loop-if/);
   assert.match(r.stdout, /n\s+touched\s+loop-if\s+maximum\s+where/);
   assert.match(r.stdout, /peak memory beyond the inputs/);
-  assert.match(r.stdout, /^\s+64\s.*\*/m, 'the loop is extrapolated at 64 (loop-max 2^4)');
+  assert.match(r.stdout, /^\s*64\s.*\*/m, 'the loop is extrapolated at 64 (loop-max 2^4)');
   assert.match(r.stdout, /Seed's claim: /);
   assert.match(r.stdout, /np\.maximum\(x, 0\): .* (faster|slower) than loop-if at n = 64 \(extrapolated\)/);
 
