@@ -3,6 +3,7 @@
 import { Option, type Command } from 'commander';
 import pc from 'picocolors';
 import { mkdir } from 'node:fs/promises';
+import { constants } from 'node:os';
 import { join, resolve } from 'node:path';
 import { EXIT_INTERRUPTED, EXIT_OK, UsageError, VecprofError } from '../errors.js';
 import { log } from '../log.js';
@@ -206,5 +207,8 @@ export function exitCodeOf(profile: Profile, o: Pick<ProfileOptions, 'pid' | 'im
   if (o.pid !== undefined || o.import !== undefined) return EXIT_OK;
   if (profile.meta.stoppedBy === 'interrupt') return EXIT_INTERRUPTED;
   if (profile.meta.stoppedBy === 'timeout') return EXIT_TIMED_OUT;
-  return profile.meta.exitStatus ?? 1;
+  if (profile.meta.exitStatus !== null) return profile.meta.exitStatus;
+  // Killed by a signal (a crash in native code, the OOM killer): as a shell reports it, 128 + the signal number.
+  const signal = profile.meta.signal ? constants.signals[profile.meta.signal as NodeJS.Signals] : undefined;
+  return signal === undefined ? 1 : 128 + signal;
 }

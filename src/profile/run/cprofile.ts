@@ -1,7 +1,7 @@
 // cpu mode: cProfile around the user's program (python/vecprof_cprofile.py), the .prof read by our own importer.
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VecprofError } from '../../errors.js';
 import { PYTHON_HELPERS_DIR } from '../../paths.js';
@@ -24,6 +24,13 @@ export async function runCpu(opts: RunOptions): Promise<Profile> {
       label: 'cpu profiler (cProfile)',
     });
     if (!existsSync(profPath)) {
+      const signal = launched.end.signal;
+      if (signal && launched.end.stoppedBy === null) {
+        throw new VecprofError(`the program was killed by ${signal} before cProfile could write its profile`, {
+          hint: 'a crash in native code: --mode sample shows where it was, since py-spy watches from outside',
+          exitCode: 128 + (constants.signals[signal] ?? 0),
+        });
+      }
       throw new VecprofError('cProfile wrote no profile: the program was killed before it could write one', {
         where: profPath,
         hint: 'a program stuck in one long native call cannot stop in time; raise --timeout or use --mode sample',

@@ -100,3 +100,10 @@ test('a module that does not exist is a one-line error, not a traceback', async 
   assert.match(r.stderr, /cannot run -m no_such_module_xyz: No module named no_such_module_xyz/);
   assert.doesNotMatch(r.stderr, /Traceback/);
 });
+
+test('a crash in native code (SIGSEGV): exit 128+11 as a shell reports it, and a line saying what happened', async () => {
+  const r = await runCli(['profile', '--mode', 'cpu', fixture('segfault.py')]);
+  assert.equal(r.code, 139);
+  assert.match(r.stdout, /^about to crash\n/);
+  assert.match(r.stderr, /killed by SIGSEGV/);
+});
