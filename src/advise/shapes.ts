@@ -1,0 +1,62 @@
+// One more run of the program that only looks: at each finding's line, the shapes and item sizes of the arrays
+// the finding names (python/vecprof_shapes.py). The cost model needs "the array sizes seen", not guesses.
+import { runLauncher } from '../profile/run/launch.js';
+import type { RunOptions } from '../profile/run/types.js';
+import type { HelperMessage } from '../python/worker.js';
+
+export interface Watch {
+  id: string;
+  /** Absolute path, as the program's code objects name it. */
+  file: string;
+  line: number;
+  names: string[];
+}
+
+export interface ArraySeen {
+  name: string;
+  shape: number[];
+  itemsize: number;
+  nbytes: number;
+  dtype: string;
+}
+
+export type ShapesSeen = Map<string, ArraySeen[]>;
+
+function toArraySeen(msg: HelperMessage): ArraySeen | null {
+  if (!Array.isArray(msg.shape) || typeof msg.itemsize !== 'number') return null;
+  return {
+    name: String(msg.name),
+    shape: msg.shape.map(Number),
+    itemsize: msg.itemsize,
+    nbytes: Number(msg.nbytes),
+    dtype: String(msg.dtype),
+  };
+}
+
+export async function runShapes(opts: RunOptions, watches: Watch[]): Promise<ShapesSeen> {
+  const seen: ShapesSeen = new Map();
+  if (watches.length === 0) return seen;
+  await runLauncher(opts, {
+    helper: 'vecprof_shapes.py',
+    helperArgs: ['--watch', JSON.stringify(watches)],
+    label: 'shape probe',
+    onMessage: (msg) => {
+      if (msg.type !== 'shape') return;
+      const array = toArraySeen(msg);
+      if (!array) return;
+      const id = String(msg.id);
+      seen.set(id, [...(seen.get(id) ?? []), array]);
+    },
+  });
+  return seen;
+}
+
+/** The largest array seen under each name: the one the vectorized rewrite will have to stream. */
+export function largestByName(arrays: ArraySeen[]): Map<string, ArraySeen> {
+  const out = new Map<string, ArraySeen>();
+  for (const a of arrays) {
+    const prev = out.get(a.name);
+    if (!prev || a.nbytes > prev.nbytes) out.set(a.name, a);
+  }
+  return out;
+}

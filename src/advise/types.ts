@@ -1,0 +1,67 @@
+// The Advice model: profile × findings × this machine's cost model, ranked by measured time.
+import type { Finding } from '../check/types.js';
+import type { Profile } from '../profile/model.js';
+import type { CostModel } from './costmodel.js';
+import type { ArraySeen } from './shapes.js';
+
+export type AdviceKind =
+  /** A finding on a hot loop: the rewrite is priced. */
+  | 'vectorize'
+  /** A hot Python loop no rule recognises. */
+  | 'hot-loop'
+  /** A hot line that is already a NumPy kernel: its achieved bandwidth against the machine's peak. */
+  | 'numpy-kernel'
+  /** A finding on code that did not run hot (or did not run): listed last. */
+  | 'cold';
+
+export interface Prediction {
+  /** Measured time of the loop (seconds, all its lines). */
+  measuredSeconds: number;
+  /** Predicted time of the vectorized rewrite. */
+  predictedSeconds: number;
+  speedup: number;
+  /** Share of the whole run the rewrite saves. */
+  savesShare: number;
+  /** How the prediction was made, in one line ("2 NumPy calls over 1,048,576 float64: 16 MiB at 17 GB/s + 1.4 µs"). */
+  basis: string;
+}
+
+export interface Advice {
+  rank: number;
+  kind: AdviceKind;
+  /** Absolute path of the source file. */
+  file: string;
+  /** As shown to the user. */
+  displayPath: string;
+  line: number;
+  endLine: number;
+  finding?: Finding;
+  /** How often the loop body ran (its trip count, summed over entries), where the lines pass counted it. */
+  hits?: number;
+  /** How often the loop was entered (header hits minus body hits). */
+  entries?: number;
+  timeSeconds: number;
+  share: number;
+  perIterationNs?: number;
+  prediction?: Prediction;
+  /** For numpy-kernel items. */
+  bandwidth?: { bytesPerSecond: number; percentOfPeak: number | null; bound: boolean };
+  /** Arrays seen at the line when the program ran. */
+  arrays: ArraySeen[];
+  /** One sentence, the way the terminal prints it. */
+  summary: string;
+}
+
+export interface AdviceReport {
+  schema: 'vecprof.advice/1';
+  createdAt: string;
+  command: string[];
+  profile: Profile;
+  findings: Finding[];
+  costModel: CostModel;
+  items: Advice[];
+  /** Files that ran and were checked. */
+  filesChecked: string[];
+  /** Source text of every file an item points into, keyed by absolute path (for the report's source view). */
+  sources: Record<string, string>;
+}
