@@ -32,7 +32,7 @@ export function headerText(node: Node, source: string): string {
 }
 
 /** The loop's element/index structure when it walks an array, else null. Exceptions are judged separately. */
-export function classifyLoop(facts: ArrayFacts, node: Node): LoopShape | null {
+export function classifyLoop(facts: ArrayFacts, node: Node, outerVars: Set<string> = new Set()): LoopShape | null {
   const body = field(node, 'body');
   if (!body) return null;
   if (node.type === 'while_statement') return classifyWhile(facts, node, body);
@@ -67,7 +67,7 @@ export function classifyLoop(facts: ArrayFacts, node: Node): LoopShape | null {
       if (over.len0 !== undefined && over.len0 < SMALL) return null;
       shape.arrays.push(over.text);
     }
-    const indexed = arraysIndexedBy(facts, body, target.text);
+    const indexed = arraysIndexedBy(facts, body, target.text, outerVars);
     if (indexed.length === 0) return null;
     for (const a of indexed) if (!shape.arrays.includes(a)) shape.arrays.push(a);
     return shape;
@@ -145,15 +145,20 @@ function arrayOfLength(facts: ArrayFacts, stop: Node): { text: string; len0?: nu
   return v.len0 !== undefined ? { text: arr.text, len0: v.len0 } : { text: arr.text };
 }
 
-/** Arrays read or written as `A[i]`, `A[i, …]`, `A[i][…]` with the loop variable as first index. */
-export function arraysIndexedBy(facts: ArrayFacts, body: Node, index: string): string[] {
+/**
+ * Arrays read or written as `A[i]`, `A[i, …]`, `A[i][…]` with the loop variable as first index (or right after the
+ * indices of enclosing loops: `A[i, j]` for the inner loop over j).
+ */
+export function arraysIndexedBy(facts: ArrayFacts, body: Node, index: string, outerVars: Set<string> = new Set()): string[] {
   const out: string[] = [];
   // cheap text test first: most range loops never write `[i`
-  if (!new RegExp(`\\[\\s*${index}\\b`).test(body.text)) return out;
+  if (!new RegExp(`[[,]\\s*${index}\\b`).test(body.text)) return out;
   walk(body, (n) => {
     if (n.type !== 'subscript') return true;
     const idx = n.childrenForFieldName('subscript').filter((c): c is Node => c !== null && c.type !== 'comment');
-    const first = idx[0] ? unparen(idx[0]) : null;
+    let k = 0;
+    while (k < idx.length - 1 && outerVars.has((idx[k] as Node).text)) k++;
+    const first = idx[k] ? unparen(idx[k] as Node) : null;
     const obj = field(n, 'value');
     if (first?.type === 'identifier' && first.text === index && obj && facts.valueOf(obj).kind === 'array' && !out.includes(obj.text)) out.push(obj.text);
     return true;

@@ -172,9 +172,9 @@ function branchIn(body: Node, sub: Substitution): boolean {
 
 /** Nested loops: pairs of rows (VEC002) or a 2-D element nest (VEC001 on the outer loop). */
 function judgeNest(facts: ArrayFacts, outer: LoopShape, innerNode: Node): LoopVerdict | null {
-  const inner = classifyLoop(facts, innerNode);
-  if (!inner) return null;
   const outerVars = new Set([...outer.indexVars, ...outer.elements.keys()]);
+  const inner = classifyLoop(facts, innerNode, outerVars);
+  if (!inner) return null;
   if (exceptionOf(facts, inner, outerVars)) return null;
   if (some(inner.body, (n) => n !== inner.body && (n.type === 'for_statement' || n.type === 'while_statement'))) return null;
   // statements around the inner loop must be loop-free, pure prep (and are not rewritten)

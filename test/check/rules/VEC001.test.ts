@@ -1,0 +1,232 @@
+import { fixturePair, ruleTable } from '../../../testkit/check.js';
+
+ruleTable('VEC001', [
+  {
+    name: 'for x in arr, accumulate a sum',
+    code: `
+      import numpy as np
+      a = np.random.rand(10_000)
+      total = 0.0
+      for x in a:
+          total += x
+    `,
+    expect: [[4, 'VEC001']],
+    fix: 'total = a.sum()',
+  },
+  {
+    name: 'range(len(a)) with an element-wise map through math.exp',
+    code: `
+      import math
+      import numpy as np
+      def f(x: np.ndarray) -> np.ndarray:
+          y = np.empty_like(x)
+          for i in range(len(x)):
+              y[i] = math.exp(x[i]) * 2 + 1
+          return y
+    `,
+    expect: [[5, 'VEC001']],
+    fix: 'y = np.exp(x) * 2 + 1',
+  },
+  {
+    name: 'range(a.shape[0]) dot-product accumulation',
+    code: `
+      import numpy as xp
+      def dot(a: xp.ndarray, b: xp.ndarray):
+          s = 0
+          for i in range(a.shape[0]):
+              s += a[i] * b[i]
+          return s
+    `,
+    expect: [[4, 'VEC001']],
+    fix: 's = a @ b',
+  },
+  {
+    name: 'range(n) indexing an annotated array, enumerate, zip',
+    code: `
+      import numpy as np
+      from numpy.typing import NDArray
+      def g(u: NDArray, v: NDArray, n: int):
+          out = np.zeros(n)
+          for i in range(n):
+              out[i] = u[i] - v[i]
+          for i, x in enumerate(u):
+              out[i] = x * 3
+          acc = 0
+          for p, q in zip(u, v):
+              acc += p * q
+          return out, acc
+    `,
+    expect: [[5, 'VEC001'], [7, 'VEC001'], [10, 'VEC001']],
+    fix: 'out = u - v',
+  },
+  {
+    name: 'while i < len(a)',
+    code: `
+      import numpy as np
+      a = np.arange(5000.0)
+      b = np.empty(5000)
+      i = 0
+      while i < len(a):
+          b[i] = a[i] / 2
+          i += 1
+    `,
+    expect: [[5, 'VEC001']],
+    fix: 'b = a / 2',
+  },
+  {
+    name: 'self.w set in __init__ and walked in another method',
+    code: `
+      import numpy as np
+      class Layer:
+          def __init__(self, n):
+              self.w = np.random.randn(n)
+          def norm2(self):
+              s = 0.0
+              for v in self.w:
+                  s += v ** 2
+              return s
+    `,
+    expect: [[7, 'VEC001']],
+    fix: 's = (self.w ** 2).sum()',
+  },
+  {
+    name: 'list of results appended per element',
+    code: `
+      import numpy as np
+      def scale(x: np.ndarray):
+          out = []
+          for v in x:
+              out.append(v * 0.5)
+          return out
+    `,
+    expect: [[4, 'VEC001']],
+    fix: 'out = x * 0.5',
+  },
+  {
+    name: 'a 2-D element nest is one finding at the outer loop',
+    code: `
+      import numpy as np
+      m = np.random.rand(300, 400)
+      out = np.empty_like(m)
+      for i in range(m.shape[0]):
+          for j in range(m.shape[1]):
+              out[i, j] = m[i, j] * 2.0
+    `,
+    expect: [[4, 'VEC001']],
+    fix: 'out = m * 2.0',
+  },
+  {
+    name: 'diagonal fill',
+    code: `
+      import numpy as np
+      def f(d: np.ndarray, n: int):
+          x = np.zeros((n, n))
+          for k in range(n):
+              x[k, k] = d[k]
+          return x
+    `,
+    expect: [[4, 'VEC001']],
+    fix: 'np.fill_diagonal(x, d)',
+  },
+  // ---- not findings
+  { name: 'small literal range', code: `
+      import numpy as np
+      a = np.zeros(1000)
+      for i in range(3):
+          a[i] = i * 2.0
+    `, expect: [] },
+  { name: 'known small array', code: `
+      import numpy as np
+      w = np.array([0.2, 0.3, 0.5])
+      s = 0
+      for x in w:
+          s += x
+    `, expect: [] },
+  { name: 'recurrence x[i] from x[i-1]', code: `
+      import numpy as np
+      def ema(x: np.ndarray, a: float):
+          y = np.empty_like(x)
+          y[0] = x[0]
+          for i in range(1, len(x)):
+              y[i] = a * x[i] + (1 - a) * y[i - 1]
+          return y
+    `, expect: [] },
+  { name: 'value carried between iterations', code: `
+      import numpy as np
+      def f(x: np.ndarray):
+          prev = 0.0
+          out = np.empty_like(x)
+          for i in range(len(x)):
+              out[i] = x[i] - prev
+              prev = x[i]
+          return out
+    `, expect: [] },
+  { name: 'early-exit search', code: `
+      import numpy as np
+      def first_negative(x: np.ndarray):
+          for i in range(len(x)):
+              if x[i] < 0:
+                  return i
+          return -1
+    `, expect: [] },
+  { name: 'I/O or an external call per element', code: `
+      import numpy as np
+      import requests
+      def push(x: np.ndarray, f):
+          for v in x:
+              requests.post("http://example", json=float(v))
+          for v in x:
+              f.write(str(v))
+    `, expect: [] },
+  { name: 'lists, dicts, strings, pandas rows, data loaders are not arrays', code: `
+      import numpy as np
+      import pandas as pd
+      xs = [1.0, 2.0, 3.0] * 100
+      total = 0
+      for x in xs:
+          total += x
+      df = pd.read_csv("data.csv")
+      for idx, row in df.iterrows():
+          total += row["a"]
+      for batch in loader:
+          total += batch.sum()
+      for ch in "abc" * 50:
+          total += 1
+    `, expect: [] },
+  { name: 'reassigned to a list: no longer an array', code: `
+      import numpy as np
+      a = np.zeros(1000)
+      a = a.tolist()
+      s = 0
+      for x in a:
+          s += x
+    `, expect: [] },
+  { name: 'unknown parameter, no evidence', code: `
+      import numpy as np
+      def f(values):
+          s = 0
+          for v in values:
+              s += v
+          return s
+    `, expect: [] },
+  { name: 'each iteration already works on a whole array', code: `
+      import numpy as np
+      def f(groups: np.ndarray, h: np.ndarray, n: int):
+          out = np.empty((n, len(h)))
+          for g in range(n):
+              out[g] = h * (groups == g) * groups[g]
+          return out
+    `, expect: [] },
+  { name: 'sliding window and index arrays', code: `
+      import numpy as np
+      def f(x: np.ndarray, idx: np.ndarray):
+          out = np.empty(len(x))
+          for k in range(len(x)):
+              out[k] = np.sum(x[k:k + 5])
+          for i in idx:
+              out[i] = 0
+          return out
+    `, expect: [] },
+]);
+
+fixturePair('VEC001');
