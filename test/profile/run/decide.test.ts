@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { hotFunctions, memoryVerdict } from '../../../src/profile/auto.js';
 import { mergeLines, mergePasses } from '../../../src/profile/merge.js';
 import { withoutLauncherFrames } from '../../../src/profile/run/cprofile.js';
+import { permissionDenied } from '../../../src/profile/run/pyspy.js';
 import type { FunctionStat, LineStat, Profile, ProfileMode } from '../../../src/profile/model.js';
 import { PYTHON_HELPERS_DIR } from '../../../src/paths.js';
 
@@ -124,4 +125,12 @@ test("the launcher's own frames, exec() and the profiler switch are removed from
   const kept = withoutLauncherFrames(functions);
   assert.deepEqual(kept.map((f) => f.name), ['<module>', '<built-in method builtins.len>']);
   assert.deepEqual(kept[0]!.callers, []);
+});
+
+test('py-spy refusals that mean "ptrace denied" are told apart from other failures', () => {
+  assert.equal(permissionDenied('Error: Failed to attach to process: Operation not permitted (os error 1)'), true);
+  assert.equal(permissionDenied('Error: Permission denied (os error 13)'), true);
+  assert.equal(permissionDenied('Error: No python processes found in process 25883 or any of its subprocesses'), false);
+  assert.equal(permissionDenied('Error: Failed to get process executable name (os error 2)'), false);
+  assert.equal(permissionDenied('Error: something (os error 11)'), false);
 });
