@@ -61,15 +61,28 @@ function ancestorGitignores(dir: string): GitignoreScope[] {
     if (parent === d) return []; // not inside a repository: only the tree's own .gitignore files count
     d = parent;
   }
-  return chain.reverse().flatMap((c) => readGitignore(c));
+  // A directory named on the command line is checked even if an enclosing .gitignore excludes it (pyenv's own
+  // repository ignores all of versions/, site-packages included): the patterns that exclude it are dropped, the
+  // rest still apply below it.
+  return chain.reverse().flatMap((c) => {
+    const text = readGitignoreText(c);
+    if (text === null) return [];
+    const kept = text.split(/\r?\n/).filter((line) => !ignoredByGitignores([gitignoreScope(c, line)], dir, true));
+    return [gitignoreScope(c, kept.join('\n'))];
+  });
+}
+
+function readGitignoreText(dir: string): string | null {
+  try {
+    return readFileSync(join(dir, '.gitignore'), 'utf8');
+  } catch {
+    return null;
+  }
 }
 
 function readGitignore(dir: string): GitignoreScope[] {
-  try {
-    return [gitignoreScope(dir, readFileSync(join(dir, '.gitignore'), 'utf8'))];
-  } catch {
-    return [];
-  }
+  const text = readGitignoreText(dir);
+  return text === null ? [] : [gitignoreScope(dir, text)];
 }
 
 function describeStatError(err: unknown): string {

@@ -1,0 +1,49 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { codePointColumn, getParser, nodeStart, parsePython } from '../../src/check/parse.js';
+
+test('valid Python parses with no syntax error', async () => {
+  const parser = await getParser();
+  const { tree, syntaxError } = parsePython(parser, 'import numpy as np\nx = np.zeros(3)\n');
+  assert.equal(syntaxError, null);
+  assert.equal(tree.rootNode.type, 'module');
+  tree.delete();
+});
+
+test('a missing colon is one E999 at the line where the header breaks', async () => {
+  const parser = await getParser();
+  const { tree, syntaxError } = parsePython(parser, 'x = 1\nfor v in values\n    s += v\n');
+  tree.delete();
+  assert.ok(syntaxError);
+  assert.equal(syntaxError.code, 'E999');
+  assert.equal(syntaxError.line, 2);
+  assert.match(syntaxError.message, /SyntaxError/);
+});
+
+test('an unclosed bracket is reported, not swallowed into line 1', async () => {
+  const parser = await getParser();
+  const { tree, syntaxError } = parsePython(parser, 'a = 1\nb = 2\nc = (3,\n');
+  tree.delete();
+  assert.ok(syntaxError);
+  assert.ok(syntaxError.line >= 3, `line ${syntaxError.line}`);
+});
+
+test('columns count code points, not UTF-16 units', async () => {
+  const parser = await getParser();
+  const src = 's = "😀😀"; x = 1\n';
+  const { tree } = parsePython(parser, src);
+  const integer = tree.rootNode.descendantsOfType('integer')[0]!;
+  // s, space, =, space, ", 😀, 😀, ", ;, space, x, space, =, space → `1` is the 15th code point.
+  assert.equal(nodeStart(integer, src).column, 15);
+  assert.equal(integer.startPosition.column, 16, 'tree-sitter itself counts UTF-16 units');
+  tree.delete();
+});
+
+test('codePointColumn leaves BMP-only lines alone', () => {
+  assert.equal(codePointColumn('abc\n  é = 1\n', 1, 4), 4);
+  assert.equal(codePointColumn('😀x\n', 0, 2), 1);
+});
+
+test('the parser is created once per thread', async () => {
+  assert.equal(await getParser(), await getParser());
+});
