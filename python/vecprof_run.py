@@ -24,10 +24,15 @@ by multiprocessing works); its own stdin/stdout/stderr and cwd. How it ends, as 
 SystemExit(int) -> int, SystemExit(other) -> printed, 1; an uncaught exception -> traceback through sys.excepthook, 1;
 KeyboardInterrupt -> traceback, 130; SIGTERM -> no traceback, 143 (converted into an exception so finish callbacks run).
 
-Messages: hello(helper, python, implementation, executable, pid, target) first -- sent without importing NumPy, which
-the launcher never does before the program (the program's own import, and its environment settings, come first); "exit" (status, reason: "returned" | "exit" | "exception" | "interrupt" |
-"terminated" | "cannot-start", and rss_start, rss_end, peak_rss, peak_rss_children in bytes or null) last; "error" (message, hint) when the program cannot be started (file missing, module not found,
-syntax error) — then the status is 1 (2 for a missing file, as Python does).
+Messages on the channel:
+  hello   helper, python, implementation, executable, pid, target -- first. Sent without importing NumPy: the launcher
+          never imports it before the program does (so the program's environment settings apply, and the import
+          shows in its profile).
+  error   message, hint -- the program cannot be started (file missing, module not found); status 1 (2 for a
+          missing file, as Python does), reason "cannot-start".
+  exit    status, reason ("returned" | "exit" | "exception" | "interrupt" | "terminated" | "cannot-start"),
+          rss_start, rss_end, peak_rss, peak_rss_children (bytes or null) -- last, after the finish callbacks.
+A forked child that ends through the launcher exits with its status and reports nothing.
 """
 import io
 import os
@@ -238,7 +243,7 @@ def _print_uncaught(exc_type, exc, tb):
 def finish(status, reason):
     """Runs the finish callbacks (original process only), reports the status, and exits with it."""
     if os.getpid() != _original_pid:  # a forked child that returned into the launcher: not ours to report
-        os._exit(status)
+        sys.exit(status)
     for callback in _finish_callbacks:
         try:
             callback(status)
