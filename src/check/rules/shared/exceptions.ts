@@ -200,7 +200,10 @@ function dependency(facts: ArrayFacts, shape: LoopShape, outerVars: Set<string>)
   // an accumulator read anywhere but its own update is a prefix scan
   for (const acc of accumulators) {
     let uses = 0;
-    for (const s of stmts) if (identifiersIn(s).has(acc)) uses++;
+    for (const s of stmts) {
+      const reads = s.type === 'if_statement' ? ifConditions(s) : [s];
+      if (reads.some((r) => identifiersIn(r).has(acc))) uses++;
+    }
     if (uses > 1) return `running value ${acc} is read inside the loop`;
   }
   for (const w of subscriptWrites) {

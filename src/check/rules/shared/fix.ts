@@ -119,8 +119,9 @@ function reduce(t: string, fn: string): string {
   return simple(t) ? `${t}.${fn}()` : `(${t}).${fn}()`;
 }
 
+/** An atom (name, attribute, call, subscript): `.sum()` can follow it without parentheses. */
 function simple(t: string): boolean {
-  return /^[A-Za-z_][\w.]*(?:\[[^\]]*\])?$/.test(t);
+  return /^[A-Za-z_][\w.]*(?:\((?:[^()]|\([^()]*\))*\)|\[[^\]]*\])*$/.test(t);
 }
 
 function appendOf(call: Node): { list: string; value: Node } | null {

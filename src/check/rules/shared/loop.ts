@@ -151,6 +151,7 @@ function arrayOfLength(facts: ArrayFacts, stop: Node): { text: string; len0?: nu
  */
 export function arraysIndexedBy(facts: ArrayFacts, body: Node, index: string, outerVars: Set<string> = new Set()): string[] {
   const out: string[] = [];
+  const written = new Set<string>();
   // cheap text test first: most range loops never write `[i`
   if (!new RegExp(`[[,]\\s*${index}\\b`).test(body.text)) return out;
   walk(body, (n) => {
@@ -160,10 +161,15 @@ export function arraysIndexedBy(facts: ArrayFacts, body: Node, index: string, ou
     while (k < idx.length - 1 && outerVars.has((idx[k] as Node).text)) k++;
     const first = idx[k] ? unparen(idx[k] as Node) : null;
     const obj = field(n, 'value');
-    if (first?.type === 'identifier' && first.text === index && obj && facts.valueOf(obj).kind === 'array' && !out.includes(obj.text)) out.push(obj.text);
+    if (first?.type === 'identifier' && first.text === index && obj && facts.valueOf(obj).kind === 'array' && !out.includes(obj.text)) {
+      out.push(obj.text);
+      const p = n.parent;
+      if ((p?.type === 'assignment' || p?.type === 'augmented_assignment') && field(p, 'left')?.id === n.id) written.add(obj.text);
+    }
     return true;
   });
-  return out;
+  // arrays read come first: they are what the loop walks (the written one is the result)
+  return [...out.filter((a) => !written.has(a)), ...out.filter((a) => written.has(a))];
 }
 
 function classifyWhile(facts: ArrayFacts, node: Node, body: Node): LoopShape | null {

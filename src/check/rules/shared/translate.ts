@@ -151,8 +151,9 @@ function translateSubscript(n: Node, sub: Substitution, facts: ArrayFacts): stri
 }
 
 function translateDot(l: Node, r: Node, sub: Substitution, facts: ArrayFacts): string | null {
-  const lt = translate(l, sub, facts);
-  const rt = translate(r, sub, facts);
+  // a whole array that does not move with the loop is the other matrix of a batched product: keep it as is
+  const lt = usesLoopVars(l, sub) ? translate(l, sub, facts) : l.text;
+  const rt = usesLoopVars(r, sub) ? translate(r, sub, facts) : r.text;
   if (lt === null || rt === null) return null;
   const pairL = /^(\w[\w.]*)\[:, None\]$/.exec(lt);
   const pairR = /^(\w[\w.]*)\[None\]$/.exec(rt);
@@ -169,12 +170,16 @@ function translateCall(n: Node, sub: Substitution, facts: ArrayFacts): string | 
   if (!argNodes || named(argNodes).length !== args.length) return translateKeywordCall(n, callee, sub, facts);
   const npPath = facts.numpyPath(callee);
   const dotted = callee.type === 'attribute' || callee.type === 'identifier' ? callee.text : '';
+  if (npPath === 'dot' || npPath === 'matmul') return args.length === 2 ? translateDot(args[0] as Node, args[1] as Node, sub, facts) : null;
+  if (callee.type === 'attribute' && field(callee, 'attribute')?.text === 'dot' && args.length === 1 && npPath === null) {
+    const obj = field(callee, 'object');
+    return obj ? translateDot(obj, args[0] as Node, sub, facts) : null;
+  }
   const ts = args.map((a) => translate(a, sub, facts));
   if (ts.some((t) => t === null)) return null;
   const targs = ts as string[];
   const np = sub.np;
   if (npPath !== null) {
-    if (npPath === 'dot' || npPath === 'matmul') return args.length === 2 ? translateDot(args[0] as Node, args[1] as Node, sub, facts) : null;
     if (REDUCE_FUNCS.has(npPath)) return args.length === 1 ? `${np}.${npPath}(${targs[0]}, axis=${sub.rowAxis})` : null;
     if (npPath.startsWith('random.')) return null;
     return `${np}.${npPath}(${targs.join(', ')})`;

@@ -1,0 +1,97 @@
+import { fixturePair, ruleTable } from '../../../testkit/check.js';
+
+ruleTable('VEC004', [
+  {
+    name: 'the seed pattern: conditional expression per element',
+    code: `
+      import numpy as np
+      x = np.random.randn(100_000)
+      out = np.empty_like(x)
+      for i in range(len(x)):
+          out[i] = x[i] if x[i] > 0 else 0
+    `,
+    expect: [[4, 'VEC004']],
+    fix: 'out = np.where(x > 0, x, 0)',
+  },
+  {
+    name: 'if/else statement assigning both branches',
+    code: `
+      import numpy as np
+      def leaky(x: np.ndarray):
+          y = np.zeros_like(x)
+          for i in range(len(x)):
+              if x[i] >= 0:
+                  y[i] = x[i]
+              else:
+                  y[i] = 0.01 * x[i]
+          return y
+    `,
+    expect: [[4, 'VEC004']],
+    fix: 'y = np.where(x[i] >= 0, x, 0.01 * x)'.replace('x[i]', 'x'),
+  },
+  {
+    name: 'max/min clamp per element',
+    code: `
+      import numpy as np
+      def clamp(v: np.ndarray, lo: float, hi: float):
+          out = np.empty_like(v)
+          for i, e in enumerate(v):
+              out[i] = min(max(e, lo), hi)
+          return out
+    `,
+    expect: [[4, 'VEC004']],
+    fix: 'out = np.minimum(np.maximum(v, lo), hi)',
+  },
+  {
+    name: 'counting with an if',
+    code: `
+      import numpy as np
+      def positives(a: np.ndarray) -> int:
+          count = 0
+          for v in a:
+              if v > 0:
+                  count += 1
+          return count
+    `,
+    expect: [[4, 'VEC004']],
+    fix: 'count = np.count_nonzero(v > 0)'.replace('v >', 'a >'),
+  },
+  {
+    name: 'abs accumulation and filtering',
+    code: `
+      import numpy as np
+      def l1(a: np.ndarray):
+          s = 0.0
+          for v in a:
+              s += abs(v)
+          kept = []
+          for v in a:
+              if v > 0.5:
+                  kept.append(v)
+          return s, kept
+    `,
+    expect: [[4, 'VEC004'], [7, 'VEC004']],
+    fix: 's = np.abs(a).sum()',
+  },
+  { name: 'arg-max search carries state: left alone', code: `
+      import numpy as np
+      def argmax(a: np.ndarray):
+          best = -np.inf
+          idx = -1
+          for i in range(len(a)):
+              if a[i] > best:
+                  best = a[i]
+                  idx = i
+          return idx
+    `, expect: [] },
+  { name: 'a branch on a flag, not on the element, is plain VEC001', code: `
+      import numpy as np
+      def f(a: np.ndarray, double: bool):
+          out = np.empty_like(a)
+          for i in range(len(a)):
+              out[i] = a[i] * 2
+          return out
+    `, expect: [[4, 'VEC001']] },
+]);
+
+fixturePair('VEC004');

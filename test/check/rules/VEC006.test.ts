@@ -1,0 +1,63 @@
+import { fixturePair, ruleTable } from '../../../testkit/check.js';
+
+ruleTable('VEC006', [
+  {
+    name: 'np.vectorize of a lambda of math, applied right away',
+    code: `
+      import math
+      import numpy as np
+      x = np.linspace(0, 1, 10_000)
+      y = np.vectorize(lambda t: math.exp(-t) * 2)(x)
+    `,
+    expect: [[4, 'VEC006']],
+    fix: 'np.exp(-x) * 2',
+  },
+  {
+    name: 'np.vectorize bound to a name, a one-line function, a conditional',
+    code: `
+      import numpy as np
+      def relu(v):
+          return v if v > 0 else 0.0
+      f = np.vectorize(relu)
+      g = np.frompyfunc(lambda a, b: a * b + 1, 2, 1)
+    `,
+    expect: [[4, 'VEC006'], [5, 'VEC006']],
+    fix: 'f = lambda v: np.where(v > 0, v, 0.0)  # works on whole arrays as is',
+  },
+  {
+    name: '@np.vectorize decorator',
+    code: `
+      import numpy as np
+      @np.vectorize
+      def scale(x):
+          return 3 * x + 1
+    `,
+    expect: [[2, 'VEC006']],
+    fix: /def scale\(x\):\n    return 3 \* x \+ 1/,
+  },
+  {
+    name: 'apply_along_axis with a reduction, with a lambda needing keepdims',
+    code: `
+      import numpy as np
+      m = np.random.rand(1000, 20)
+      s = np.apply_along_axis(np.sum, 1, m)
+      p = np.apply_along_axis(lambda r: r / r.sum(), 1, m)
+      q = np.apply_along_axis(lambda r: r.max() - r.min(), 0, m)
+    `,
+    expect: [[3, 'VEC006'], [4, 'VEC006'], [5, 'VEC006']],
+    fix: 'm.sum(axis=1)',
+  },
+  { name: 'opaque functions stay silent', code: `
+      import numpy as np
+      from mylib import lookup
+      def parse(s):
+          head, _, tail = s.partition(":")
+          return int(head) * 60 + int(tail)
+      f = np.vectorize(parse)
+      g = np.vectorize(lookup)
+      h = np.apply_along_axis(lambda r: np.polyfit(np.arange(len(r)), r, 1)[0], 1, np.ones((5, 5)))
+      k = np.vectorize(lambda s: s.upper())
+    `, expect: [] },
+]);
+
+fixturePair('VEC006');
