@@ -1,8 +1,7 @@
 // A pattern's result for a terminal or a pipe: per group, time per call with the speedup over the loop, peak
 // memory, then crossovers, the speedup at the largest size, the seed's claim and what this machine says.
 import pc from 'picocolors';
-import type { Crossover } from '../budget/types.js';
-import type { GroupSummary, PatternResult, PatternRow, VersionEntry } from '../budget/patterns/types.js';
+import type { GroupSummary, PatternCrossover, PatternResult, PatternRow, VersionEntry } from '../budget/patterns/types.js';
 import { formatBytes, formatCount, formatDuration, formatRatio, textTable } from './units.js';
 
 function entryOf(row: PatternRow, id: string): VersionEntry | undefined {
@@ -16,11 +15,12 @@ function speedupText(i: { estimate: number; low: number; high: number }, baselin
   return `${range(1 / i.estimate, 1 / i.high, 1 / i.low)} slower than ${baseline}`;
 }
 
-function crossoverText(c: Crossover | null, unit: string): string {
-  if (!c) return 'not measured';
-  if (c.kind === 'below') return `wins already at the smallest size (${unit} = ${formatCount(c.size)})`;
-  if (c.kind === 'above') return `never wins up to the largest size (${unit} = ${formatCount(c.size)})`;
-  return `wins from ${unit} ≈ ${formatCount(Math.round(c.size))} (interpolated)`;
+function crossoverText(c: PatternCrossover | null, unit: string): string {
+  if (!c) return 'no crossover measured';
+  if (c.kind === 'always') return `ahead at every size from ${unit} = ${formatCount(c.size)}`;
+  if (c.kind === 'never') return `behind at every size up to ${unit} = ${formatCount(c.size)}`;
+  const at = `${unit} ≈ ${formatCount(Math.round(c.size))}`;
+  return c.kind === 'from' ? `ahead from ${at} on (interpolated)` : `ahead only below ${at} (interpolated)`;
 }
 
 function timeCell(e: VersionEntry | undefined, baseline: boolean): string {

@@ -1,13 +1,14 @@
 // From a pattern's cells to rows: each version's time with its interval, extrapolated beyond its cap, its
 // speedup over the group's loop, its peak memory; then per group the crossover and the speedup at the largest size.
 import { bootstrapMedians, type Interval } from '../stats.js';
-import { findCrossover, UNSTABLE_SPREAD } from '../analyze.js';
+import { UNSTABLE_SPREAD } from '../analyze.js';
 import { allVersions } from './index.js';
 import type {
   GroupSummary,
   MemoryCell,
   PatternCell,
   PatternConfig,
+  PatternCrossover,
   PatternRow,
   PatternSpec,
   PatternVersion,
@@ -145,6 +146,21 @@ export function buildRows(
   return rows;
 }
 
+/** The last crossing of speedup 1 (interpolated in log size and log speedup): what holds from there to the largest size. */
+export function patternCrossover(points: Array<{ size: number; ratio: number }>): PatternCrossover | null {
+  const pts = points.filter((p) => p.ratio > 0).sort((a, b) => a.size - b.size);
+  if (pts.length === 0) return null;
+  for (let i = pts.length - 1; i > 0; i--) {
+    const a = pts[i - 1]!;
+    const b = pts[i]!;
+    if (a.ratio >= 1 === b.ratio >= 1) continue;
+    const t = -Math.log(a.ratio) / (Math.log(b.ratio) - Math.log(a.ratio));
+    const size = 2 ** (Math.log2(a.size) + t * (Math.log2(b.size) - Math.log2(a.size)));
+    return { kind: b.ratio >= 1 ? 'from' : 'until', size };
+  }
+  return pts[0]!.ratio >= 1 ? { kind: 'always', size: pts[0]!.size } : { kind: 'never', size: pts.at(-1)!.size };
+}
+
 export function summarizeGroups(spec: PatternSpec, rows: PatternRow[]): GroupSummary[] {
   return spec.groups.map((group) => ({
     title: group.title,
@@ -157,7 +173,7 @@ export function summarizeGroups(spec: PatternSpec, rows: PatternRow[]): GroupSum
       const last = points.at(-1);
       return {
         version: v.id,
-        crossover: findCrossover(points.map((p) => ({ size: p.size, ratio: p.entry!.speedup!.estimate }))),
+        crossover: patternCrossover(points.map((p) => ({ size: p.size, ratio: p.entry!.speedup!.estimate }))),
         atLargest: last
           ? {
               size: last.size,

@@ -4,9 +4,9 @@ import { formatRatio } from '../../render/units.js';
 import { py } from './python.js';
 import type { PatternResult, PatternSpec } from './types.js';
 
-export const ROWS = 32;
-export const INNER = 32;
-export const COLS = 32;
+export const ROWS = 16;
+export const INNER = 16;
+export const COLS = 16;
 
 export const batchedMatmul: PatternSpec = {
   name: 'batched-matmul',

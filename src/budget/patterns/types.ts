@@ -1,7 +1,7 @@
 // The pattern catalogue's model: a pattern is groups of versions (the loop first, then its rewrites), each a
 // Python statement with its setup, swept over sizes. Saved as pattern-<name>.json (--out).
 import type { Interval, SampleSummary } from '../stats.js';
-import type { Crossover, BudgetEnvironment } from '../types.js';
+import type { BudgetEnvironment } from '../types.js';
 
 export const PATTERN_SCHEMA = 'vecprof.pattern/1';
 
@@ -106,12 +106,22 @@ export interface PatternRow {
   entries: VersionEntry[];
 }
 
+/**
+ * Where a version's speedup over the loop crosses 1, read from the largest size down: 'from' (it wins from
+ * there on), 'until' (it wins below that size only, e.g. a loop's cheaper start), 'always', 'never'.
+ */
+export type PatternCrossover =
+  | { kind: 'always'; size: number }
+  | { kind: 'never'; size: number }
+  | { kind: 'from'; size: number }
+  | { kind: 'until'; size: number };
+
 export interface GroupSummary {
   title: string;
   baseline: string;
   versions: Array<{
     version: string;
-    crossover: Crossover | null;
+    crossover: PatternCrossover | null;
     /** Speedup over the loop at the largest size where both have a time. */
     atLargest: { size: number; speedup: Interval; extrapolated: boolean } | null;
   }>;

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { summarize } from '../../../src/budget/stats.js';
-import { buildRows, capOf, extrapolationFactor, planDecision, summarizeGroups } from '../../../src/budget/patterns/analyze.js';
+import { buildRows, capOf, extrapolationFactor, patternCrossover, planDecision, summarizeGroups } from '../../../src/budget/patterns/analyze.js';
 import { PATTERNS, PATTERN_NAMES, findPattern } from '../../../src/budget/patterns/index.js';
 import { pairwise } from '../../../src/budget/patterns/pairwise.js';
 import { buildPlan } from '../../../src/budget/pattern-run.js';
@@ -121,8 +121,8 @@ test('rows: measured, extrapolated and skipped entries, speedups with intervals,
   assert.match(big!.entries[1]!.note!, /memory guard/);
   const [group] = summarizeGroups(toy, rows);
   const fast = group!.versions[0]!;
-  assert.equal(fast.crossover?.kind, 'at');
-  assert.ok(fast.crossover!.kind === 'at' && fast.crossover!.size > 10 && fast.crossover!.size < 100);
+  assert.equal(fast.crossover?.kind, 'from');
+  assert.ok(fast.crossover!.size > 10 && fast.crossover!.size < 100);
   assert.equal(fast.atLargest!.size, 100);
 });
 
@@ -135,4 +135,17 @@ test('an unavailable version (SciPy missing) is marked so, never measured or ext
 test('sizes still running are not reported', () => {
   const rows = buildRows(toy, config(), [cell('loop', 10, 100), cell('fast', 10, 50)], [], new Set(), new Set([10]));
   assert.deepEqual(rows.map((r) => r.size), [10]);
+});
+
+test('crossover is read from the largest size down: ahead from, ahead only below, always, never', () => {
+  const from = patternCrossover([{ size: 2, ratio: 0.5 }, { size: 8, ratio: 2 }, { size: 32, ratio: 8 }]);
+  assert.equal(from?.kind, 'from');
+  assert.ok(Math.abs(from!.size - 4) < 1e-9, 'halfway in log size and log ratio');
+  // Ahead at the small size, behind from the middle on: the last crossing is what the user needs.
+  const until = patternCrossover([{ size: 16, ratio: 3 }, { size: 256, ratio: 0.4 }, { size: 4096, ratio: 0.4 }]);
+  assert.equal(until?.kind, 'until');
+  assert.ok(until!.size > 16 && until!.size < 256);
+  assert.deepEqual(patternCrossover([{ size: 4, ratio: 2 }, { size: 8, ratio: 3 }]), { kind: 'always', size: 4 });
+  assert.deepEqual(patternCrossover([{ size: 4, ratio: 0.2 }, { size: 8, ratio: 0.3 }]), { kind: 'never', size: 8 });
+  assert.equal(patternCrossover([]), null);
 });

@@ -1,7 +1,7 @@
 // `vecprof budget --pattern …` and `--pitfalls` end to end, at tiny sizes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DOMParser } from 'linkedom';
@@ -79,6 +79,30 @@ for (const [args, pattern] of [
     assert.equal(r.stdout, '');
   });
 }
+
+test('Ctrl-C keeps the finished sizes: partial tables, pattern JSON marked interrupted, exit 130', async () => {
+  const out = tempDir();
+  const args = ['budget', '--pattern', 'prealloc', '--sizes', '2..16', '--min-samples', '3', '--min-time', '0.05', '--passes', '1', '--out', out];
+  const r = await runCli(args, {
+    timeoutMs: 60_000,
+    onSpawn: (pid) => {
+      const poll = setInterval(() => {
+        if (existsSync(join(out, 'pattern-prealloc.json'))) {
+          clearInterval(poll);
+          setTimeout(() => process.kill(pid, 'SIGINT'), 300);
+        }
+      }, 50);
+    },
+  });
+  assert.equal(r.code, 130, r.stderr);
+  assert.match(r.stdout, /PARTIAL/);
+  assert.match(r.stderr, /interrupted/);
+  const result = JSON.parse(readFileSync(join(out, 'pattern-prealloc.json'), 'utf8')) as PatternResult;
+  assert.equal(result.interrupted, true);
+  assert.equal(result.complete, false);
+  assert.ok(result.rows.length >= 1 && result.rows.length < 15, `kept ${result.rows.length} finished sizes`);
+  assert.deepEqual(readdirSync(out).filter((f) => f.endsWith('.tmp')), []);
+});
 
 test('without SciPy, cdist is skipped and the output says so', async () => {
   const fake = tempDir();
