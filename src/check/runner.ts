@@ -86,67 +86,91 @@ const INLINE_LIMIT_CHARS = 384 * 1024;
 
 export async function runCheck(files: Candidate[], problems: DiscoveryProblem[], opts: RunOptions): Promise<CheckRun> {
   const perFile = new Map<Candidate, FileFinding[]>();
+  // Texts are kept only while they may still be needed for a code frame: dropped as soon as a file is clean.
   const texts = new Map<Candidate, SourceView>();
-  const pending: Pending[] = [];
+  let analysed = 0;
   let cacheHits = 0;
+  let internalErrors = 0;
   let done = 0;
   const total = files.length;
-  const tick = (): void => opts.onProgress?.(++done, total);
+  const settle = (file: Candidate, findings: FileFinding[]): void => {
+    perFile.set(file, findings);
+    if (findings.length === 0) texts.delete(file);
+    opts.onProgress?.(++done, total);
+  };
+  const onFailure = (p: Pending, message: string, stack?: string): void => {
+    internalErrors++;
+    log.error({ path: p.file.displayPath, stack }, `internal error while analysing ${p.file.displayPath}: ${message} (please report it; other files were still checked)`);
+    settle(p.file, []);
+  };
+
+  const maxThreads = opts.threads ?? availableParallelism();
+  // Files wait here until there is enough work to be worth threads; then they stream to the pool while the
+  // main thread goes on reading, so reading overlaps parsing and no more text than necessary is held at once.
+  let held: Pending[] = [];
+  let heldChars = 0;
+  let pool: Pool | null = null;
+  let sinceYield = 0;
+  const onReply = (p: Pending, reply: WorkerReply): void => {
+    if (reply.type === 'result') settle(p.file, reply.findings);
+    else onFailure(p, reply.message, reply.stack);
+  };
 
   for (const file of files) {
     const read = readBounded(file.absPath);
     if (!read.ok) {
-      perFile.set(file, [fileProblem(read.message)]);
-      tick();
+      settle(file, [fileProblem(read.message)]);
       continue;
     }
     const head = Buffer.from(read.bytes.subarray(0, 3)).toString('latin1');
     const kind = fileKindOf(file.relPath, head);
     const s = screen({ bytes: read.bytes, kind, enabled: opts.enabled });
     if (s.verdict !== 'analyze') {
-      perFile.set(file, s.verdict === 'problem' ? [fileProblem(s.message)] : []);
-      tick();
+      settle(file, s.verdict === 'problem' ? [fileProblem(s.message)] : []);
       continue;
     }
+    analysed++;
     texts.set(file, { kind, text: s.text });
     const key = opts.cacheDir === null ? null : cacheKey(opts.enabled, kind, read.bytes);
     const cached = key === null ? null : readCache(opts.cacheDir!, key);
     if (cached !== null) {
       cacheHits++;
-      perFile.set(file, cached);
-      tick();
+      settle(file, cached);
       continue;
     }
-    pending.push({ file, kind, text: s.text, key });
+    const job: Pending = { file, kind, text: s.text, key };
+    if (pool) {
+      pool.submit(job);
+      // Let worker replies in, so idle workers get their next job while reading goes on.
+      if (++sinceYield >= 8) {
+        sinceYield = 0;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      continue;
+    }
+    held.push(job);
+    heldChars += job.text.length;
+    if (maxThreads >= 2 && heldChars > INLINE_LIMIT_CHARS) {
+      pool = new Pool(maxThreads, opts, onReply);
+      for (const h of held) pool.submit(h);
+      held = [];
+    }
   }
+  log.debug({ files: files.length, analysed, cacheHits, threads: pool ? maxThreads : 0 }, 'check: screened');
 
-  let internalErrors = 0;
-  const onFailure = (p: Pending, message: string, stack?: string): void => {
-    internalErrors++;
-    log.error({ path: p.file.displayPath, stack }, `internal error while analysing ${p.file.displayPath}: ${message} (please report it; other files were still checked)`);
-    perFile.set(p.file, []);
-  };
-  const pendingChars = pending.reduce((n, p) => n + p.text.length, 0);
-  const threads = Math.min(opts.threads ?? availableParallelism(), Math.ceil(pendingChars / INLINE_LIMIT_CHARS));
-  log.debug({ files: files.length, pending: pending.length, pendingChars, cacheHits, threads }, 'check: screened');
-  if (threads <= 1) {
-    const parser = pending.length ? await getParser() : null;
-    for (const p of pending) {
+  if (pool) {
+    await pool.drain();
+  } else if (held.length) {
+    const parser = await getParser();
+    for (const p of held) {
       try {
-        const findings = analyzeText(parser!, p.text, p.kind, opts.enabled);
+        const findings = analyzeText(parser, p.text, p.kind, opts.enabled);
         if (p.key !== null) writeCache(opts.cacheDir!, p.key, findings);
-        perFile.set(p.file, findings);
+        settle(p.file, findings);
       } catch (err) {
         onFailure(p, err instanceof Error ? err.message : String(err), err instanceof Error ? err.stack : undefined);
       }
-      tick();
     }
-  } else {
-    await runPool(pending, threads, opts, (p, reply) => {
-      if (reply.type === 'result') perFile.set(p.file, reply.findings);
-      else onFailure(p, reply.message, reply.stack);
-      tick();
-    });
   }
 
   const findings: Finding[] = [];
@@ -163,51 +187,69 @@ export async function runCheck(files: Candidate[], problems: DiscoveryProblem[],
   }
   for (const p of problems) findings.push({ ...fileProblem(p.message), path: p.displayPath });
   findings.sort(compareFindings);
-  return { findings, filesChecked: files.length + problems.length, analysed: texts.size, cacheHits, sources, internalErrors };
+  return { findings, filesChecked: files.length + problems.length, analysed, cacheHits, sources, internalErrors };
+}
+
+/** Worker threads fed from one queue; each keeps two jobs in flight to hide the message round trip. */
+class Pool {
+  private readonly queue: Pending[] = [];
+  private readonly workers: Array<{ worker: Worker; inFlight: Map<number, Pending> }> = [];
+  private nextId = 0;
+  private outstanding = 0;
+  private failure: Error | null = null;
+  private wake: (() => void) | null = null;
+
+  constructor(size: number, opts: RunOptions, private readonly onReply: (p: Pending, reply: WorkerReply) => void) {
+    const init: WorkerInit = { enabled: [...opts.enabled], cacheDir: opts.cacheDir };
+    for (let i = 0; i < size; i++) {
+      const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: init });
+      const slot = { worker, inFlight: new Map<number, Pending>() };
+      worker.on('message', (reply: WorkerReply) => {
+        const p = slot.inFlight.get(reply.id);
+        if (!p) return;
+        slot.inFlight.delete(reply.id);
+        this.outstanding--;
+        this.onReply(p, reply);
+        this.feed(slot);
+        if (this.outstanding === 0) this.wake?.();
+      });
+      worker.on('error', (err) => {
+        this.failure = err;
+        this.wake?.();
+      });
+      this.workers.push(slot);
+    }
+  }
+
+  submit(job: Pending): void {
+    this.outstanding++;
+    this.queue.push(job);
+    const idle = this.workers.reduce((a, b) => (b.inFlight.size < a.inFlight.size ? b : a));
+    if (idle.inFlight.size < 2) this.feed(idle);
+  }
+
+  private feed(slot: { worker: Worker; inFlight: Map<number, Pending> }): void {
+    const p = this.queue.shift();
+    if (!p) return;
+    const id = this.nextId++;
+    slot.inFlight.set(id, p);
+    const job: WorkerJob = { id, text: p.text, kind: p.kind, cacheKey: p.key };
+    slot.worker.postMessage(job);
+  }
+
+  async drain(): Promise<void> {
+    try {
+      while (this.outstanding > 0 && this.failure === null) {
+        await new Promise<void>((resolve) => (this.wake = resolve));
+      }
+      if (this.failure) throw this.failure;
+    } finally {
+      await Promise.all(this.workers.map((w) => w.worker.terminate()));
+    }
+  }
 }
 
 export function compareFindings(a: Finding, b: Finding): number {
   if (a.path !== b.path) return a.path < b.path ? -1 : 1;
   return (a.cell ?? 0) - (b.cell ?? 0) || a.line - b.line || a.column - b.column || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
-}
-
-function runPool(pending: Pending[], threads: number, opts: RunOptions, onReply: (p: Pending, reply: WorkerReply) => void): Promise<void> {
-  // Longest first, so no worker is left parsing one big file at the end while the others idle.
-  const queue = [...pending].sort((a, b) => b.text.length - a.text.length);
-  const init: WorkerInit = { enabled: [...opts.enabled], cacheDir: opts.cacheDir };
-  return new Promise((resolve, reject) => {
-    let remaining = queue.length;
-    let next = 0;
-    const workers: Worker[] = [];
-    const finish = (err?: Error): void => {
-      for (const w of workers) void w.terminate();
-      if (err) reject(err);
-      else resolve();
-    };
-    for (let i = 0; i < threads; i++) {
-      const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: init });
-      workers.push(worker);
-      const inFlight = new Map<number, Pending>();
-      const feed = (): void => {
-        if (next >= queue.length) return;
-        const id = next++;
-        const p = queue[id]!;
-        inFlight.set(id, p);
-        const job: WorkerJob = { id, text: p.text, kind: p.kind, cacheKey: p.key };
-        worker.postMessage(job);
-      };
-      worker.on('message', (reply: WorkerReply) => {
-        const p = inFlight.get(reply.id);
-        if (!p) return;
-        inFlight.delete(reply.id);
-        onReply(p, reply);
-        feed();
-        if (--remaining === 0) finish();
-      });
-      worker.on('error', (err) => finish(err));
-      // Two jobs in flight per worker hide the message round trip.
-      feed();
-      feed();
-    }
-  });
 }
