@@ -1,0 +1,94 @@
+// vecprof advise: profile the program (auto mode), check the files it ran, price each finding with this
+// machine's cost model using the array sizes the program held, and rank everything by measured time.
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { performCheck } from '../commands/check.js';
+import { displayPathOf } from '../check/discover.js';
+import type { Finding } from '../check/types.js';
+import { log } from '../log.js';
+import { PYTHON_HELPERS_DIR } from '../paths.js';
+import { runAuto } from '../profile/auto.js';
+import { defaultUserFile } from '../profile/import/user-files.js';
+import type { Profile } from '../profile/model.js';
+import type { RunOptions } from '../profile/run/types.js';
+import { getCostModel } from './costmodel-cache.js';
+import { buildAdvice, watchesFor } from './build.js';
+import { runShapes } from './shapes.js';
+import type { AdviceReport } from './types.js';
+
+export interface AdviseOptions {
+  run: RunOptions;
+  progress: boolean;
+  /** Measure the cost model again instead of using the cached one. */
+  recalibrate?: boolean;
+  /** An existing profile (profile --advise): skip the profiling passes. */
+  profile?: Profile;
+}
+
+/** The program's own Python files, as the profile saw them run. */
+export function filesThatRan(profile: Profile, cwd: string): string[] {
+  const files = new Set<string>();
+  for (const f of [...profile.lines.map((l) => l.file), ...profile.functions.map((f) => f.file)]) {
+    if (!f || f === '~' || f.startsWith('<')) continue;
+    const abs = resolve(cwd, f);
+    if (abs.startsWith(PYTHON_HELPERS_DIR) || !defaultUserFile(abs) || !abs.endsWith('.py') || !existsSync(abs)) continue;
+    files.add(abs);
+  }
+  return [...files].sort();
+}
+
+async function checkFiles(files: string[], cwd: string): Promise<Finding[]> {
+  if (files.length === 0) return [];
+  const run = await performCheck({
+    paths: files,
+    cwd,
+    options: { exclude: [], respectGitignore: false, outputFormat: 'json', statistics: false, cache: true, exitZero: true, threads: 0 },
+  });
+  return run.findings;
+}
+
+function readSources(files: string[]): Record<string, string> {
+  const sources: Record<string, string> = {};
+  for (const f of files) {
+    try {
+      sources[f] = readFileSync(f, 'utf8');
+    } catch {
+      /* the source view says the file is gone */
+    }
+  }
+  return sources;
+}
+
+export async function runAdvise(opts: AdviseOptions): Promise<AdviceReport> {
+  const { run } = opts;
+  const profile = opts.profile ?? (await runAuto(run));
+  const files = filesThatRan(profile, run.cwd);
+  log.info({ files: files.length }, 'advise: checking the files that ran');
+  const findings = (await checkFiles(files, run.cwd)).filter((f) => f.code !== 'E999' && f.code !== 'E902');
+  const model = await getCostModel({ python: run.python.command, progress: opts.progress, refresh: opts.recalibrate });
+  const sources = readSources(files);
+  const watches = watchesFor(profile, findings, sources, run.cwd);
+  const stopped = profile.meta.stoppedBy !== undefined;
+  // The program ran to its end in the profiling passes; one more run reads the array sizes at the watched lines.
+  const shapes = watches.length > 0 && !stopped ? await runShapes(run, watches) : new Map();
+  const items = buildAdvice({
+    profile,
+    findings,
+    shapes,
+    model,
+    sources,
+    cwd: run.cwd,
+    displayPath: (abs) => displayPathOf(abs, process.cwd()),
+  });
+  return {
+    schema: 'vecprof.advice/1',
+    createdAt: new Date().toISOString(),
+    command: profile.meta.command,
+    profile,
+    findings,
+    costModel: model,
+    items,
+    filesChecked: files,
+    sources,
+  };
+}
