@@ -67,7 +67,14 @@ function clocks(r: PitfallsResult): string {
 function resolution(r: PitfallsResult): string {
   const rows = r.resolution.map((c) => [c.clock, c.implementation, formatDuration(c.claimedNs), c.minStepNs !== null ? formatDuration(c.minStepNs) : '–', formatDuration(c.medianReadNs)]);
   const perf = r.resolution.find((c) => c.clock === 'perf_counter');
-  const unbatched = r.unbatched.map((p) => [formatCount(p.size), formatDuration(p.batchedNs), formatDuration(p.singleNs), formatPercent(100 * p.error)]);
+  const unbatched = r.unbatched.map((p) => [
+    formatCount(p.size),
+    formatDuration(p.batchedMinNs),
+    formatDuration(p.singleMinNs),
+    formatPercent(100 * p.error),
+    formatDuration(p.batchedNs),
+    formatDuration(p.singleNs),
+  ]);
   const s = r.shortestUnbatched;
   const conclusion = s
     ? `Shortest a.sum() timed one call at a time within ${formatPercent(100 * UNBATCHED_TOLERANCE)} of the batched time: ${formatDuration(s.ns)} (n = ${formatCount(s.size)}).`
@@ -76,7 +83,11 @@ function resolution(r: PitfallsResult): string {
     '4. Timer resolution and the shortest op timeable without batching',
     [
       textTable(['clock', 'implementation', 'claimed', 'smallest step', 'cost of a read'], rows, [false, false, true, true, true]),
-      textTable(['a.sum() size', 'batched (per call)', 'one call per sample', 'error'], unbatched, [true, true, true, true]),
+      textTable(
+        ['a.sum() size', 'batched, min', 'one call, min', 'error', 'batched, median', 'one call, median'],
+        unbatched,
+        [true, true, true, true, true, true],
+      ),
       conclusion,
     ],
     `Reading perf_counter costs ~${perf ? formatDuration(perf.medianReadNs) : '?'}, and one timed call pays the timing code's own overhead: ` +
@@ -96,7 +107,8 @@ function noise(r: PitfallsResult): string {
     );
   }
   body.push(`governor: ${m.governor ?? 'not exposed (typical of a VM: the host decides the frequency)'}; load average ${r.environment.noiseStart.loadAverage1m.toFixed(2)} on ${m.logicalCpus} CPUs at start`);
-  for (const w of r.warnings) body.push(pc.yellow(`warning: ${w}`));
+  // A busy process's command line can span lines (python -c '…'): one line per warning here.
+  for (const w of r.warnings) body.push(pc.yellow(`warning: ${w.replace(/\s+/g, ' ').slice(0, 160)}`));
   const spread = n ? formatPercent(100 * n.wall.relativeSpread) : '?';
   return section(
     '5. Noise: the spread of 30 samples now',

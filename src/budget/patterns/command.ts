@@ -18,6 +18,7 @@ import type { PatternResult } from './types.js';
 
 /** The budget options this dispatch reads; commander fills them, `given` comes from the option sources. */
 export interface CatalogueOptions {
+  calibrate?: boolean;
   pattern?: string;
   pitfalls?: boolean;
   quick?: boolean;
@@ -45,6 +46,7 @@ export async function runCatalogue(opts: CatalogueOptions, cmd: Command): Promis
     if (opts.quick) throw new UsageError('--quick applies to --pattern and --pitfalls', { hint: 'add --pattern NAME|all, or drop --quick' });
     return false;
   }
+  if (opts.calibrate) throw new UsageError('--calibrate is a run of its own', { hint: 'drop --pattern/--pitfalls, or --calibrate' });
   if (opts.pattern !== undefined && opts.pitfalls) {
     throw new UsageError('--pattern and --pitfalls are separate runs', { hint: 'run one, then the other' });
   }

@@ -96,6 +96,7 @@ export function toPatternConfig(spec: PatternSpec, o: PatternCliOptions, memoryB
 
 /** Options that mean nothing for the catalogue: refuse them rather than ignore them silently. */
 export function checkPatternOptions(o: PatternCliOptions, patternCount: number): void {
+  if (o.given.has('peak')) throw new UsageError('--no-peak belongs to the sum budget; the catalogue does not measure peak bandwidth', { hint: 'drop --no-peak' });
   if (o.given.has('op')) throw new UsageError('--op selects the sum budget\'s kernel and cannot be combined with --pattern', { hint: 'drop --op; each pattern has its own versions' });
   if (o.given.has('sizes') && patternCount > 1) {
     throw new UsageError('--sizes needs a single --pattern: each pattern measures sizes in its own unit', { hint: `pick one of: ${PATTERN_NAMES.join(', ')}` });
