@@ -14,24 +14,28 @@ function seriesName(result: PatternResult, id: string): string {
   return `${group}${v?.label ?? id}`;
 }
 
-export function patternTimeSpec(result: PatternResult): SweepPlotSpec {
-  return {
-    title: `${result.name}: time per call${result.clockNote ? ' (wall time)' : ''}`,
+/** One time panel per group (a pattern with several groups, like elementwise, would otherwise mix 8 lines). */
+export function patternTimeSpecs(result: PatternResult): SweepPlotSpec[] {
+  const groups = [...new Set(result.versions.map((v) => v.group))];
+  return groups.map((group) => ({
+    title: `${result.name}${group ? ` · ${group}` : ''}: time per call${result.clockNote ? ' (wall time)' : ''}`,
     subtitle: subtitle(result),
     xLabel: result.sizeLabel,
     yLabel: 'time per call',
     yUnit: 'seconds',
     bandLabel: '95% bootstrap CI of the median',
-    series: result.versions.map((v) => ({
-      name: seriesName(result, v.id),
-      points: result.rows.flatMap((r) => {
-        const e = r.entries.find((x) => x.version === v.id);
-        if (!e?.timeNs) return [];
-        const s = (ns: number): number => ns / 1e9;
-        return [{ x: r.size, y: s(e.timeNs.estimate), low: s(e.timeNs.low), high: s(e.timeNs.high), extrapolated: e.status === 'extrapolated' }];
-      }),
-    })),
-  };
+    series: result.versions
+      .filter((v) => v.group === group)
+      .map((v) => ({
+        name: v.label,
+        points: result.rows.flatMap((r) => {
+          const e = r.entries.find((x) => x.version === v.id);
+          if (!e?.timeNs) return [];
+          const s = (ns: number): number => ns / 1e9;
+          return [{ x: r.size, y: s(e.timeNs.estimate), low: s(e.timeNs.low), high: s(e.timeNs.high), extrapolated: e.status === 'extrapolated' }];
+        }),
+      })),
+  }));
 }
 
 /** Versions that allocate (almost) nothing have no place on a log axis; they are left out and named in the title. */
@@ -74,8 +78,10 @@ export async function renderPatternPlot(result: PatternResult): Promise<{ svg: s
   // Plotting pulls in Observable Plot and resvg: load them only when a plot is asked for.
   const { renderSweepSvg, svgToPng } = await import('../../render/plot.js');
   const width = 900;
-  const time = renderSweepSvg({ ...patternTimeSpec(result), width, height: 560 });
+  const timeSpecs = patternTimeSpecs(result);
+  const panels = timeSpecs.map((spec) => renderSweepSvg({ ...spec, width, height: timeSpecs.length > 1 ? 440 : 560 }));
   const memorySpec = patternMemorySpec(result);
-  const svg = memorySpec ? stackSvgs([time, renderSweepSvg({ ...memorySpec, width, height: 460 })]) : time;
+  if (memorySpec) panels.push(renderSweepSvg({ ...memorySpec, width, height: 460 }));
+  const svg = panels.length === 1 ? panels[0]! : stackSvgs(panels);
   return { svg, png: Buffer.from(svgToPng(svg, { width: 1200 })) };
 }
