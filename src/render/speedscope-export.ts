@@ -69,7 +69,9 @@ function stacksFromFunctions(p: Profile): SampleStacks | undefined {
     const edges = (f.callers ?? []).filter((c) => byId.has(c.id) && c.id !== f.id && c.totalTime > 0).sort((x, y) => y.totalTime - x.totalTime);
     const explained = edges.reduce((a, c) => a + c.totalTime, 0);
     const denom = Math.max(f.totalTime ?? 0, explained);
-    edgesOf.set(f.id, { edges, denom, outside: denom - explained });
+    // Edge times are sums of the same floats in another order: a residue of 1e-16 s is not a call from outside.
+    const outside = denom - explained > denom * 1e-6 ? denom - explained : 0;
+    edgesOf.set(f.id, { edges, denom: explained + outside, outside });
   }
   const expand = (weight: number): void => {
     const { edges, denom, outside } = edgesOf.get(chain[chain.length - 1]!)!;
