@@ -11,7 +11,7 @@ import { gitignoreScope, ignoredByGitignores, relativeBelow, type GitignoreScope
 export const DEFAULT_EXCLUDED_DIRS = new Set([
   '.bzr', '.direnv', '.eggs', '.git', '.git-rewrite', '.hg', '.ipynb_checkpoints', '.mypy_cache', '.nox', '.pants.d',
   '.pyenv', '.pytest_cache', '.pytype', '.ruff_cache', '.svn', '.tox', '.venv', '.vscode', '__pypackages__', '_build',
-  'buck-out', 'dist', 'node_modules', 'site-packages', 'venv', '__pycache__',
+  'buck-out', 'build', 'dist', 'node_modules', 'site-packages', 'venv', '__pycache__',
 ]);
 
 export interface Candidate {
