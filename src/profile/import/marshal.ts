@@ -68,6 +68,8 @@ class Reader {
   private pos = 0;
   private readonly view: DataView;
   private readonly refs: Array<MarshalValue | typeof NOT_YET> = [];
+  /** Python 2 only: every interned string ("t") is listed, and "R" refers back into the list. */
+  private readonly interned: string[] = [];
 
   constructor(private readonly bytes: Uint8Array) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -182,8 +184,18 @@ class Reader {
       case 's':
         return this.fill(slot, this.slice(this.i32('a bytes length'), 'bytes'));
       case 'u':
-      case 't':
         return this.fill(slot, this.text(this.slice(this.i32('a str length'), 'a str')));
+      case 't': {
+        const str = this.text(this.slice(this.i32('a str length'), 'a str'));
+        this.interned.push(str);
+        return this.fill(slot, str);
+      }
+      case 'R': {
+        const index = this.i32('a string reference');
+        const str = this.interned[index];
+        if (str === undefined) throw new MarshalError(`bad string reference ${index} at byte ${at}`, at, false);
+        return this.fill(slot, str);
+      }
       case 'a':
       case 'A':
         return this.fill(slot, ascii(this.slice(this.i32('a str length'), 'a str')));

@@ -31,9 +31,20 @@ function asNumber(v: MarshalValue): number | undefined {
   return undefined;
 }
 
+const utf8 = new TextDecoder('utf-8');
+
+/** Python 2 wrote file and function names as byte strings. */
+function asText(v: MarshalValue | undefined): string | undefined {
+  if (typeof v === 'string') return v;
+  if (v instanceof Uint8Array) return utf8.decode(v);
+  return undefined;
+}
+
 function asKey(v: MarshalValue): Key | undefined {
   if (!Array.isArray(v) || v.length !== 3) return undefined;
-  const [file, line, name] = v;
+  const file = asText(v[0]);
+  const line = v[1];
+  const name = asText(v[2]);
   const n = asNumber(line ?? null);
   if (typeof file !== 'string' || typeof name !== 'string' || n === undefined) return undefined;
   return [file, n, name];

@@ -1,10 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { importPstats } from '../../../src/profile/import/pstats.js';
 import { VecprofError } from '../../../src/errors.js';
-import { python, seeded, withTempDir } from './python.js';
+import { PYTHON, python, seeded, withTempDir } from './python.js';
 
 // A tiny script profiled by the real cProfile at test time; pstats itself then says what the file holds.
 const SCRIPT = `
@@ -143,4 +145,58 @@ test('damaged or foreign files are VecprofErrors, never crashes', () => {
       assert.ok(err instanceof VecprofError, `unexpected ${String(err)}`);
     }
   }
+});
+
+// Python 2 and 3 compatible: the .prof written by each interpreter, and that interpreter's own reading of it.
+const ANY_VERSION = String.raw`
+import cProfile, json, pstats, sys
+def leaf(x):
+    return x * 2
+def main():
+    for i in range(6):
+        leaf(i)
+cProfile.run("main()", sys.argv[1])
+st = pstats.Stats(sys.argv[1])
+out = {"version": "%d.%d" % sys.version_info[:2], "stats": []}
+for (f, l, n), (cc, nc, tt, ct, callers) in st.stats.items():
+    out["stats"].append(["%s:%s:%s" % (f, l, n), cc, nc, tt, ct])
+sys.stdout.write(json.dumps(out))
+`;
+
+/** python3 plus every interpreter pyenv keeps (their PATH shims only answer for the selected version). */
+function interpreters(): string[] {
+  const root = process.env.PYENV_ROOT ?? join(homedir(), '.pyenv');
+  let versions: string[] = [];
+  try {
+    versions = readdirSync(join(root, 'versions')).map((v) => join(root, 'versions', v, 'bin', 'python'));
+  } catch {
+    // no pyenv here: python3 alone
+  }
+  return [PYTHON, ...versions.filter((exe) => existsSync(exe))];
+}
+
+test('.prof files from every Python on this machine (2.7, 3.6 … 3.13 where installed) read as that Python reads them', (t) => {
+  const seen: string[] = [];
+  for (const exe of interpreters()) {
+    withTempDir((dir) => {
+      const prof = join(dir, 'v.prof');
+      let out: { version: string; stats: Array<[string, number, number, number, number]> };
+      try {
+        out = JSON.parse(execFileSync(exe, ['-c', ANY_VERSION, prof], { stdio: ['ignore', 'pipe', 'ignore'], cwd: dir }).toString());
+      } catch {
+        return; // a broken or partial install
+      }
+      const p = importPstats(readFileSync(prof), { source: `${exe}.prof` });
+      assert.equal(p.functions.length, out.stats.length, exe);
+      for (const [id, cc, nc, tt, ct] of out.stats) {
+        const f = p.functions.find((x) => x.id === id);
+        assert.ok(f, `${exe}: ${id}`);
+        assert.deepEqual([f.primitiveCalls, f.calls, f.selfTime, f.totalTime], [cc, nc, tt, ct], `${exe}: ${id}`);
+      }
+      assert.equal(p.functions.find((f) => f.name === 'leaf')?.calls, 6, exe);
+      seen.push(out.version);
+    });
+  }
+  t.diagnostic(`read .prof files from Python ${seen.join(', ')}`);
+  assert.ok(seen.length > 0, 'python3 answered');
 });
