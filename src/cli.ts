@@ -9,6 +9,7 @@ import { registerBudget } from './commands/budget.js';
 import { registerCheck } from './commands/check.js';
 import { registerRule } from './commands/rule.js';
 import { registerProfile } from './commands/profile.js';
+import { registerReport } from './commands/report.js';
 import { registerAdvise } from './commands/advise.js';
 
 function buildProgram(): Command {
@@ -31,6 +32,7 @@ function buildProgram(): Command {
   registerCheck(program);
   registerRule(program);
   registerProfile(program);
+  registerReport(program);
   registerAdvise(program);
   registerDoctor(program);
   for (const cmd of program.commands) cmd.exitOverride();

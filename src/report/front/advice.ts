@@ -1,0 +1,82 @@
+// Ranked advice: what to change first, what it costs now, and what it is predicted to cost after the rewrite.
+import type { AdviceView, ReportPayload } from '../payload.js';
+import { h } from './dom.js';
+import { formatDuration, formatInt, formatRate, formatRatio, formatSeconds, formatShare } from './format.js';
+import type { SourceViewer } from './source.js';
+
+const KIND_TEXT: Record<AdviceView['kind'], string> = {
+  vectorize: 'vectorize',
+  'hot-loop': 'hot loop, no known pattern',
+  'numpy-kernel': 'already NumPy',
+  cold: 'cold',
+};
+
+export function adviceList(p: ReportPayload, source: SourceViewer | null): HTMLElement {
+  const list = h('ol', { class: 'advice-list' });
+  for (const a of p.advice) list.append(adviceItem(a, source));
+  return list;
+}
+
+function metric(label: string, value: string, hint?: string): HTMLElement {
+  return h('div', { class: 'metric', title: hint ?? '' }, h('div', { class: 'metric-value' }, value), h('div', { class: 'metric-label' }, label));
+}
+
+export function locationLink(displayPath: string, line: number, file: number, source: SourceViewer | null, endLine?: number): HTMLElement {
+  const text = `${displayPath}:${line}${endLine !== undefined && endLine > line ? `–${endLine}` : ''}`;
+  if (!source || file < 0) return h('span', { class: 'location' }, text);
+  const link = h('a', { class: 'location', href: '#source' }, text);
+  link.addEventListener('click', (event) => {
+    event.preventDefault();
+    source.show(file, line);
+    document.getElementById('source')?.scrollIntoView({ block: 'start' });
+    source.show(file, line);
+  });
+  return link;
+}
+
+function adviceItem(a: AdviceView, source: SourceViewer | null): HTMLElement {
+  const head = h(
+    'div',
+    { class: 'advice-head' },
+    h('span', { class: 'rank' }, `#${a.rank}`),
+    h('span', { class: `kind kind-${a.kind}` }, KIND_TEXT[a.kind]),
+    a.code ? h('span', { class: 'code-badge' }, a.code) : null,
+    locationLink(a.displayPath, a.line, a.file, source, a.endLine),
+  );
+  const metrics = h('div', { class: 'metrics' });
+  metrics.append(metric('time', formatSeconds(a.timeSeconds)), metric('of the run', formatShare(a.share)));
+  if (a.hits !== null) metrics.append(metric('hits', formatInt(a.hits), a.entries !== null && a.entries > 1 ? `loop entered ${formatInt(a.entries)} times` : 'loop trip count'));
+  if (a.perIterationNs !== null) metrics.append(metric('per iteration', formatDuration(a.perIterationNs)));
+  if (a.prediction) {
+    const pr = a.prediction;
+    metrics.append(
+      metric('predicted', `≈${formatSeconds(pr.measuredSeconds)} → ≈${formatSeconds(pr.predictedSeconds)}`, pr.basis),
+      metric('speedup', `≈${formatRatio(pr.speedup)}`, pr.basis),
+      metric('saves', `${formatShare(pr.savesShare)} of the run`),
+    );
+  }
+  if (a.bandwidth) {
+    const b = a.bandwidth;
+    metrics.append(metric('bandwidth', formatRate(b.bytesPerSecond)));
+    if (b.percentOfPeak !== null) metrics.append(metric('of peak', `${b.percentOfPeak.toFixed(0)} %`, b.bound ? 'bandwidth-bound: vectorizing further will not help' : ''));
+  }
+  const li = h('li', { class: `advice advice-${a.kind}`, 'data-rank': String(a.rank) }, head);
+  if (a.message) li.append(h('p', { class: 'finding-message' }, a.message));
+  li.append(h('p', { class: 'advice-summary' }, a.summary));
+  li.append(metrics);
+  if (a.prediction) li.append(h('p', { class: 'basis muted' }, `How predicted: ${a.prediction.basis}`));
+  if (a.fix) {
+    li.append(
+      h('div', { class: 'fix' }, h('div', { class: 'muted' }, `Rewrite: ${a.fix.description} (${a.fix.safety} fix)`), h('pre', { class: 'rewrite' }, h('code', null, a.fix.replacement))),
+    );
+  }
+  if (a.arrays.length > 0) li.append(h('p', { class: 'arrays muted' }, `Arrays seen: ${a.arrays.join(', ')}`));
+  return li;
+}
+
+/** One line per item, for the summary. */
+export function adviceOneLiner(a: AdviceView): string {
+  const what = a.code ? `${a.code} ${a.message ?? ''}`.trim() : KIND_TEXT[a.kind];
+  const saving = a.prediction ? ` — ≈${formatSeconds(a.prediction.measuredSeconds)} → ≈${formatSeconds(a.prediction.predictedSeconds)} (≈${formatRatio(a.prediction.speedup)}), saves ${formatShare(a.prediction.savesShare)} of the run` : ` — ${formatSeconds(a.timeSeconds)}, ${formatShare(a.share)} of the run`;
+  return `${what}${saving}`;
+}

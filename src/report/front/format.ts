@@ -1,0 +1,30 @@
+// Units as the terminal prints them (shared with src/render/units.ts), plus the few the page adds.
+import { formatBytes, formatDuration, formatRate, formatRatio, formatSeconds } from '../../render/units.js';
+
+export { formatBytes, formatDuration, formatRate, formatRatio, formatSeconds };
+
+export function formatShare(share: number | null | undefined): string {
+  if (share === null || share === undefined) return '';
+  const pct = share * 100;
+  if (pct === 0) return '0 %';
+  if (pct < 0.1) return '< 0.1 %';
+  return `${pct.toFixed(pct < 10 ? 1 : 0)} %`;
+}
+
+export function formatInt(n: number | null | undefined): string {
+  if (n === null || n === undefined) return '';
+  return Math.round(n).toLocaleString('en-US');
+}
+
+export function formatTime(seconds: number | null | undefined): string {
+  return seconds === null || seconds === undefined ? '' : formatSeconds(seconds);
+}
+
+/** Sample counts may be fractional when stacks were rebuilt from a deterministic profile. */
+export function formatSamples(n: number): string {
+  return Number.isInteger(n) ? formatInt(n) : n.toPrecision(3);
+}
+
+export function baseName(path: string): string {
+  return path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+}
