@@ -136,7 +136,8 @@ function reduction(r: PitfallsResult): string {
   return section(
     '6. Reduction order',
     body,
-    `Summation order changes the result${detail}: a vectorized rewrite of a loop sum will not match it bit for bit, so compare with a tolerance (np.allclose), and accumulate float32 in float64 when the digits matter.`,
+    `Summation order changes the result${detail}: a vectorized rewrite of a loop sum will not match it bit for bit, so compare with a tolerance (np.allclose); ` +
+      'when terms cancel even pairwise np.sum loses digits, so accumulate float32 in float64 (np.sum(a, dtype=np.float64)) or use math.fsum when they matter.',
   );
 }
 
