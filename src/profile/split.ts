@@ -34,6 +34,7 @@ function baseName(file: string): string {
 const CPYTHON_FILE = /^(libpython\d[\d.]*\w*\.(so|dylib)(\.[\d.]+)?|python\d*(\.\d+)?\w*(\.exe)?|python\d+\.dll)$/i;
 // The same code with debug info: py-spy names CPython's own source files (Objects/floatobject.c, Python/ceval.c).
 const CPYTHON_SOURCE = /(^|[/\\])(Objects|Python|Parser)[/\\][\w.-]+\.[ch]$/;
+const SYSTEM_LIB = /^(libc|libm|ld-linux[\w-]*|ld|libpthread|libdl|librt|libgcc_s|linux-vdso|libsystem_\w+)[.-]/;
 const BLAS_FILE = /openblas|libblas|libcblas|liblapack|libmkl|flexiblas|libblis|accelerate|veclib/i;
 
 // ---- NumPy's per-element machinery (the element-loop fingerprint) ----------------------------------------
@@ -124,6 +125,9 @@ export function classifySample(nativeLeafFirst: readonly Frame[]): SplitKind {
     if (v === 'python') sawPython = true;
   }
   if (nativeLeafFirst.length === 0 || sawPython) return 'python';
+  // py-spy folds the eval loop into the Python frame, so a C runtime call right below it (3.13's __tls_get_addr,
+  // memcpy, malloc) was made by the interpreter itself.
+  if (SYSTEM_LIB.test(baseName(nativeLeafFirst[nativeLeafFirst.length - 1]!.file))) return 'python';
   return 'otherNative';
 }
 

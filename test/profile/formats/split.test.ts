@@ -29,7 +29,8 @@ const CASES: Array<[string, Frame[], ReturnType<typeof classifySample>]> = [
   ['arange fill', [n('DOUBLE_fill'), n('PyArray_ArangeObj'), n('array_arange')], 'nativeKernel'],
   ['interpreter internals', [n('_PyEval_EvalFrameDefault', '?')], 'python'],
   ['unicode work in libpython', [n('unicode_dealloc', LIBPY)], 'python'],
-  ['libc only', [n('0x7f535e04524a', '/usr/lib/x86_64-linux-gnu/libc.so.6')], 'otherNative'],
+  ['the interpreter calling the C runtime (3.13)', [n('__tls_get_addr', '/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2')], 'python'],
+  ['the C runtime under another extension', [n('memcpy', '/usr/lib/x86_64-linux-gnu/libc.so.6'), n('compute', '/v/ext/_fast.so')], 'otherNative'],
   ['another extension', [n('compute', '/v/site-packages/mylib/_fast.cpython-311-x86_64-linux-gnu.so')], 'otherNative'],
 ];
 
