@@ -195,14 +195,19 @@ def install_numpy_handler(ledger):
     ours.ctx = None
     ours.malloc, ours.calloc, ours.realloc, ours.free = (ctypes.cast(c, ctypes.c_void_p).value for c in callbacks)
     capsule = capsule_new(ctypes.addressof(ours), b"mem_handler", None)
-    # Arrays made with our handler keep calling it until they die, possibly during interpreter shutdown: the struct
-    # and the callback thunks must outlive everything, so they are deliberately never released.
-    _keep_forever.append((ours, callbacks, capsule, real_malloc, real_calloc, real_realloc, real_free, old_capsule))
+    # Arrays made with our handler call it until they die, possibly late in interpreter shutdown: the struct must
+    # outlive everything, so it and the thunks are deliberately leaked (one reference that is never dropped).
+    for keep in (ours, callbacks, capsule, old_capsule, real_malloc, real_calloc, real_realloc, real_free):
+        ctypes.pythonapi.Py_IncRef(ctypes.py_object(keep))
     set_handler(capsule)
-    return lambda: set_handler(old_capsule)
 
+    def restore():
+        set_handler(old_capsule)
+        # From now on those arrays go straight to NumPy's own functions: no Python runs when they are freed, so
+        # nothing depends on this module (or ctypes) still being alive at shutdown.
+        ours.ctx, ours.malloc, ours.calloc, ours.realloc, ours.free = old.ctx, old.malloc, old.calloc, old.realloc, old.free
 
-_keep_forever = []
+    return restore
 
 
 # ---------------------------------------------------------------- tracemalloc, the fallback
@@ -331,6 +336,10 @@ def main():
             mechanism = "tracemalloc"
     if mechanism == "tracemalloc":
         watch = TracemallocWatch(ledger)
+        try:  # as with the handler, NumPy's own import is not the user's allocation (and is slow to trace)
+            import numpy  # noqa: F401
+        except ImportError:
+            pass
 
     def start():
         if watch is not None:

@@ -1,0 +1,26 @@
+"""Bench workload: `for x in a: total += x` over a float64 array, inside a function (argv: N, "module" to run it at
+module level instead). Prints the loop's own seconds on stderr as `BENCH <seconds>`."""
+import sys
+import time
+
+import numpy as np
+
+n = int(sys.argv[1])
+a = np.random.default_rng(0).random(n)
+
+
+def total_of(values):
+    total = 0.0
+    for x in values:
+        total += x
+    return total
+
+
+start = time.perf_counter()
+if sys.argv[2:] == ["module"]:
+    total = 0.0
+    for x in a:
+        total += x
+else:
+    total = total_of(a)
+print("BENCH %.6f" % (time.perf_counter() - start), file=sys.stderr)
