@@ -60,6 +60,8 @@ export interface ArrayFacts {
   module: Scope;
   /** Every `for`/`while` statement, in document order. */
   loops: Node[];
+  /** Every list/set/generator comprehension, in document order. */
+  comprehensions: Node[];
   scopeAt(index: number): Scope;
   valueOf(node: Node): Value;
   isArray(node: Node): boolean;
@@ -107,6 +109,7 @@ export function computeArrayFacts(ctx: AnalysisContext): ArrayFacts {
   const numpyAliases = new Set<string>();
   const numpyNames = new Map<string, string>();
   const loops: Node[] = [];
+  const comprehensions: Node[] = [];
   const mentionsNumpy = source.includes('numpy');
   EVIDENCE.lastIndex = 0;
   const hasEvidence = EVIDENCE.test(source);
@@ -185,6 +188,7 @@ export function computeArrayFacts(ctx: AnalysisContext): ArrayFacts {
       }
     }
     if (hasEvidence) collectEvidence(source, root, scopes);
+    collectComprehensions(source, root, comprehensions);
   }
 
   /** Read a scope's own assignments and loop targets (nested functions and classes have their own turn). */
@@ -263,7 +267,7 @@ export function computeArrayFacts(ctx: AnalysisContext): ArrayFacts {
   };
 
   const facts: ArrayFacts = {
-    ctx, source, fileKind: ctx.fileKind, numpyAliases, numpyNames, mayHaveArrays, module, loops, scopeAt,
+    ctx, source, fileKind: ctx.fileKind, numpyAliases, numpyNames, mayHaveArrays, module, loops, comprehensions, scopeAt,
     valueOf: (node) => evaluate(facts, node),
     isArray: (node) => evaluate(facts, node).kind === 'array',
     numpyPath: (callee) => numpyPathOf(callee, numpyAliases, numpyNames),
@@ -341,6 +345,22 @@ function readParameters(fn: Node, s: Scope, bind: BindFn): void {
     }
     if (!nameNode || nameNode.type !== 'identifier') continue;
     bind(s, nameNode.text, annotation ? { pos: s.start, param: p, annotation } : { pos: s.start, param: p });
+  }
+}
+
+const COMPREHENSION_TYPES = new Set(['list_comprehension', 'generator_expression', 'set_comprehension']);
+
+function collectComprehensions(source: string, root: Node, out: Node[]): void {
+  const seen = new Set<number>();
+  const re = /\bfor\b/g;
+  for (let m = re.exec(source); m; m = re.exec(source)) {
+    const token = root.descendantForIndex(m.index);
+    const clause = token?.type === 'for' ? token.parent : null;
+    const comp = clause?.type === 'for_in_clause' ? clause.parent : null;
+    if (comp && COMPREHENSION_TYPES.has(comp.type) && !seen.has(comp.id)) {
+      seen.add(comp.id);
+      out.push(comp);
+    }
   }
 }
 

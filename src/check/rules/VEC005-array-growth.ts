@@ -33,10 +33,10 @@ export const VEC005: Rule = {
       'import numpy as np',
       '',
       'def squares(n):',
-      '    result = np.empty(n)',
+      '    parts = []',
       '    for i in range(n):',
-      '        result[i] = i * i',
-      '    return result  # best of all: np.arange(n) ** 2',
+      '        parts.append(i * i)',
+      '    return np.array(parts)  # or preallocate np.empty(n) and fill; best of all: np.arange(n) ** 2',
     ].join('\n'),
   },
   check(_ctx, facts: ArrayFacts, report) {

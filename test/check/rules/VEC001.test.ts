@@ -217,14 +217,60 @@ ruleTable('VEC001', [
               out[g] = h * (groups == g) * groups[g]
           return out
     `, expect: [] },
-  { name: 'sliding window and index arrays', code: `
+  {
+    name: 'a moving window read, and a scatter through an index array, are element loops too',
+    code: `
       import numpy as np
-      def f(x: np.ndarray, idx: np.ndarray):
+      def f(x: np.ndarray, idx: np.ndarray, labels: np.ndarray, n: int):
           out = np.empty(len(x))
           for k in range(len(x)):
               out[k] = np.sum(x[k:k + 5])
           for i in idx:
               out[i] = 0
+          counts = np.zeros(n)
+          for lab in labels:
+              counts[lab] += 1
+          return out, counts
+    `,
+    expect: [[4, 'VEC001'], [6, 'VEC001'], [9, 'VEC001']],
+  },
+  {
+    name: 'scatter-add becomes np.add.at',
+    code: `
+      import numpy as np
+      def hist(labels: np.ndarray, n: int):
+          counts = np.zeros(n)
+          for lab in labels:
+              counts[lab] += 1
+          return counts
+    `,
+    expect: [[4, 'VEC001']],
+    fix: 'np.add.at(counts, labels, 1)',
+  },
+  { name: 'a write window that moves with the loop (triangular fill)', code: `
+      import numpy as np
+      def tri(a: np.ndarray, n: int):
+          m = np.zeros((n, n))
+          for i in range(n):
+              m[i, :i] = a[i]
+          return m
+    `, expect: [] },
+  { name: 'compiled by Numba', code: `
+      import numpy as np
+      from numba import njit
+      @njit(cache=True)
+      def total(a: np.ndarray):
+          s = 0.0
+          for x in a:
+              s += x
+          return s
+    `, expect: [] },
+  { name: 'loop over categories of np.unique', code: `
+      import numpy as np
+      def per_class(y: np.ndarray, p: np.ndarray):
+          out = []
+          for c in np.unique(y):
+              out.append((p[y == c] == c).mean())
           return out
     `, expect: [] },
 ]);

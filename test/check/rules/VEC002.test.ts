@@ -44,16 +44,38 @@ ruleTable('VEC002', [
     expect: [[5, 'VEC002']],
     fix: 'd = np.abs(x[:, None] - x[None])',
   },
-  { name: 'triangular loops are left alone', code: `
+  {
+    name: 'triangular loops over one set (a symmetric kernel)',
+    code: `
+      import math
       import numpy as np
-      def upper(x: np.ndarray):
-          n = len(x)
-          d = np.zeros((n, n))
+      def gram(X: np.ndarray, gamma: float):
+          n = len(X)
+          K = np.ones((n, n))
           for i in range(n):
               for j in range(i + 1, n):
-                  d[i, j] = abs(x[i] - x[j])
-          return d
-    `, expect: [] },
+                  K[i, j] = K[j, i] = math.exp(-gamma * np.abs(X[i] - X[j]).sum())
+          return K
+    `,
+    expect: [[6, 'VEC002']],
+    fix: 'K = np.exp(-gamma * np.abs(X[:, None] - X[None]).sum(axis=-1))',
+  },
+  {
+    name: 'nested lists of rows',
+    code: `
+      import numpy as np
+      def sq(p: np.ndarray, q: np.ndarray):
+          rows = []
+          for u in p:
+              row = []
+              for v in q:
+                  row.append(float(((u - v) ** 2).sum()))
+              rows.append(row)
+          return np.array(rows)
+    `,
+    expect: [[4, 'VEC002']],
+    fix: 'rows = ((p[:, None] - q[None]) ** 2).sum(axis=-1).astype(float)',
+  },
   { name: 'a small inner loop is not a pair loop', code: `
       import numpy as np
       def f(pts: np.ndarray):

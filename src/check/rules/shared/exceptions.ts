@@ -1,7 +1,7 @@
 // The seed's exceptions: loops that are fine as they are, or that a whole-array expression cannot replace
 // exactly. Each returns a reason (for debugging and tests) or null when the loop is plain element work.
 import type { Node } from 'web-tree-sitter';
-import { dottedName, field, identifiersIn, named, statements, stmtExpr, unparen, walk } from '../../ast.js';
+import { dottedName, field, identifiersIn, named, some, statements, stmtExpr, unparen, walk } from '../../ast.js';
 import type { ArrayFacts } from '../../arrays.js';
 import type { LoopShape } from './loop.js';
 import { isPureOneLiner } from './translate.js';
@@ -28,7 +28,8 @@ const ELEMENTWISE_NUMPY = new Set([
   'floor_divide', 'mod', 'remainder', 'negative', 'reciprocal', 'logical_and', 'logical_or', 'logical_not',
   'logical_xor', 'real', 'imag', 'conj', 'conjugate', 'angle', 'float64', 'float32', 'int64', 'int32', 'complex128',
   'linalg.inv', 'linalg.det', 'linalg.solve', 'linalg.norm', 'cross', 'arctan2', 'hypot', 'logaddexp', 'sinc',
-  'heaviside', 'copysign', 'nan_to_num', 'isclose', 'greater', 'less', 'equal', 'not_equal',
+  'heaviside', 'copysign', 'nan_to_num', 'isclose', 'greater', 'less', 'equal', 'not_equal', 'searchsorted', 'interp',
+  'digitize', 'polyval', 'isin', 'take', 'append', 'concatenate', 'vstack', 'hstack', 'r_',
 ]);
 
 /** Why this loop is left alone, or null. `outerVars` are the loop variables of enclosing loops (for nested nests). */
@@ -36,17 +37,18 @@ export function exceptionOf(facts: ArrayFacts, shape: LoopShape, outerVars: Set<
   const body = shape.body;
   if (field(shape.node, 'alternative')) return 'for-else';
   const loopVars = new Set([...shape.indexVars, ...shape.elements.keys(), ...outerVars]);
-  const elements = new Set(shape.elements.keys());
+  // a loop of matrix products per item may call a helper of this module (softmax, a norm): the products dominate
+  const productLoop = /@|\bdot\(|\bmatmul\(/.test(body.text);
   let reason: string | null = null;
   walk(body, (n) => {
     if (reason) return false;
     if (STOP_TYPES.has(n.type)) reason = `early exit or side effect (${n.type})`;
-    else if (n.type === 'call') reason = callOut(facts, n);
+    else if (n.type === 'call') reason = callOut(facts, n, productLoop);
     else if (n.type === 'for_statement' || n.type === 'while_statement') reason = 'nested loop';
     else if (n.type === 'interpolation') reason = 'string formatting per element';
     else if ((n.type === 'list' || n.type === 'tuple' || n.type === 'dictionary' || n.type === 'set') && [...identifiersIn(n)].some((id) => loopVars.has(id))) reason = 'Python containers built per element';
     else if (n.type === 'comparison_operator' && n.children.some((c) => c !== null && !c.isNamed && /^(?:in|is|not)/.test(c.type))) reason = 'membership or identity test per element';
-    else if (n.type === 'subscript') reason = subscriptProblem(n, loopVars, elements);
+    else if (n.type === 'subscript') reason = windowWrite(n, loopVars);
     return reason === null;
   });
   if (reason) return reason;
@@ -56,25 +58,54 @@ export function exceptionOf(facts: ArrayFacts, shape: LoopShape, outerVars: Set<
 }
 
 /**
- * `x[k+1:]`, `a[i, :i]`: a window that moves with the loop (a triangular or sliding computation, not element
- * work); `v[:, idx]` with an element as index: the loop walks an index array (gather/scatter).
+ * `A[i, :i] = …`: a write window that moves with the loop (building a triangular or banded matrix) is left alone;
+ * read windows (`x[i:i + w].mean()`, a moving average) are element work with a vectorized twin.
  */
-function subscriptProblem(n: Node, loopVars: Set<string>, elements: Set<string>): string | null {
+/** The per-element checks of exceptionOf for a comprehension's expression (its iterations cannot depend on each other). */
+export function expressionException(facts: ArrayFacts, expr: Node, loopVars: Set<string>): string | null {
+  let reason: string | null = null;
+  const productLoop = /@|\bdot\(|\bmatmul\(/.test(expr.text);
+  walk(expr, (n) => {
+    if (reason) return false;
+    if (STOP_TYPES.has(n.type) && n.id !== expr.id) reason = `nested ${n.type}`;
+    else if (n.type === 'call') reason = callOut(facts, n, productLoop);
+    else if (n.type === 'interpolation') reason = 'string formatting per element';
+    else if ((n.type === 'list' || n.type === 'tuple' || n.type === 'dictionary' || n.type === 'set') && [...identifiersIn(n)].some((id) => loopVars.has(id))) reason = 'Python containers built per element';
+    else if (n.type === 'comparison_operator' && n.children.some((c) => c !== null && !c.isNamed && /^(?:in|is|not)/.test(c.type))) reason = 'membership or identity test per element';
+    return reason === null;
+  });
+  return reason;
+}
+
+/** The index variable used as a value (`k * dt`, `np.append(acc, k)`), not only inside a subscript. */
+function bareIndexUse(shape: LoopShape): boolean {
+  return some(shape.body, (n) => {
+    if (n.type !== 'identifier' || !shape.indexVars.has(n.text)) return false;
+    for (let c: Node = n, p = n.parent; p && p.id !== shape.body.id; c = p, p = p.parent) {
+      if (p.type === 'subscript' && field(p, 'value')?.id !== c.id) return false;
+      if (p.type === 'call' && GROWTH_CALL.test(field(p, 'function')?.text ?? '')) return false;
+    }
+    return true;
+  });
+}
+
+const GROWTH_CALL = /(?:^|\.)(?:append|concatenate|vstack|hstack)$/;
+
+function windowWrite(n: Node, loopVars: Set<string>): string | null {
+  const p = n.parent;
+  if (!p || (p.type !== 'assignment' && p.type !== 'augmented_assignment') || field(p, 'left')?.id !== n.id) return null;
   for (const idx of n.childrenForFieldName('subscript')) {
-    if (!idx || idx.type === 'comment') continue;
-    const ids = identifiersIn(idx);
-    if (idx.type === 'slice' && [...ids].some((id) => loopVars.has(id))) return 'window that moves with the loop';
-    if ([...ids].some((id) => elements.has(id))) return 'elements used as indices';
+    if (idx?.type === 'slice' && [...identifiersIn(idx)].some((id) => loopVars.has(id))) return 'write window that moves with the loop';
   }
   return null;
 }
 
 /**
- * A whole array that does not move with the loop, used in arithmetic with 1-D elements: each iteration already does
- * vectorized work over that array (e.g. one row of an outer product per iteration), so the loop is not element work.
+ * A whole array that does not move with the loop, combined with the bare loop counter (`h * (groups == g)`): each
+ * iteration builds a whole row from the counter, already vectorized work, so the loop is not element work.
  */
 function invariantArrayUse(facts: ArrayFacts, shape: LoopShape, loopVars: Set<string>): string | null {
-  if (shape.rows.size > 0) return null;
+  if (shape.rows.size > 0 || !bareIndexUse(shape)) return null;
   let found: string | null = null;
   walk(shape.body, (n) => {
     if (found) return false;
@@ -89,7 +120,7 @@ function invariantArrayUse(facts: ArrayFacts, shape: LoopShape, loopVars: Set<st
     if (p.type === 'argument_list') {
       const callee = p.parent ? field(p.parent, 'function') : null;
       const path = callee ? facts.numpyPath(callee) : null;
-      if (path && (REDUCTIONS.has(path) || path === 'dot' || path === 'matmul' || path === 'vdot')) return true;
+      if (path && (REDUCTIONS.has(path) || path === 'dot' || path === 'matmul' || path === 'vdot' || GROWTH_CALL.test(path))) return true;
       if (callee?.type === 'identifier' && (callee.text === 'len' || callee.text === 'sum' || callee.text === 'max' || callee.text === 'min')) return true;
     }
     if (facts.valueOf(n).kind === 'array') found = `whole array ${n.text} used per iteration (already vectorized work)`;
@@ -98,7 +129,7 @@ function invariantArrayUse(facts: ArrayFacts, shape: LoopShape, loopVars: Set<st
   return found;
 }
 
-function callOut(facts: ArrayFacts, call: Node): string | null {
+function callOut(facts: ArrayFacts, call: Node, productLoop: boolean): string | null {
   const callee = field(call, 'function');
   if (!callee) return 'opaque call';
   const np = facts.numpyPath(callee);
@@ -108,7 +139,7 @@ function callOut(facts: ArrayFacts, call: Node): string | null {
   if (callee.type === 'identifier') {
     if (PURE_BUILTINS.has(callee.text)) return null;
     const fn = facts.functionNamed(callee.text, call.startIndex);
-    if (fn && isPureOneLiner(fn.node as Node, facts)) return null;
+    if (fn && (productLoop || isPureOneLiner(fn.node as Node, facts))) return null;
     return `per-element call out (${callee.text})`;
   }
   if (callee.type === 'attribute') {
@@ -151,16 +182,28 @@ function dependency(facts: ArrayFacts, shape: LoopShape, outerVars: Set<string>)
       if (!right) return 'annotation only';
       if (left.type === 'attribute') return 'writes an attribute per element';
       if (left.type === 'subscript') {
-        const obj = field(left, 'value');
-        const idx = indexText(left);
-        if (!obj || idx === null) return 'unusual subscript';
-        if (!indexUsesOnly(left, loopVars)) return 'scatter to a data-dependent position';
-        const targetKind = facts.valueOf(obj).kind;
-        if (targetKind !== 'array' && targetKind !== 'other') return `writes into ${obj.text}, not known to be an array`;
-        subscriptWrites.push({ name: obj.text, index: idx, write: true });
-        collectReads(right, subscriptReads);
+        // `K[i, j] = K[j, i] = v`: every target of a chained assignment is a write
+        let value: Node = right;
+        const targets = [left];
+        while (value.type === 'assignment' && field(value, 'right')) {
+          const l = field(value, 'left');
+          if (l?.type !== 'subscript') return 'unusual chained assignment';
+          targets.push(l);
+          value = field(value, 'right') as Node;
+        }
+        for (const t of targets) {
+          const obj = field(t, 'value');
+          const idx = indexKey(t, loopVars);
+          if (!obj || idx === null) return 'unusual subscript';
+          const targetKind = facts.valueOf(obj).kind;
+          if (targetKind !== 'array' && targetKind !== 'other') return `writes into ${obj.text}, not known to be an array`;
+          subscriptWrites.push({ name: obj.text, index: idx, write: true });
+        }
+        const obj = field(left, 'value') as Node;
+        const idx = indexKey(left, loopVars) as string;
+        collectReads(value, subscriptReads, loopVars);
         if (e.type === 'augmented_assignment') subscriptReads.push({ name: obj.text, index: idx, write: false });
-        const carried = readsCarried(right, allAssigned, assignedBefore, loopVars);
+        const carried = readsCarried(value, allAssigned, assignedBefore, loopVars);
         if (carried) return `value carried between iterations (${carried})`;
         continue;
       }
@@ -168,20 +211,20 @@ function dependency(facts: ArrayFacts, shape: LoopShape, outerVars: Set<string>)
         const carried = readsCarried(right, allAssigned, assignedBefore, loopVars);
         if (carried) return `value carried between iterations (${carried})`;
         for (const id of targetsOf(left)) assignedBefore.add(id);
-        collectReads(right, subscriptReads);
+        collectReads(right, subscriptReads, loopVars);
         continue;
       }
       const name = left.text;
       if (loopVars.has(name)) return 'rebinds the loop variable';
-      if (isAccumulation(e, name)) {
+      if (isAccumulation(e, name) || isGrowthOf(right, name)) {
         accumulators.add(name);
-        collectReads(right, subscriptReads);
+        collectReads(right, subscriptReads, loopVars);
         continue;
       }
       const carried = readsCarried(right, allAssigned, assignedBefore, loopVars);
       if (carried) return `value carried between iterations (${carried})`;
       assignedBefore.add(name);
-      collectReads(right, subscriptReads);
+      collectReads(right, subscriptReads, loopVars);
       continue;
     }
     if (e.type === 'if_statement') {
@@ -189,11 +232,11 @@ function dependency(facts: ArrayFacts, shape: LoopShape, outerVars: Set<string>)
       for (const cond of ifConditions(e)) {
         const carried = readsCarried(cond, allAssigned, assignedBefore, loopVars);
         if (carried) return `value carried between iterations (${carried})`;
-        collectReads(cond, subscriptReads);
+        collectReads(cond, subscriptReads, loopVars);
       }
       continue;
     }
-    collectReads(e, subscriptReads);
+    collectReads(e, subscriptReads, loopVars);
     const carried = readsCarried(e, allAssigned, assignedBefore, loopVars);
     if (carried) return `value carried between iterations (${carried})`;
   }
@@ -248,6 +291,14 @@ function targetsOf(left: Node): string[] {
   return [];
 }
 
+/** `acc = np.append(acc, x)` and friends: VEC005 reports the growth; as a dependency it is an accumulation. */
+function isGrowthOf(right: Node, name: string): boolean {
+  const r = unparen(right);
+  const head = r.type === 'call' ? field(r, 'function') : r.type === 'subscript' ? field(r, 'value') : null;
+  if (!head || !/(?:^|\.)(?:append|concatenate|vstack|hstack|r_)$/.test(head.text)) return false;
+  return r.text.includes(name);
+}
+
 /** `s += e`, `s = s + e`, `s = max(s, e)`, with e free of s. */
 function isAccumulation(e: Node, name: string): boolean {
   const right = field(e, 'right');
@@ -281,25 +332,22 @@ function readsCarried(node: Node, allAssigned: Set<string>, before: Set<string>,
   return null;
 }
 
-function indexText(sub: Node): string | null {
+/**
+ * The part of an index that moves with the loop: `i` for `x[i, 0]` and `x[i, 1]` alike (different columns of one
+ * row do not depend on each other), `i-1` for `x[i - 1]`, `idx[i]` for a gather through an index array.
+ */
+function indexKey(sub: Node, loopVars: Set<string>): string | null {
   const idx = sub.childrenForFieldName('subscript').filter((c): c is Node => c !== null && c.type !== 'comment');
-  return idx.length > 0 ? idx.map((i) => i.text.replace(/\s+/g, '')).join(',') : null;
+  if (idx.length === 0) return null;
+  const moving = idx.filter((i) => [...identifiersIn(i)].some((id) => loopVars.has(id)));
+  return (moving.length > 0 ? moving : idx).map((i) => i.text.replace(/\s+/g, '')).join(',');
 }
 
-function indexUsesOnly(sub: Node, loopVars: Set<string>): boolean {
-  const idx = sub.childrenForFieldName('subscript').filter((c): c is Node => c !== null && c.type !== 'comment');
-  return idx.every((i) => {
-    const u = unparen(i);
-    if (u.type === 'identifier') return loopVars.has(u.text);
-    return u.type === 'slice' || u.type === 'integer' || u.type === 'ellipsis' || u.type === 'none';
-  });
-}
-
-function collectReads(node: Node, out: Access[]): void {
+function collectReads(node: Node, out: Access[], loopVars: Set<string>): void {
   walk(node, (n) => {
     if (n.type === 'subscript') {
       const obj = field(n, 'value');
-      const idx = indexText(n);
+      const idx = indexKey(n, loopVars);
       if (obj && idx !== null) out.push({ name: obj.text, index: idx, write: false });
     }
     return true;

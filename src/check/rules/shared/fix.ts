@@ -12,6 +12,7 @@ export interface BodyFix {
 }
 
 export function rewriteBody(facts: ArrayFacts, shape: LoopShape, sub: Substitution, body: Node = shape.body): BodyFix | null {
+  if (Number.isNaN(shape.rangeStart)) return null;
   const lines: string[] = [];
   for (const s of statements(body)) {
     if (s === shape.counterStep || s.type === 'pass_statement') continue;
@@ -47,8 +48,9 @@ function rewriteStatement(facts: ArrayFacts, shape: LoopShape, sub: Substitution
     }
     const target = writeTarget(left, shape, sub);
     const t = translate(right, sub, facts);
-    if (target === null || t === null) return null;
-    return [`${target} ${op} ${t}`];
+    if (t === null) return null;
+    if (target !== null) return [`${target} ${op} ${t}`];
+    return scatter(left, op, t, sub, facts);
   }
   if (left.type !== 'identifier') return null;
   const name = left.text;
@@ -81,6 +83,19 @@ function rewriteStatement(facts: ArrayFacts, shape: LoopShape, sub: Substitution
   if (t === null) return null;
   if (op === '+=' || op === '-=') return [`${name} ${op} ${sumOf(facts, right, t, shape, sub)}`];
   if (op === '*=') return [`${name} *= ${sub.np}.prod(${t})`];
+  return null;
+}
+
+/** `counts[lab] += 1` → `np.add.at(counts, labels, 1)` (repeated indices add up); `out[idx] = v` for plain writes. */
+function scatter(left: Node, op: string, value: string, sub: Substitution, facts: ArrayFacts): string[] | null {
+  const obj = field(left, 'value');
+  const idx = left.childrenForFieldName('subscript').filter((c): c is Node => c !== null && c.type !== 'comment');
+  if (!obj || usesLoopVars(obj, sub) || !idx.some((i) => usesLoopVars(i, sub))) return null;
+  const parts = idx.map((i) => (i.type === 'slice' ? null : translate(i, sub, facts)));
+  if (parts.some((p) => p === null)) return null;
+  const where = parts.length === 1 ? (parts[0] as string) : `(${parts.join(', ')})`;
+  if (op === '+=') return [`${sub.np}.add.at(${obj.text}, ${where}, ${value})`];
+  if (op === '=') return [`${obj.text}[${parts.join(', ')}] = ${value}`];
   return null;
 }
 

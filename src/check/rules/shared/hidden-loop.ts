@@ -71,8 +71,11 @@ const AXIS_REDUCERS: Record<string, string> = {
   sum: 'sum', mean: 'mean', max: 'max', min: 'min', amax: 'max', amin: 'min', std: 'std', var: 'var', prod: 'prod',
   median: 'median', any: 'any', all: 'all', argmax: 'argmax', argmin: 'argmin', ptp: 'ptp', sort: 'sort',
   cumsum: 'cumsum', cumprod: 'cumprod', 'linalg.norm': 'linalg.norm', nansum: 'nansum', nanmean: 'nanmean',
-  nanmax: 'nanmax', nanmin: 'nanmin', diff: 'diff',
+  nanmax: 'nanmax', nanmin: 'nanmin', diff: 'diff', 'fft.fft': 'fft.fft', 'fft.ifft': 'fft.ifft', 'fft.rfft': 'fft.rfft',
+  'fft.irfft': 'fft.irfft', 'fft.hfft': 'fft.hfft', 'fft.fftshift': 'fft.fftshift', cumulative_sum: 'cumulative_sum',
+  gradient: 'gradient', trapezoid: 'trapezoid', flip: 'flip', unwrap: 'unwrap',
 };
+const METHOD_FORM = new Set(['sum', 'mean', 'max', 'min', 'std', 'var', 'prod', 'any', 'all', 'argmax', 'argmin', 'cumsum', 'cumprod']);
 const BUILTIN_AXIS: Record<string, string> = { sum: 'sum', max: 'max', min: 'min', sorted: 'sort' };
 const BUILTIN_ELEMENTWISE: Record<string, (x: string, np: string) => string> = {
   abs: (x, np) => `${np}.abs(${x})`,
@@ -163,9 +166,7 @@ function alongAxisTwin(facts: ArrayFacts, site: HiddenLoopSite, np: string): Twi
   const path = facts.numpyPath(f);
   const reducer = path !== null ? AXIS_REDUCERS[path] : f.type === 'identifier' && !facts.functionNamed(f.text, f.startIndex) ? BUILTIN_AXIS[f.text] : undefined;
   if (reducer) {
-    const expr = reducer.includes('.') || reducer === 'median' || reducer === 'sort' || reducer === 'diff' || reducer.startsWith('nan') || reducer === 'ptp'
-      ? `${np}.${reducer}(${arr}, axis=${axis})`
-      : `${arr}.${reducer}(axis=${axis})`;
+    const expr = METHOD_FORM.has(reducer) && /^[\w.]+$/.test(arr) ? `${arr}.${reducer}(axis=${axis})` : `${np}.${reducer}(${arr}, axis=${axis})`;
     return { short: expr, replacement: expr, description: `reduce along axis ${axis} in one call` };
   }
   const parts = functionParts(facts, site.fn);

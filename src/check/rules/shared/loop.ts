@@ -2,6 +2,7 @@
 import type { Node } from 'web-tree-sitter';
 import { dottedName, field, identifiersIn, intLiteral, named, positionalArgs, statements, stmtExpr, unparen, walk } from '../../ast.js';
 import type { ArrayFacts } from '../../arrays.js';
+import { npAlias } from './translate.js';
 
 export const SMALL = 100;
 
@@ -18,14 +19,16 @@ export interface LoopShape {
   indexVars: Set<string>;
   /** Element variables that are rows of a 2-D array. */
   rows: Set<string>;
-  /** `range(start, …)`: a nonzero start changes the vectorized slice. */
+  /** `range(start, …)`: a nonzero start changes the vectorized slice; NaN when not a literal (no exact rewrite). */
   rangeStart: number;
+  /** `np.arange(…)` with the range's own arguments: what a bare index becomes once vectorized. */
+  indexValues?: Map<string, string>;
   /** While loops: the counter increment statement, not part of the work. */
   counterStep?: Node;
 }
 
 export function headerText(node: Node, source: string): string {
-  const body = field(node, 'body');
+  const body = node.type === 'for_statement' || node.type === 'while_statement' ? field(node, 'body') : null;
   const end = body ? body.startIndex : node.endIndex;
   const text = source.slice(node.startIndex, end).replace(/\s+/g, ' ').trim();
   return text.length > 80 ? text.slice(0, 77) + '...' : text;
@@ -40,6 +43,23 @@ export function classifyLoop(facts: ArrayFacts, node: Node, outerVars: Set<strin
   const left = field(node, 'left');
   const right = field(node, 'right');
   if (!left || !right) return null;
+  return classifyIteration(facts, node, left, right, body, outerVars);
+}
+
+/** `[e for x in a if c]` and generator expressions: one `for` clause, the comprehension itself as the body. */
+export function classifyComprehension(facts: ArrayFacts, comp: Node): LoopShape | null {
+  const clauses = named(comp).filter((c) => c.type === 'for_in_clause');
+  if (clauses.length !== 1) return null;
+  const clause = clauses[0] as Node;
+  const left = field(clause, 'left');
+  const right = field(clause, 'right');
+  if (!left || !right || clause.children.some((c) => c?.type === 'async')) return null;
+  const shape = classifyIteration(facts, comp, left, right, comp, new Set());
+  if (shape) shape.header = headerText(comp, facts.source);
+  return shape;
+}
+
+function classifyIteration(facts: ArrayFacts, node: Node, left: Node, right: Node, body: Node, outerVars: Set<string>): LoopShape | null {
   const shape: LoopShape = {
     node, body, header: headerText(node, facts.source), arrays: [], elements: new Map(), indexVars: new Set(),
     rows: new Set(), rangeStart: 0,
@@ -57,11 +77,12 @@ export function classifyLoop(facts: ArrayFacts, node: Node, outerVars: Set<strin
     if (args.length === 3 && intLiteral(args[2] as Node) !== 1) return null;
     const stop = args.length === 1 ? args[0] as Node : args[1] as Node;
     const start = args.length === 1 ? 0 : intLiteral(args[0] as Node);
-    if (start === null || start < 0 || start > 2) return null;
-    shape.rangeStart = start;
+    if (start !== null && start < 0) return null;
+    shape.rangeStart = start ?? Number.NaN;
     const stopValue = facts.valueOf(stop);
-    if (stopValue.int !== undefined && stopValue.int - start < SMALL) return null;
+    if (stopValue.int !== undefined && stopValue.int - (start ?? 0) < SMALL) return null;
     shape.indexVars.add(target.text);
+    shape.indexValues = new Map([[target.text, `${npAlias(facts)}.arange(${args.map((a) => a.text).join(', ')})`]]);
     const over = arrayOfLength(facts, stop);
     if (over) {
       if (over.len0 !== undefined && over.len0 < SMALL) return null;
@@ -73,9 +94,13 @@ export function classifyLoop(facts: ArrayFacts, node: Node, outerVars: Set<strin
     return shape;
   }
   if (calleeName === 'enumerate' || calleeName === 'zip' || calleeName === 'reversed') return calleeName === 'reversed' ? null : classifyIterator(facts, shape, calleeName, iter, target);
+  if (npPath === 'ndindex') return classifyNdindex(facts, shape, iter, target);
+  if (calleeName === 'itertools.product' || calleeName === 'product') return classifyProduct(facts, shape, iter, target);
   if (npPath === 'nditer' || npPath === 'ndenumerate') {
+    // only arrays (or array-likes NumPy converts) can be walked this way
     const arr = positionalArgs(iter)[0];
-    if (!arr || !facts.isArray(arr) || small(facts, arr)) return null;
+    const kind = arr ? facts.valueOf(arr).kind : 'other';
+    if (!arr || kind === 'other' || kind === 'arrays' || small(facts, arr)) return null;
     const elVar = npPath === 'nditer' ? target : named(target)[1];
     if (!elVar || elVar.type !== 'identifier') return null;
     shape.arrays.push(arr.text);
@@ -84,6 +109,8 @@ export function classifyLoop(facts: ArrayFacts, node: Node, outerVars: Set<strin
   }
   const v = facts.valueOf(iter);
   if (v.kind !== 'array' || small(facts, iter)) return null;
+  // `for c in np.unique(labels)`: a loop over categories, each iteration a whole-array mask
+  if (npPath === 'unique') return null;
   if (target.type !== 'identifier') return null;
   const text = iter.type === 'attribute' && field(iter, 'attribute')?.text === 'flat' ? (field(iter, 'object') as Node).text : iter.text;
   shape.arrays.push(text);
@@ -230,4 +257,39 @@ export function isSmallLoop(facts: ArrayFacts, loop: Node): boolean {
   }
   const v = facts.valueOf(iter);
   return v.len0 !== undefined && v.len0 < SMALL;
+}
+
+/** `for idx in np.ndindex(a.shape)`: every element of `a`, `idx` a full index tuple. */
+function classifyNdindex(facts: ArrayFacts, shape: LoopShape, iter: Node, target: Node): LoopShape | null {
+  const args = positionalArgs(iter);
+  const first = args[0] ? unparen(args[0]) : null;
+  if (!first || target.type !== 'identifier') return null;
+  const arr = first.type === 'attribute' && field(first, 'attribute')?.text === 'shape' ? field(first, 'object') : null;
+  if (!arr || facts.valueOf(arr).kind !== 'array' || small(facts, arr)) return null;
+  if (args.length === 1 && first.type !== 'attribute') return null;
+  shape.arrays.push(arr.text);
+  shape.indexVars.add(target.text);
+  return arraysIndexedBy(facts, shape.body, target.text).length > 0 ? shape : null;
+}
+
+/** `for r, c in itertools.product(range(h), range(w))`: a 2-D nest written as one loop. */
+function classifyProduct(facts: ArrayFacts, shape: LoopShape, iter: Node, target: Node): LoopShape | null {
+  const args = positionalArgs(iter);
+  const targets = target.type === 'pattern_list' || target.type === 'tuple_pattern' ? named(target) : [];
+  if (args.length < 2 || targets.length !== args.length || targets.some((t) => t.type !== 'identifier')) return null;
+  let total = 1;
+  for (const a of args) {
+    const r = unparen(a);
+    if (r.type !== 'call' || dottedName(field(r, 'function')) !== 'range' || positionalArgs(r).length !== 1) return null;
+    const n = facts.valueOf(positionalArgs(r)[0] as Node).int;
+    total *= n ?? SMALL;
+  }
+  if (total < SMALL) return null;
+  targets.forEach((t) => shape.indexVars.add(t.text));
+  const outer = new Set<string>();
+  for (const t of targets) {
+    for (const a of arraysIndexedBy(facts, shape.body, t.text, outer)) if (!shape.arrays.includes(a)) shape.arrays.push(a);
+    outer.add(t.text);
+  }
+  return shape.arrays.length > 0 ? shape : null;
 }

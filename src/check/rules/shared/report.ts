@@ -1,5 +1,5 @@
 // Turning a loop verdict into a RawFinding: position at the `for`/`while` keyword, the header as the span.
-import { headerSpanOf } from '../../ast.js';
+import { headerSpanOf, spanOf } from '../../ast.js';
 import type { ArrayFacts } from '../../arrays.js';
 import type { RawFinding } from '../../types.js';
 import { loopVerdicts, type LoopCode, type LoopVerdict } from './verdict.js';
@@ -15,7 +15,7 @@ export function reportLoops(
     report({
       code,
       message: message(v),
-      ...headerSpanOf(v.node, facts.source),
+      ...(v.anchor === v.node ? headerSpanOf(v.node, facts.source) : spanOf(v.anchor, facts.source)),
       symbol: v.arrays[0] as string,
       loop: { startLine: v.node.startPosition.row + 1, endLine: v.node.endPosition.row + 1 },
       fix: v.fix,

@@ -16,6 +16,8 @@ export interface Substitution {
   np: string;
   /** Local temporaries already vectorized (`v = a[i] * 2` → `v = a * 2`), usable as-is afterwards. */
   temps: Set<string>;
+  /** A bare index's whole-array value: `k` of `for k in range(n)` → `np.arange(n)`. */
+  bare?: Map<string, string>;
 }
 
 const REDUCE_METHODS = new Set(['sum', 'mean', 'max', 'min', 'std', 'var', 'prod', 'any', 'all', 'argmax', 'argmin']);
@@ -50,7 +52,7 @@ export function translate(node: Node, sub: Substitution, facts: ArrayFacts): str
     case 'identifier': {
       if (sub.temps.has(n.text)) return n.text;
       const el = sub.elements.get(n.text);
-      return el ?? null; // a bare index (`i`) has no exact whole-array twin worth guessing
+      return el ?? sub.bare?.get(n.text) ?? null;
     }
     case 'parenthesized_expression': {
       const inner = named(n)[0];

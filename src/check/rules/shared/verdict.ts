@@ -1,19 +1,22 @@
 // One verdict per loop, the most specific rule winning: VEC002 (pairs) > VEC003 (matmul per item) >
 // VEC004 (branch per element) > VEC001 (element loop). Computed once per file and shared by the four rules.
 import type { Node } from 'web-tree-sitter';
-import { field, identifiersIn, positionalArgs, some, statements, stmtExpr, unparen, walk } from '../../ast.js';
+import { field, identifiersIn, named, positionalArgs, some, statements, statementsIn, stmtExpr, unparen, walk } from '../../ast.js';
 import type { ArrayFacts } from '../../arrays.js';
 import type { SuggestedFix } from '../../types.js';
-import { exceptionOf } from './exceptions.js';
+import { exceptionOf, expressionException } from './exceptions.js';
 import { rewriteBody } from './fix.js';
-import { classifyLoop, type LoopShape } from './loop.js';
-import { npAlias, usesLoopVars, type Substitution } from './translate.js';
+import { classifyComprehension, classifyLoop, type LoopShape } from './loop.js';
+import { npAlias, translate, usesLoopVars, type Substitution } from './translate.js';
 
 export type LoopCode = 'VEC001' | 'VEC002' | 'VEC003' | 'VEC004';
 
 export interface LoopVerdict {
   code: LoopCode;
+  /** The loop statement, or the comprehension. */
   node: Node;
+  /** Where the finding points: the loop statement, or a comprehension's `for` clause. */
+  anchor: Node;
   shape: LoopShape;
   /** The main array (and, for pairs, the second one). */
   arrays: string[];
@@ -31,13 +34,19 @@ export function loopVerdicts(facts: ArrayFacts): LoopVerdict[] {
   if (facts.mayHaveArrays) {
     let coveredUntil = -1;
     for (const loop of facts.loops) {
-      if (loop.startIndex < coveredUntil) continue;
+      if (loop.startIndex < coveredUntil || compiledByJit(loop)) continue;
       const v = judge(facts, loop);
       if (v) {
         out.push(v);
         coveredUntil = loop.endIndex;
       }
     }
+    for (const comp of facts.comprehensions) {
+      if (out.some((v) => v.node.startIndex <= comp.startIndex && comp.endIndex <= v.node.endIndex) || compiledByJit(comp)) continue;
+      const v = judgeComprehension(facts, comp);
+      if (v) out.push(v);
+    }
+    out.sort((a, b) => a.anchor.startIndex - b.anchor.startIndex);
   }
   memo.set(facts, out);
   return out;
@@ -64,31 +73,111 @@ export function isGrowth(facts: ArrayFacts, stmt: Node): Node | null {
   return grows ? r : null;
 }
 
+const JIT = /^@\s*(?:[\w.]*\.)?(?:n?jit|vectorize|guvectorize|stencil|cfunc|script|function)\b/;
+
+/** Loops inside a Numba/JAX/TorchScript-compiled function run as machine code, not in the interpreter. */
+function compiledByJit(node: Node): boolean {
+  for (let p = node.parent; p; p = p.parent) {
+    if (p.type !== 'function_definition') continue;
+    const dec = p.parent?.type === 'decorated_definition' ? p.parent : null;
+    if (dec && dec.namedChildren.some((d) => d?.type === 'decorator' && JIT.test(d.text) && !/\bnp\.|numpy/.test(d.text))) return true;
+  }
+  return false;
+}
+
+/** Growth statements (VEC005's findings) directly in this loop, at any depth outside nested loops. */
+function growthIn(facts: ArrayFacts, body: Node): Set<number> {
+  const out = new Set<number>();
+  walk(body, (n) => {
+    if (n.type === 'for_statement' || n.type === 'while_statement') return false;
+    if (n.type === 'expression_statement' && isGrowth(facts, n)) out.add(n.id);
+    return true;
+  });
+  return out;
+}
+
+/** Names assigned in the body from this iteration's values (`d = x[i + 1] - x[i]`): they vary per element too. */
+function taint(shape: LoopShape, sub: Substitution): void {
+  for (const st of statementsIn(shape.body)) {
+    if (st.type !== 'assignment') continue;
+    const left = field(st, 'left');
+    const right = field(st, 'right');
+    if (left?.type === 'identifier' && right && usesLoopVars(right, sub)) sub.temps.add(left.text);
+  }
+}
+
 function judge(facts: ArrayFacts, loop: Node): LoopVerdict | null {
   const shape = classifyLoop(facts, loop);
   if (!shape) return null;
   const body = statements(shape.body);
-  if (body.some((s) => isGrowth(facts, s))) return null;
+  const growth = growthIn(facts, shape.body);
   const nested = body.filter((s) => s.type === 'for_statement' || s.type === 'while_statement');
   if (nested.length > 0 || some(shape.body, (n) => n !== shape.body && (n.type === 'for_statement' || n.type === 'while_statement'))) {
     return nested.length === 1 ? judgeNest(facts, shape, nested[0] as Node) : null;
   }
   if (exceptionOf(facts, shape)) return null;
-  if (!readsElements(facts, shape)) return null;
+  // the growth is VEC005's finding; the loop is reported only when it does other array work too
+  if (!readsElements(facts, shape, growth)) return null;
   const np = npAlias(facts);
   const sub = substitution(shape, np);
+  taint(shape, sub);
   const main = shape.arrays[0] as string;
   const matmul = matmulIn(facts, shape.body, sub);
   const branch = branchIn(shape.body, sub);
   const code: LoopCode = matmul ? 'VEC003' : branch ? 'VEC004' : 'VEC001';
-  const rewritten = rewriteBody(facts, shape, sub);
+  const rewritten = growth.size > 0 ? null : rewriteBody(facts, shape, { ...sub, temps: new Set() });
   const fix: SuggestedFix = rewritten
     ? { description: describe(code, main), replacement: rewritten.lines.join('\n'), safety: 'unsafe' }
     : fallback(code, main, np, matmul);
   if (rewritten && code === 'VEC003' && matmul) {
     fix.replacement += `  # or ${np}.einsum('bnm,mk->bnk', ${main}, ${matmul.other ?? 'w'}) for stacks of matrices`;
   }
-  const verdict: LoopVerdict = { code, node: loop, shape, arrays: [main], fix };
+  const verdict: LoopVerdict = { code, node: loop, anchor: loop, shape, arrays: [main], fix };
+  if (matmul) verdict.detail = matmul.text;
+  return verdict;
+}
+
+const WRAPPERS: Record<string, (e: string, np: string) => string> = {
+  sum: (e) => `${atom(e)}.sum()`, max: (e) => `${atom(e)}.max()`, min: (e) => `${atom(e)}.min()`,
+  any: (e) => `${atom(e)}.any()`, all: (e) => `${atom(e)}.all()`, list: (e) => e, tuple: (e) => e, sorted: (e, np) => `${np}.sort(${e})`,
+};
+
+function atom(e: string): string {
+  return /^[A-Za-z_][\w.]*(?:\((?:[^()]|\([^()]*\))*\)|\[[^\]]*\])*$/.test(e) ? e : `(${e})`;
+}
+
+/** `[f(x) for x in a]`, `sum(x * x for x in a)`: the same element loop, written as a comprehension. */
+function judgeComprehension(facts: ArrayFacts, comp: Node): LoopVerdict | null {
+  const shape = classifyComprehension(facts, comp);
+  if (!shape) return null;
+  const value = field(comp, 'body');
+  const cond = named(comp).find((c) => c.type === 'if_clause');
+  const condExpr = cond ? named(cond)[0] ?? null : null;
+  if (!value || named(comp).filter((c) => c.type === 'if_clause').length > 1) return null;
+  const loopVars = new Set([...shape.indexVars, ...shape.elements.keys()]);
+  if (expressionException(facts, value, loopVars) || (condExpr && expressionException(facts, condExpr, loopVars))) return null;
+  if (!readsElements(facts, shape)) return null;
+  const np = npAlias(facts);
+  const sub = substitution(shape, np);
+  const main = shape.arrays[0] as string;
+  const matmul = matmulIn(facts, value, sub);
+  const branch = (condExpr !== null && usesLoopVars(condExpr, sub)) || branchIn(value, sub);
+  const code: LoopCode = matmul ? 'VEC003' : branch ? 'VEC004' : 'VEC001';
+  const t = translate(value, sub, facts);
+  const c = condExpr ? translate(condExpr, sub, facts) : null;
+  let fix: SuggestedFix;
+  if (t !== null && (condExpr === null || c !== null)) {
+    let e = c ? `${atom(t)}[${c}]` : t;
+    const call = comp.parent?.type === 'argument_list' ? comp.parent.parent : comp.parent?.type === 'call' ? comp.parent : null;
+    const callee = call ? field(call, 'function') : null;
+    const path = callee ? facts.numpyPath(callee) : null;
+    const wrap = callee?.type === 'identifier' && Object.hasOwn(WRAPPERS, callee.text) ? WRAPPERS[callee.text] : undefined;
+    if (call && wrap && positionalArgs(call).length === 1) e = wrap(e, np);
+    else if (call && path !== null && positionalArgs(call).length === 1) e = path === 'array' || path === 'asarray' ? e : `${np}.${path}(${e})`;
+    fix = { description: describe(code, main), replacement: e, safety: 'unsafe' };
+  } else fix = fallback(code, main, np, matmul);
+  const clause = named(comp).find((k) => k.type === 'for_in_clause') as Node;
+  const verdict: LoopVerdict = { code, node: comp, anchor: clause, shape, arrays: [main], fix };
   if (matmul) verdict.detail = matmul.text;
   return verdict;
 }
@@ -97,7 +186,9 @@ export function substitution(shape: LoopShape, np: string): Substitution {
   const start = shape.rangeStart;
   const indexes = new Map<string, (a: string) => string>();
   for (const i of shape.indexVars) indexes.set(i, (a) => (start === 0 ? a : `${a}[${start}:]`));
-  return { elements: new Map(shape.elements), indexes, rowAxis: '1', np, temps: new Set() };
+  const sub: Substitution = { elements: new Map(shape.elements), indexes, rowAxis: '1', np, temps: new Set() };
+  if (shape.indexValues && start === 0) sub.bare = new Map(shape.indexValues);
+  return sub;
 }
 
 function describe(code: LoopCode, main: string): string {
@@ -177,9 +268,9 @@ function judgeNest(facts: ArrayFacts, outer: LoopShape, innerNode: Node): LoopVe
   if (!inner) return null;
   if (exceptionOf(facts, inner, outerVars)) return null;
   if (some(inner.body, (n) => n !== inner.body && (n.type === 'for_statement' || n.type === 'while_statement'))) return null;
-  // statements around the inner loop must be loop-free, pure prep (and are not rewritten)
+  // statements around the inner loop: only `row = []` before and `rows.append(row)` after
   const prep = statements(outer.body).filter((s) => s !== innerNode);
-  if (prep.length > 0) return null;
+  if (!prep.every((p) => isListPrep(p))) return null;
   const np = npAlias(facts);
   const a = outer.arrays[0] as string;
   const b = inner.arrays.find((x) => x !== a) ?? (inner.arrays[0] as string);
@@ -199,7 +290,7 @@ function judgeNest(facts: ArrayFacts, outer: LoopShape, innerNode: Node): LoopVe
     const fix: SuggestedFix = rewritten
       ? { description: `whole-array operations on ${a} instead of a loop per element`, replacement: rewritten.lines.join('\n'), safety: 'unsafe' }
       : fallback('VEC001', a, np, null);
-    return { code: 'VEC001', node: outer.node, shape: outer, arrays: [a], fix };
+    return { code: 'VEC001', node: outer.node, anchor: outer.node, shape: outer, arrays: [a], fix };
   }
   // pairs: the body reads an item of the outer array and an item of the inner one
   const readsOuter = usesAny(inner.body, outer);
@@ -210,7 +301,7 @@ function judgeNest(facts: ArrayFacts, outer: LoopShape, innerNode: Node): LoopVe
   for (const v of outer.indexVars) sub.indexes.set(v, (x) => `${x}[:, None]`);
   for (const [v] of inner.elements) sub.elements.set(v, `${inner.elements.get(v)}[None]`);
   for (const v of inner.indexVars) sub.indexes.set(v, (x) => `${x}[None]`);
-  const lines = pairLines(facts, outer, inner, sub);
+  const lines = pairLines(facts, inner, sub, prep);
   const fix: SuggestedFix = lines
     ? { description: `all pairs of ${a} and ${b} at once with broadcasting`, replacement: lines.join('\n'), safety: 'unsafe' }
     : {
@@ -218,24 +309,34 @@ function judgeNest(facts: ArrayFacts, outer: LoopShape, innerNode: Node): LoopVe
         replacement: `d = ${np}.sqrt(((${a}[:, None] - ${b}[None]) ** 2).sum(-1))  # or scipy.spatial.distance.cdist(${a}, ${b})`,
         safety: 'display-only',
       };
-  return { code: 'VEC002', node: outer.node, shape: outer, arrays: [a, b], fix };
+  return { code: 'VEC002', node: outer.node, anchor: outer.node, shape: outer, arrays: [a, b], fix };
 }
 
 /**
  * The loop reads array elements: an element variable is used, or `A[i]` / `A[i, …]` is read (a plain write such as
  * `S[i, i] = 1.0` only fills, usually over a handful of dimensions, and is left alone).
  */
-function readsElements(facts: ArrayFacts, shape: LoopShape): boolean {
-  const ids = identifiersIn(shape.body);
-  if ([...shape.elements.keys()].some((v) => ids.has(v))) return true;
-  return some(shape.body, (n) => {
-    if (n.type !== 'subscript') return false;
-    const p = n.parent;
-    if (p?.type === 'assignment' && field(p, 'left')?.id === n.id) return false;
-    const first = n.childrenForFieldName('subscript')[0];
-    const obj = field(n, 'value');
-    return !!first && !!obj && shape.indexVars.has(unparen(first).text) && facts.valueOf(obj).kind === 'array';
+function readsElements(facts: ArrayFacts, shape: LoopShape, skip: Set<number> = new Set()): boolean {
+  let found = false;
+  walk(shape.body, (n) => {
+    if (found || skip.has(n.id)) return false;
+    if (n.type === 'identifier' && shape.elements.has(n.text)) found = true;
+    else if (n.type === 'subscript') {
+      const p = n.parent;
+      const first = n.childrenForFieldName('subscript')[0];
+      const obj = field(n, 'value');
+      // `x[i]`, `x[i - 1]`, a window `x[i:i + w]`: the index moves with the loop
+      const isElement = !!first && !!obj && [...identifiersIn(first)].some((id) => shape.indexVars.has(id)) && facts.valueOf(obj).kind === 'array';
+      if (isElement && !(p?.type === 'assignment' && field(p, 'left')?.id === n.id)) found = true;
+      // `w[k] = f(k)`: an element computed from its index (a window, a schedule)
+      else if (isElement && p?.type === 'assignment') {
+        const value = field(p, 'right');
+        if (value && [...identifiersIn(value)].some((id) => shape.indexVars.has(id))) found = true;
+      }
+    }
+    return !found;
   });
+  return found;
 }
 
 function isWriteTarget(n: Node): boolean {
@@ -253,10 +354,46 @@ function usesAny(body: Node, shape: LoopShape): boolean {
   });
 }
 
-/** `D[i, j] = e` → `D = e'`; `total += e` → `total += e'.sum()`. */
-function pairLines(facts: ArrayFacts, outer: LoopShape, inner: LoopShape, sub: Substitution): string[] | null {
-  const both: LoopShape = { ...inner, indexVars: new Set([...outer.indexVars, ...inner.indexVars]), rangeStart: 0 };
-  if (outer.rangeStart !== 0 || inner.rangeStart !== 0) return null;
+function isListPrep(stmt: Node): boolean {
+  const e = stmtExpr(stmt);
+  if (e.type === 'assignment') return field(e, 'left')?.type === 'identifier' && ['[]', 'list()'].includes(field(e, 'right')?.text ?? '');
+  if (e.type === 'call') {
+    const f = field(e, 'function');
+    return f?.type === 'attribute' && field(f, 'attribute')?.text === 'append' && positionalArgs(e).every((a) => a.type === 'identifier');
+  }
+  return false;
+}
+
+/** `D[i, j] = e`, `D[i][j] = e`, `K[i, j] = K[j, i] = e`, `row.append(e)` (+ `rows.append(row)`) → `D = e'`. */
+function pairLines(facts: ArrayFacts, inner: LoopShape, sub: Substitution, prep: Node[]): string[] | null {
+  const stmts = statements(inner.body);
+  if (stmts.length === 1) {
+    const e = stmtExpr(stmts[0] as Node);
+    let name: string | null = null;
+    let value: Node | null = null;
+    if (e.type === 'assignment') {
+      let left = field(e, 'left');
+      value = field(e, 'right');
+      while (value?.type === 'assignment') value = field(value, 'right');
+      while (left?.type === 'subscript') left = field(left, 'value');
+      name = left?.type === 'identifier' ? left.text : null;
+    } else if (e.type === 'call') {
+      const f = field(e, 'function');
+      if (f?.type === 'attribute' && field(f, 'attribute')?.text === 'append') {
+        name = field(f, 'object')?.text ?? null;
+        value = positionalArgs(e)[0] ?? null;
+        const outerAppend = prep.map(stmtExpr).find((p) => p.type === 'call' && positionalArgs(p)[0]?.text === name);
+        const outerList = outerAppend ? field(field(outerAppend, 'function') as Node, 'object')?.text : undefined;
+        if (outerList) name = outerList;
+      }
+    }
+    if (name && value) {
+      const t = translate(value, sub, facts);
+      if (t !== null) return [`${name} = ${t}`];
+    }
+  }
+  if (prep.length > 0) return null;
+  const both: LoopShape = { ...inner, indexVars: new Set([...sub.indexes.keys()]), rangeStart: 0 };
   const rewritten = rewriteBody(facts, both, sub, inner.body);
   if (!rewritten) return null;
   return rewritten.lines.map((l) => l.replace(/^(\w+)\[[^\]]*\] = /, '$1 = '));
