@@ -1,6 +1,6 @@
 """Measure the seed's measurement pitfalls on this machine; vecprof turns the raw numbers into conclusions.
 
-Usage: vecprof_pitfalls.py CONFIG_JSON   (config: quick, seed)
+Usage: vecprof_pitfalls.py CONFIG_JSON   (config: quick, seed, sections: the subset to run, in order)
 
 Sections, each one message:
 - warmup: import numpy, then the first, second and warm calls of several functions, before anything else ran them;
@@ -220,14 +220,16 @@ def main():
     rng = np.random.default_rng(config.get("seed", 1))
     hello("pitfalls", quick=quick)
     emit("import", numpy_ns=_IMPORT_NS)
-    steps = [
-        lambda: first_calls(rng, 10 if quick else 30),
-        lambda: gc_block(rng, 10 if quick else 30, 200_000 if quick else 1_000_000, 30_000),
-        lambda: clocks(rng, quick),
-        lambda: resolution(rng, quick),
-        lambda: noise(rng, 30),
-        lambda: reduction(rng, (1 << 18) if quick else (1 << 22)),
-    ]
+    steps = {
+        "warmup": lambda: first_calls(rng, 10 if quick else 30),
+        "gc": lambda: gc_block(rng, 10 if quick else 30, 200_000 if quick else 1_000_000, 30_000),
+        "clocks": lambda: clocks(rng, quick),
+        "resolution": lambda: resolution(rng, quick),
+        "noise": lambda: noise(rng, 30),
+        "reduction": lambda: reduction(rng, (1 << 18) if quick else (1 << 22)),
+    }
+    # A first call happens once per process: vecprof runs the warm-up section alone in several fresh processes.
+    steps = [steps[name] for name in config.get("sections", list(steps))]
     emit("plan", steps=len(steps))
     for done, step in enumerate(steps, 1):
         step()

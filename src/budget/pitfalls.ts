@@ -16,12 +16,21 @@ export const PITFALLS_SCHEMA = 'vecprof.pitfalls/1';
 
 export interface WarmupOp {
   op: string;
+  /** Median over fresh processes of the first call, its range, and the second call. */
   firstNs: number;
+  firstMinNs: number;
+  firstMaxNs: number;
   secondNs: number;
+  /** Warm calls of every process pooled. */
   warm: SampleSummary;
   /** first / warm median */
   firstOverWarm: number;
+  processes: number;
 }
+
+/** Fresh processes the first-call measurement runs in (a first call happens once per process). */
+export const WARMUP_PROCESSES = { full: 7, quick: 3 } as const;
+const MAIN_SECTIONS = ['gc', 'clocks', 'resolution', 'noise', 'reduction'];
 
 export interface ClockReading {
   kernel: string;
@@ -68,6 +77,7 @@ export interface PitfallsResult {
   complete: boolean;
   interrupted: boolean;
   environment: BudgetEnvironment;
+  /** Median over the warm-up processes of the time `import numpy` took. */
   importNumpyNs: number | null;
   warmup: WarmupOp[];
   gc: { on: SampleSummary; off: SampleSummary; collectionsPerBlock: number; liveObjects: number; blockObjects: number } | null;
@@ -110,6 +120,21 @@ export function reductionCase(msg: HelperMessage): ReductionCase {
       })),
       { method: 'math.fsum (exact reference)', value: exact, relativeError: 0, ulps: 0 },
     ],
+  };
+}
+
+export function warmupOp(op: string, c: { first: number[]; second: number[]; warm: number[] }): WarmupOp {
+  const warm = summarize(c.warm);
+  const firstNs = median(c.first);
+  return {
+    op,
+    firstNs,
+    firstMinNs: Math.min(...c.first),
+    firstMaxNs: Math.max(...c.first),
+    secondNs: median(c.second),
+    warm,
+    firstOverWarm: firstNs / warm.median,
+    processes: c.first.length,
   };
 }
 
@@ -158,22 +183,27 @@ export async function runPitfalls(opts: { quick: boolean; python?: string; progr
     warnings: [],
     reduction: [],
   };
+  const processes = opts.quick ? WARMUP_PROCESSES.quick : WARMUP_PROCESSES.full;
   const progress = createProgress(opts.progress, 'pitfalls');
+  progress.start(processes + MAIN_SECTIONS.length);
+  let stepsDone = 0;
+  const imports: number[] = [];
+  const firstCalls = new Map<string, { first: number[]; second: number[]; warm: number[] }>();
   const onMessage = (msg: HelperMessage): void => {
     switch (msg.type) {
-      case 'plan':
-        progress.start(Number(msg.steps));
-        break;
       case 'progress':
-        progress.update(Number(msg.done));
+        progress.update(++stepsDone);
         break;
       case 'import':
-        result.importNumpyNs = Number(msg.numpy_ns);
+        imports.push(Number(msg.numpy_ns));
         break;
       case 'warmup': {
-        const warm = summarize(nums(msg.warm_ns));
-        const firstNs = Number(msg.first_ns);
-        result.warmup.push({ op: String(msg.op), firstNs, secondNs: Number(msg.second_ns), warm, firstOverWarm: firstNs / warm.median });
+        const op = String(msg.op);
+        const entry = firstCalls.get(op) ?? { first: [], second: [], warm: [] };
+        entry.first.push(Number(msg.first_ns));
+        entry.second.push(Number(msg.second_ns));
+        entry.warm.push(...nums(msg.warm_ns));
+        firstCalls.set(op, entry);
         break;
       }
       case 'gc': {
@@ -220,15 +250,18 @@ export async function runPitfalls(opts: { quick: boolean; python?: string; progr
         break;
     }
   };
-  try {
-    await runHelper({
+  const run = (sections: string[], seed: number) =>
+    runHelper({
       python: python.command,
       script: helperPath('vecprof_pitfalls.py'),
-      args: [JSON.stringify({ quick: opts.quick, seed: opts.seed })],
+      args: [JSON.stringify({ quick: opts.quick, seed, sections })],
       timeoutMs: 600_000,
       onMessage,
       label: 'pitfalls helper',
     });
+  try {
+    for (let p = 0; p < processes; p++) await run(['warmup'], opts.seed + p);
+    await run(MAIN_SECTIONS, opts.seed);
     result.complete = true;
   } catch (err) {
     if (!(err instanceof InterruptedError)) throw err;
@@ -236,6 +269,8 @@ export async function runPitfalls(opts: { quick: boolean; python?: string; progr
   } finally {
     progress.stop();
   }
+  result.importNumpyNs = imports.length > 0 ? median(imports) : null;
+  result.warmup = [...firstCalls].map(([op, c]) => warmupOp(op, c));
   result.shortestUnbatched = shortestUnbatched(result.unbatched);
   environment.noiseEnd = result.interrupted ? null : await noiseSnapshot();
   result.warnings = noiseWarnings(environment.machine, environment.noiseStart, environment.noiseEnd);

@@ -14,11 +14,19 @@ function sci(x: number): string {
 }
 
 function warmup(r: PitfallsResult): string {
-  const rows = r.warmup.map((w) => [w.op, formatDuration(w.firstNs), formatDuration(w.secondNs), formatDuration(w.warm.median), formatRatio(w.firstOverWarm)]);
+  const rows = r.warmup.map((w) => [
+    w.op,
+    formatDuration(w.firstNs),
+    `${formatDuration(w.firstMinNs)}–${formatDuration(w.firstMaxNs)}`,
+    formatDuration(w.secondNs),
+    formatDuration(w.warm.median),
+    formatRatio(w.firstOverWarm),
+  ]);
+  const processes = r.warmup[0]?.processes ?? 0;
   const worst = [...r.warmup].sort((a, b) => b.firstOverWarm - a.firstOverWarm)[0];
   const body = [
-    r.importNumpyNs !== null ? `import numpy: ${formatDuration(r.importNumpyNs)}` : '',
-    textTable(['first call in this process', 'first', 'second', 'warm median', 'first / warm'], rows, [false, true, true, true, true]),
+    `${processes} fresh processes` + (r.importNumpyNs !== null ? `; import numpy took ${formatDuration(r.importNumpyNs)} (median)` : ''),
+    textTable(['first call in a fresh process', 'first (median)', 'first (range)', 'second', 'warm median', 'first / warm'], rows, [false, true, true, true, true, true]),
   ].filter(Boolean);
   const meaning = worst
     ? `A first call cost up to ${formatRatio(worst.firstOverWarm)} a warm one (${worst.op}): run each statement once, untimed, before you time it.`
