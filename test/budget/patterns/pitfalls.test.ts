@@ -1,7 +1,7 @@
 // The arithmetic behind the pitfalls: errors in ulps, the condition number, the shortest op timeable unbatched.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { reductionCase, shortestUnbatched, unbatchedPoint } from '../../../src/budget/pitfalls.js';
+import { reductionCase, shortestUnbatched, unbatchedPoint, warmupOp } from '../../../src/budget/pitfalls.js';
 
 test('reduction: relative error and ulps against the exact sum, condition number from the magnitudes', () => {
   const c = reductionCase({
@@ -44,4 +44,14 @@ test('the shortest op timeable unbatched is the first size from which every erro
   const pts = [point(1, 500, 1500), point(16, 600, 620), point(256, 1000, 1200), point(4096, 9000, 9300), point(65536, 90000, 90500)];
   assert.deepEqual(shortestUnbatched(pts), { size: 4096, ns: 9000 }, 'a lucky small size does not count');
   assert.equal(shortestUnbatched(pts.slice(0, 3)), null);
+});
+
+test('first calls: median and range over fresh processes, against the pooled warm median', () => {
+  const w = warmupOp('a.sum()', { first: [900, 1000, 5000], second: [200, 210, 190], warm: [100, 100, 110, 90, 100] });
+  assert.equal(w.firstNs, 1000);
+  assert.equal(w.firstMinNs, 900);
+  assert.equal(w.firstMaxNs, 5000);
+  assert.equal(w.secondNs, 200);
+  assert.equal(w.firstOverWarm, 10);
+  assert.equal(w.processes, 3);
 });
