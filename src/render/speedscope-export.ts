@@ -3,10 +3,8 @@
 // each function's self time is hung under its heaviest caller chain, and line timings hang under their function.
 import type { Frame, Profile, SampleStacks } from '../profile/model.js';
 import { packageVersion } from '../paths.js';
+import { INTERVAL_FIELD, SPEEDSCOPE_SCHEMA } from '../profile/import/speedscope.js';
 
-export const SPEEDSCOPE_SCHEMA = 'https://www.speedscope.app/file-format-schema.json';
-/** Read back by importSpeedscope, so sample counts survive the round trip; speedscope itself ignores it. */
-const INTERVAL_FIELD = 'vecprofIntervalSeconds';
 /** Approximated stacks count time in these units (weights may be fractional). */
 const APPROX_UNIT_SECONDS = 1e-3;
 
@@ -25,6 +23,7 @@ export interface SpeedscopeFile {
   name: string;
   activeProfileIndex: number;
   exporter: string;
+  /** Read back by importSpeedscope, so sample counts survive the round trip; speedscope itself ignores it. */
   [INTERVAL_FIELD]?: number;
 }
 

@@ -8,13 +8,15 @@ import { importPstats } from './pstats.js';
 import { importSpeedscope } from './speedscope.js';
 import { importPySpyRaw } from './pyspy-raw.js';
 import type { UserFilePredicate } from './user-files.js';
+import { importVecprofJson, looksLikeVecprofProfile } from './vecprof-json.js';
 
 export { importPstats } from './pstats.js';
 export { importSpeedscope } from './speedscope.js';
 export { importPySpyRaw } from './pyspy-raw.js';
+export { importVecprofJson } from './vecprof-json.js';
 export { defaultUserFile } from './user-files.js';
 
-export type ProfileFormat = 'pstats' | 'speedscope' | 'pyspy-raw';
+export type ProfileFormat = 'pstats' | 'speedscope' | 'pyspy-raw' | 'vecprof-json';
 
 const MARSHAL_DICT = 0x7b; // "{"
 const FLAG_REF = 0x80;
@@ -27,6 +29,7 @@ export function sniffProfileFormat(bytes: Uint8Array): ProfileFormat | undefined
   const head = new TextDecoder('utf-8').decode(bytes.subarray(0, 4096)).replace(/^\uFEFF/, '').trimStart();
   if (head.startsWith('{')) {
     // A marshal dict without the ref flag also starts with "{"; JSON then continues with a quote or whitespace.
+    if (/^\{\s*"version"\s*:\s*1\s*,\s*"meta"\s*:/.test(head)) return 'vecprof-json';
     if (/^\{\s*("|\})/.test(head)) return 'speedscope';
     if (first === MARSHAL_DICT) return 'pstats';
   }
@@ -42,6 +45,14 @@ export interface ImportFileOptions {
   intervalSeconds?: number;
 }
 
+function parseJsonQuietly(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined; // importSpeedscope reports the parse error with the file's name
+  }
+}
+
 function readSourceQuietly(file: string): string | undefined {
   try {
     return readFileSync(file, 'utf8');
@@ -50,7 +61,7 @@ function readSourceQuietly(file: string): string | undefined {
   }
 }
 
-/** Reads a .prof, speedscope or raw py-spy file into a Profile. Unknown or damaged input is a VecprofError. */
+/** Reads a .prof, speedscope, raw py-spy or vecprof profile.json file into a Profile. Unknown or damaged input is a VecprofError. */
 export async function importProfileFile(path: string, opts: ImportFileOptions = {}): Promise<Profile> {
   let bytes: Uint8Array;
   let mtime: Date;
@@ -73,8 +84,19 @@ export async function importProfileFile(path: string, opts: ImportFileOptions = 
       profile = importPstats(bytes, common);
       break;
     case 'speedscope':
-      profile = importSpeedscope(new TextDecoder('utf-8').decode(bytes), common);
+    case 'vecprof-json': {
+      // Key order is not promised in JSON: the content decides, the first bytes only guessed.
+      const text = new TextDecoder('utf-8').decode(bytes);
+      const doc = parseJsonQuietly(text);
+      if (looksLikeVecprofProfile(doc) || (format === 'vecprof-json' && doc !== undefined)) return importVecprofJson(doc, { source });
+      if (format === 'vecprof-json') {
+        throw new VecprofError(`${source} is not a valid vecprof profile.json: the JSON is truncated or malformed`, {
+          hint: 'write it again with vecprof profile --out DIR (or --json)',
+        });
+      }
+      profile = importSpeedscope(text, common);
       break;
+    }
     case 'pyspy-raw':
       profile = importPySpyRaw(new TextDecoder('utf-8').decode(bytes), {
         ...common,
@@ -84,7 +106,7 @@ export async function importProfileFile(path: string, opts: ImportFileOptions = 
     default:
       throw new VecprofError(`${source} is not a profile format vecprof reads`, {
         where: path,
-        hint: 'give a cProfile .prof file, a py-spy speedscope JSON file, or py-spy --format raw output',
+        hint: 'give a cProfile .prof file, a py-spy speedscope JSON file, py-spy --format raw output, or a vecprof profile.json',
       });
   }
   profile.meta.startedAt = mtime.toISOString();

@@ -123,14 +123,8 @@ export function importSpeedscope(text: string, opts: SpeedscopeImportOptions = {
       throw bad(source, `profiles mix time units and counts (profile "${name}")`);
     }
     secondsPerUnit = scale;
-    const stacks =
-      p.type === 'sampled'
-        ? sampledStacks(source, p, frames.length, name)
-        : p.type === 'evented'
-          ? eventedStacks(source, p, frames.length, name)
-          : (() => {
-              throw bad(source, `profile "${name}" has unknown type ${String(p.type)}`);
-            })();
+    if (p.type !== 'sampled' && p.type !== 'evented') throw bad(source, `profile "${name}" has unknown type ${String(p.type)}`);
+    const stacks = p.type === 'sampled' ? sampledStacks(source, p, frames.length, name) : eventedStacks(source, p, frames.length, name);
     if (typeof p.startValue === 'number' && typeof p.endValue === 'number' && scale !== null) {
       duration = Math.max(duration, (p.endValue - p.startValue) * scale);
     }

@@ -58,3 +58,21 @@ test('unknown, empty, missing and truncated files are one-line errors naming the
     await assert.rejects(importProfileFile(join(dir, 'cut.prof')), new RegExp(`^VecprofError: cut\\.prof is truncated at byte ${prof.length - 10}: not a complete cProfile file`));
   });
 });
+
+test('a vecprof profile.json reads back as the same model; a damaged one is a clear error', async () => {
+  await withTempDirAsync(async (dir) => {
+    const original = await importProfileFile(join(DIR, 'element_loop.speedscope.json'));
+    const text = JSON.stringify(original, null, 2);
+    writeFileSync(join(dir, 'profile.json'), text);
+    assert.equal(sniffProfileFormat(Buffer.from(text)), 'vecprof-json');
+    assert.deepEqual(await importProfileFile(join(dir, 'profile.json')), original);
+    const reordered = JSON.stringify({ lines: original.lines, functions: original.functions, meta: original.meta, version: 1 });
+    writeFileSync(join(dir, 'reordered.json'), reordered);
+    assert.deepEqual((await importProfileFile(join(dir, 'reordered.json'))).lines, original.lines, 'key order does not matter');
+    writeFileSync(join(dir, 'cut.json'), text.slice(0, 300));
+    await assert.rejects(importProfileFile(join(dir, 'cut.json')), /cut\.json is not a valid vecprof profile\.json: the JSON is truncated or malformed/);
+    const broken = { ...original, lines: [{ file: 'a.py' }] };
+    writeFileSync(join(dir, 'broken.json'), JSON.stringify(broken));
+    await assert.rejects(importProfileFile(join(dir, 'broken.json')), /broken\.json is not a valid vecprof profile\.json: line 0 has no file and line/);
+  });
+});
