@@ -25,6 +25,7 @@ interface BudgetCommandOptions extends BudgetCliOptions {
   pattern?: string;
   pitfalls?: boolean;
   quick?: boolean;
+  html?: string;
 }
 
 async function writePlots(result: BudgetResult, outDir: string): Promise<void> {
@@ -53,6 +54,7 @@ async function budgetAction(opts: BudgetCommandOptions, cmd: Command): Promise<v
   const result = await runBudget({ config, python: globals.python, progress: wantsProgress(globals), outDir: opts.out });
   for (const w of result.warnings) log.warn(w);
   if (opts.out) await writePlots(result, opts.out);
+  if (opts.html !== undefined) await (await import('../report/for-command.js')).writeBudgetReport(opts.html, result);
   if (opts.json) writeStdout(`${JSON.stringify(result, null, 2)}\n`);
   else writeStdout(`${renderBudgetTable(result)}\n\n${renderBudgetSummary(result)}\n`);
   if (opts.out) log.info({ dir: opts.out }, 'wrote budget.json, budget.svg, budget.png');
@@ -89,6 +91,7 @@ export function registerBudget(program: Command): void {
     .option('--timeout <s>', 'stop the measurement after this many seconds', BUDGET_DEFAULTS.timeout)
     .option('--out <dir>', 'write budget.json (updated as sizes finish), budget.svg and budget.png here')
     .option('--json', 'print the full result as JSON instead of the table')
+    .option('--html <file>', 'also write a one-file HTML report (plot and table)')
     .option('--calibrate', "measure this machine's cost model for the advisor (a few seconds) and cache it")
     .option('--pattern <name>', `measure a vectorization pattern: ${PATTERN_NAMES.join(', ')} or all`)
     .option('--pitfalls', 'measure the timing pitfalls (warm-up, GC, clocks, resolution, noise, reduction order)')

@@ -27,6 +27,7 @@ interface CheckOptions {
   cacheDir?: string;
   threads?: number;
   exitZero: boolean;
+  html?: string;
 }
 
 function codeList(value: string, previous: string[] | undefined): string[] {
@@ -84,6 +85,7 @@ export function registerCheck(program: Command): void {
     .option('--cache-dir <dir>', 'cache directory (default: $VECPROF_CACHE_DIR, $XDG_CACHE_HOME/vecprof or ~/.cache/vecprof)')
     .option('--threads <n>', 'worker threads (default: one per CPU; 0 analyses on the main thread)', threadCount)
     .option('--exit-zero', 'exit 0 even when there are findings', false)
+    .option('--html <file>', 'also write a one-file HTML report (findings inline in the source)')
     .addHelpText(
       'after',
       '\nExit status: 0 no findings, 1 findings, 2 usage error.\n' +
@@ -118,6 +120,7 @@ export function registerCheck(program: Command): void {
       const report = render(options.outputFormat, { findings: run.findings, filesChecked: run.filesChecked, sources: run.sources, cwd, color: !toFile && Boolean(process.stdout.isTTY) }, options.statistics);
       if (toFile) await writeFileAtomic(resolve(cwd, options.outputFile!), report);
       else writeStdout(report);
+      if (options.html !== undefined) await (await import('../report/for-command.js')).writeCheckReport(options.html, run, cwd);
       log.debug(
         {
           files: run.filesChecked,

@@ -38,6 +38,7 @@ interface ProfileOptions {
   rate?: number;
   native: boolean;
   top: number;
+  html?: string;
 }
 
 function positive(name: string, integer: boolean) {
@@ -69,6 +70,7 @@ export function registerProfile(program: Command): void {
     .option('--timeout <seconds>', 'stop the program after this long and keep the profile of what ran', positive('--timeout', false))
     .option('--out <dir>', 'write profile.json, the raw profiler files, speedscope.json and flamegraph.svg here')
     .option('--json', 'print the profile model as JSON instead of the summary', false)
+    .option('--html <file>', 'also write a one-file HTML report (source heat, flame graph, tables)')
     .option('--lines <func>', 'lines mode: trace only these functions (name, Class.method or file.py:name; repeat or comma-separate)', functionList, [])
     .option('--rate <hz>', 'samples per second in sample mode (default 100)', positive('--rate', true))
     .option('--no-native', 'sample mode: Python frames only (no C frames, so no NumPy/kernel split)')
@@ -77,6 +79,7 @@ export function registerProfile(program: Command): void {
       const globals = command.optsWithGlobals<GlobalOptions & ProfileOptions>();
       const profile = await profileFor(script, args, options, globals);
       await deliver(profile, options);
+      if (options.html !== undefined) await (await import('../report/for-command.js')).writeProfileReport(options.html, profile);
       setExitCode(exitCodeOf(profile, options));
     });
   keepProgramArgsApart(program, cmd);

@@ -66,7 +66,6 @@ export function contentSecurityPolicy(script: string, style: string): string {
     'img-src data:',
     "base-uri 'none'",
     "form-action 'none'",
-    "frame-ancestors 'none'",
   ].join('; ');
 }
 
@@ -82,7 +81,6 @@ export function renderHtml(payload: ReportPayload): string {
     '<head>',
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    // frame-ancestors is ignored in a meta policy; it is kept for servers that copy the policy into a header.
     `<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(script, style))}">`,
     '<meta name="referrer" content="no-referrer">',
     `<meta name="generator" content="${escapeHtml(payload.generator)}">`,

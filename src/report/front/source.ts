@@ -102,7 +102,7 @@ function renderFile(p: ReportPayload, file: SourceFileView): HTMLElement {
     if (stat?.advice !== null && stat?.advice !== undefined) numberCell.prepend(h('span', { class: 'rank-badge', title: `advice #${stat.advice}` }, `#${stat.advice}`));
     tr.append(numberCell);
     if (hasTime) {
-      tr.append(h('td', { class: 'num' }, formatTime(stat?.time)));
+      tr.append(h('td', { class: 'num' }, stat?.time ? formatTime(stat.time) : ''));
       tr.append(h('td', { class: 'heat-col' }, share !== null && share > 0 ? heatBar(share, maxShare, stat!) : ''));
     }
     if (hasHits) tr.append(h('td', { class: 'num' }, formatInt(stat?.hits)));

@@ -22,7 +22,7 @@ export function functionTable(p: ReportPayload, source: SourceViewer | null): HT
     2,
     columns.findIndex((c) => c.title === 'self time' || c.title === 'self samples'),
   );
-  const table = sortableTable(rows, columns, { sortBy: Math.min(sortBy, columns.length - 1), descending: true });
+  const table = sortableTable(rows, columns, { sortBy: Math.min(sortBy, columns.length - 1), descending: true, pageSize: 60 });
   if (p.functionsOmitted > 0) table.append(h('p', { class: 'muted' }, `${formatInt(p.functionsOmitted)} functions with the least time are not listed.`));
   return table;
 }
@@ -43,7 +43,7 @@ export function memorySection(p: ReportPayload, source: SourceViewer | null): HT
     { title: 'NumPy buffers', value: (r) => r.numpyBytes, cell: (r) => formatBytes(r.numpyBytes), numeric: true },
     { title: 'allocations', value: (r) => r.allocations, cell: (r) => formatInt(r.allocations), numeric: true },
   ];
-  return h('div', null, facts, m.lines.length > 0 ? sortableTable(m.lines, columns, { sortBy: 1, descending: true }) : h('p', { class: 'muted' }, 'No line allocated memory that tracing could see.'));
+  return h('div', null, facts, m.lines.length > 0 ? sortableTable(m.lines, columns, { sortBy: 1, descending: true, pageSize: 60 }) : h('p', { class: 'muted' }, 'No line allocated memory that tracing could see.'));
 }
 
 export function findingList(p: ReportPayload, source: SourceViewer | null): HTMLElement {
