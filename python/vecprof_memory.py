@@ -22,6 +22,7 @@ import threading
 
 import vecprof_run
 from vecprof_lines import Scope
+from vecprof_rss import RssWatch
 from vecprof_protocol import emit
 
 NUMPY_DOMAIN = 389047
@@ -283,14 +284,28 @@ class TracemallocWatch:
         return OUTSIDE
 
 
-def report(ledger, mechanism, watch):
+def report(ledger, mechanism, watch, rss):
     usage = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     peak_rss = usage if sys.platform == "darwin" else usage * 1024  # bytes on macOS, KiB on Linux
     lines = ledger.lines(numpy_bytes=mechanism == "numpy-handler")
     if watch is not None:
         for entry in lines:
             entry["numpyBytes"] = watch.numpy_by_line.get((entry["file"], entry["line"]), 0)
-    lines.sort(key=lambda e: (-e["bytesAtPeak"], -e["allocatedBytes"]))
+    if rss is not None:
+        by_key = {(e["file"], e["line"]): e for e in lines}
+        for key, grown in rss.growth.items():
+            if key == OUTSIDE:
+                continue
+            entry = by_key.get(key)
+            if entry is None:
+                entry = by_key[key] = {"file": key[0], "line": key[1], "bytesAtPeak": 0, "allocatedBytes": 0,
+                                       "numpyBytes": 0, "allocations": 0}
+                lines.append(entry)
+            entry["rssGrowthBytes"] = grown
+    lines.sort(key=lambda e: (-e["bytesAtPeak"], -e["allocatedBytes"], -e.get("rssGrowthBytes", 0)))
+    extra = {}
+    if rss is not None and rss.peak_line is not None and rss.peak_line != OUTSIDE:
+        extra["peakRssLine"] = {"file": rss.peak_line[0], "line": rss.peak_line[1]}
     emit(
         "memory",
         mechanism=mechanism,
@@ -300,6 +315,7 @@ def report(ledger, mechanism, watch):
         peakRssBytes=peak_rss,
         outsideAtPeakBytes=ledger.held_at_peak.get(OUTSIDE, 0),
         lines=lines,
+        **extra
     )
 
 
@@ -334,6 +350,8 @@ def main():
             if mechanism == "numpy-handler":
                 raise SystemExit("vecprof_memory: cannot install the NumPy memory handler: " + fallback_reason)
             mechanism = "tracemalloc"
+    # tracemalloc sees Python objects itself; the handler needs the resident-growth watch for them.
+    rss = RssWatch(ledger) if mechanism == "numpy-handler" else None
     if mechanism == "tracemalloc":
         watch = TracemallocWatch(ledger)
         try:  # as with the handler, NumPy's own import is not the user's allocation (and is slow to trace)
@@ -347,17 +365,21 @@ def main():
         else:
             ledger.start = ledger.current
             ledger.recording = True
+            if rss is not None:
+                rss.start()
 
     def stop():
         if watch is not None:
             watch.stop()
         else:
+            if rss is not None:
+                rss.stop()
             ledger.recording = False
             ledger.end = ledger.current
             if restore is not None:
                 restore()
 
-    vecprof_run.on_finish(lambda status: report(ledger, mechanism, watch))
+    vecprof_run.on_finish(lambda status: report(ledger, mechanism, watch, rss))
     hello_fields = {"mechanism": mechanism}
     if fallback_reason:
         hello_fields["fallback"] = fallback_reason

@@ -52,6 +52,11 @@ export interface MemoryLineStat {
   /** Part of the above that is NumPy data buffers (tracemalloc domain 389047). */
   numpyBytes: number;
   allocations: number;
+  /**
+   * Sampled resident-memory growth while this line ran that NumPy buffer allocations do not explain (Python objects,
+   * or first writes to an earlier np.empty/np.zeros buffer). An estimate; only memory mode's NumPy-handler mechanism.
+   */
+  rssGrowthBytes?: number;
 }
 
 export interface MemoryStat {
@@ -60,6 +65,10 @@ export interface MemoryStat {
   startBytes: number;
   endBytes: number;
   lines: MemoryLineStat[];
+  /** What traced the bytes: 'numpy-handler' (NumPy data buffers only) or 'tracemalloc' (every allocation). */
+  mechanism?: string;
+  /** The user line running when the sampled resident size was highest. */
+  peakRssLine?: { file: string; line: number };
 }
 
 export interface Frame {

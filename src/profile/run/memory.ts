@@ -37,14 +37,18 @@ export async function runMemory(opts: RunOptions & { mechanism?: MemoryMechanism
 }
 
 export function parseMemoryMessage(msg: HelperMessage): { memory: MemoryStat; mechanism: string } {
-  const lines: MemoryLineStat[] = arrayField(msg, 'lines', 'memory').map((item) => ({
-    file: stringField(item, 'file', 'memory line'),
-    line: numberField(item, 'line', 'memory line'),
-    bytesAtPeak: numberField(item, 'bytesAtPeak', 'memory line'),
-    allocatedBytes: numberField(item, 'allocatedBytes', 'memory line'),
-    numpyBytes: numberField(item, 'numpyBytes', 'memory line'),
-    allocations: numberField(item, 'allocations', 'memory line'),
-  }));
+  const lines: MemoryLineStat[] = arrayField(msg, 'lines', 'memory').map((item) => {
+    const stat: MemoryLineStat = {
+      file: stringField(item, 'file', 'memory line'),
+      line: numberField(item, 'line', 'memory line'),
+      bytesAtPeak: numberField(item, 'bytesAtPeak', 'memory line'),
+      allocatedBytes: numberField(item, 'allocatedBytes', 'memory line'),
+      numpyBytes: numberField(item, 'numpyBytes', 'memory line'),
+      allocations: numberField(item, 'allocations', 'memory line'),
+    };
+    if (item.rssGrowthBytes !== undefined) stat.rssGrowthBytes = numberField(item, 'rssGrowthBytes', 'memory line');
+    return stat;
+  });
   lines.sort((a, b) => b.bytesAtPeak - a.bytesAtPeak || b.allocatedBytes - a.allocatedBytes || a.file.localeCompare(b.file) || a.line - b.line);
   const memory: MemoryStat = {
     peakTracedBytes: numberField(msg, 'peakTracedBytes', 'memory'),
@@ -53,7 +57,14 @@ export function parseMemoryMessage(msg: HelperMessage): { memory: MemoryStat; me
     lines,
   };
   if (typeof msg.peakRssBytes === 'number') memory.peakRssBytes = msg.peakRssBytes;
-  return { memory, mechanism: stringField(msg, 'mechanism', 'memory') };
+  const mechanism = stringField(msg, 'mechanism', 'memory');
+  memory.mechanism = mechanism;
+  const peakLine = msg.peakRssLine;
+  if (typeof peakLine === 'object' && peakLine !== null && !Array.isArray(peakLine)) {
+    const where = peakLine as Record<string, unknown>;
+    memory.peakRssLine = { file: stringField(where, 'file', 'peak RSS line'), line: numberField(where, 'line', 'peak RSS line') };
+  }
+  return { memory, mechanism };
 }
 
 function toolName(mechanism: string): string {
@@ -68,6 +79,12 @@ function describePeak(m: MemoryStat): string {
   const top = m.lines[0];
   const growth = m.endBytes - m.startBytes;
   const where = top && top.bytesAtPeak > 0 ? `, ${mib(top.bytesAtPeak)} of it from ${top.file}:${top.line}` : '';
-  const rss = m.peakRssBytes !== undefined ? `; peak RSS ${mib(m.peakRssBytes)}` : '';
-  return `traced peak ${mib(m.peakTracedBytes)}${where}; growth ${mib(growth)}${rss}`;
+  const rssWhere = m.peakRssLine ? ` (reached at ${m.peakRssLine.file}:${m.peakRssLine.line})` : '';
+  const rss = m.peakRssBytes !== undefined ? `; peak RSS ${mib(m.peakRssBytes)}${rssWhere}` : '';
+  const grown = [...m.lines].sort((a, b) => (b.rssGrowthBytes ?? 0) - (a.rssGrowthBytes ?? 0))[0];
+  const objects =
+    grown?.rssGrowthBytes && grown.rssGrowthBytes > m.peakTracedBytes / 4
+      ? `; ${mib(grown.rssGrowthBytes)} of resident growth outside NumPy buffers at ${grown.file}:${grown.line} (Python objects?)`
+      : '';
+  return `traced peak ${mib(m.peakTracedBytes)}${where}; growth ${mib(growth)}${rss}${objects}`;
 }

@@ -63,6 +63,19 @@ test('an element loop allocates no NumPy buffers per element: the later 8 MB buf
   near(memory.lines[0]?.bytesAtPeak ?? 0, 8_000_000, 'np.empty line');
 });
 
+test('Python objects: resident growth is charged to the line that built them, apart from NumPy buffers', async () => {
+  const n = 1_000_000;
+  const profile = await runMemory(await options('py_objects.py', [String(n)]));
+  const memory = profile.memory!;
+  const byGrowth = [...memory.lines].sort((a, b) => (b.rssGrowthBytes ?? 0) - (a.rssGrowthBytes ?? 0));
+  assert.equal(byGrowth[0]?.line, 8);
+  // A float object is 24 bytes plus the list's 8-byte slot; the sampled estimate must see most of it.
+  const grown = byGrowth[0]?.rssGrowthBytes ?? 0;
+  assert.ok(grown >= 0.5 * 32 * n && grown <= 2 * 32 * n, `growth ${grown} bytes for ${32 * n} expected`);
+  assert.equal(lineBytes(memory, 'py_objects.py', 7).allocated, 8 * n, 'the arange buffer is traced exactly');
+  assert.equal(memory.mechanism, 'numpy-handler');
+});
+
 test('a crashing script: memory profile produced and exit status 1', async () => {
   const profile = await runMemory(await options('crash.py', []));
   assert.equal(profile.meta.exitStatus, 1);

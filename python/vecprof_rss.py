@@ -1,0 +1,62 @@
+"""Resident-memory growth per line, for what the NumPy handler cannot see (Python objects).
+
+A thread reads the process's resident size (/proc/self/statm, Linux) every few milliseconds. Growth that NumPy buffer
+allocations in the same interval do not explain is charged to the user line the main thread is on: lists and dicts
+of Python objects, or the pages of an earlier np.empty/np.zeros buffer being written for the first time. It is a
+sampled estimate (the thread sees the line only when it gets the GIL, and a page freed and reused is not growth), so it
+is reported apart from the traced bytes. Elsewhere than Linux it stays silent.
+"""
+import os
+import sys
+import threading
+
+STATM = "/proc/self/statm"
+
+
+class RssWatch:
+    def __init__(self, ledger, interval=0.005):
+        self.ledger = ledger
+        self.interval = interval
+        self.growth = {}  # line key -> bytes of resident growth not explained by NumPy buffers
+        self.peak = 0
+        self.peak_line = None
+        self._stop = threading.Event()
+        self._thread = None
+        self._page = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+    def available(self):
+        return os.path.exists(STATM)
+
+    def resident(self):
+        with open(STATM, "rb") as f:
+            return int(f.read().split()[1]) * self._page
+
+    def start(self):
+        if not self.available():
+            return
+        self._thread = threading.Thread(target=self._run, name="vecprof-rss-watch", daemon=True)
+        self._thread.start()
+
+    def stop(self):
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(0.5)
+
+    def _run(self):
+        main_id = threading.main_thread().ident
+        frames_of = sys._current_frames
+        last_rss = self.resident()
+        last_numpy = self.ledger.current
+        while not self._stop.wait(self.interval):
+            rss = self.resident()
+            numpy_now = self.ledger.current
+            unexplained = (rss - last_rss) - (numpy_now - last_numpy)
+            if unexplained > 0 or rss > self.peak:
+                frame = frames_of().get(main_id)
+                key = self.ledger.where(frame) if frame is not None else None
+                if key is not None:
+                    if unexplained > 0:
+                        self.growth[key] = self.growth.get(key, 0) + unexplained
+                    if rss > self.peak:
+                        self.peak, self.peak_line = rss, key
+            last_rss, last_numpy = rss, numpy_now
