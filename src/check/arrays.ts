@@ -370,7 +370,8 @@ function collectEvidence(source: string, root: Node, scopes: Scope[]): void {
   for (let m = EVIDENCE.exec(source); m; m = EVIDENCE.exec(source)) {
     const node = root.descendantForIndex(m.index);
     // skip comments and strings: the match must be a real identifier
-    if (!node || node.type !== 'identifier' || node.text !== m[1]) continue;
+    // `self.shape` on a class that wraps data (a sparse matrix, a model) says nothing about `self` being an ndarray
+    if (!node || node.type !== 'identifier' || node.text !== m[1] || m[1] === 'self' || m[1] === 'cls') continue;
     let s: Scope | null = null;
     for (const c of sorted) {
       if (c.start > m.index) break;

@@ -46,6 +46,7 @@ export function exceptionOf(facts: ArrayFacts, shape: LoopShape, outerVars: Set<
     else if (n.type === 'call') reason = callOut(facts, n, productLoop);
     else if (n.type === 'for_statement' || n.type === 'while_statement') reason = 'nested loop';
     else if (n.type === 'interpolation') reason = 'string formatting per element';
+    else if (n.type === 'attribute') reason = objectAttribute(n, loopVars);
     else if ((n.type === 'list' || n.type === 'tuple' || n.type === 'dictionary' || n.type === 'set') && [...identifiersIn(n)].some((id) => loopVars.has(id))) reason = 'Python containers built per element';
     else if (n.type === 'comparison_operator' && n.children.some((c) => c !== null && !c.isNamed && /^(?:in|is|not)/.test(c.type))) reason = 'membership or identity test per element';
     else if (n.type === 'subscript') reason = windowWrite(n, loopVars);
@@ -61,6 +62,17 @@ export function exceptionOf(facts: ArrayFacts, shape: LoopShape, outerVars: Set<
  * `A[i, :i] = …`: a write window that moves with the loop (building a triangular or banded matrix) is left alone;
  * read windows (`x[i:i + w].mean()`, a moving average) are element work with a vectorized twin.
  */
+/** `blk.nnz`, `obj.name` on an element: the array holds Python objects, not numbers. */
+function objectAttribute(n: Node, loopVars: Set<string>): string | null {
+  const obj = field(n, 'object');
+  const attr = field(n, 'attribute')?.text ?? '';
+  if (obj?.type !== 'identifier' || !loopVars.has(obj.text)) return null;
+  if (['real', 'imag', 'T', 'shape', 'size', 'ndim'].includes(attr)) return null;
+  // methods are judged as calls (x.sum() is fine)
+  if (n.parent?.type === 'call' && field(n.parent, 'function')?.id === n.id) return null;
+  return `attribute ${attr} of each element (an array of objects)`;
+}
+
 /** The per-element checks of exceptionOf for a comprehension's expression (its iterations cannot depend on each other). */
 export function expressionException(facts: ArrayFacts, expr: Node, loopVars: Set<string>): string | null {
   let reason: string | null = null;
@@ -70,6 +82,7 @@ export function expressionException(facts: ArrayFacts, expr: Node, loopVars: Set
     if (STOP_TYPES.has(n.type) && n.id !== expr.id) reason = `nested ${n.type}`;
     else if (n.type === 'call') reason = callOut(facts, n, productLoop);
     else if (n.type === 'interpolation') reason = 'string formatting per element';
+    else if (n.type === 'attribute') reason = objectAttribute(n, loopVars);
     else if ((n.type === 'list' || n.type === 'tuple' || n.type === 'dictionary' || n.type === 'set') && [...identifiersIn(n)].some((id) => loopVars.has(id))) reason = 'Python containers built per element';
     else if (n.type === 'comparison_operator' && n.children.some((c) => c !== null && !c.isNamed && /^(?:in|is|not)/.test(c.type))) reason = 'membership or identity test per element';
     return reason === null;

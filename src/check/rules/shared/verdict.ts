@@ -142,6 +142,11 @@ const WRAPPERS: Record<string, (e: string, np: string) => string> = {
   any: (e) => `${atom(e)}.any()`, all: (e) => `${atom(e)}.all()`, list: (e) => e, tuple: (e) => e, sorted: (e, np) => `${np}.sort(${e})`,
 };
 
+function isCallee(n: Node): boolean {
+  const p = n.parent;
+  return !!p && ((p.type === 'attribute' && field(p, 'attribute')?.id === n.id) || (p.type === 'keyword_argument' && field(p, 'name')?.id === n.id));
+}
+
 function atom(e: string): string {
   return /^[A-Za-z_][\w.]*(?:\((?:[^()]|\([^()]*\))*\)|\[[^\]]*\])*$/.test(e) ? e : `(${e})`;
 }
@@ -157,6 +162,14 @@ function judgeComprehension(facts: ArrayFacts, comp: Node): LoopVerdict | null {
   const loopVars = new Set([...shape.indexVars, ...shape.elements.keys()]);
   if (expressionException(facts, value, loopVars) || (condExpr && expressionException(facts, condExpr, loopVars))) return null;
   if (!readsElements(facts, shape)) return null;
+  const call = comp.parent?.type === 'argument_list' ? comp.parent.parent : comp.parent?.type === 'call' ? comp.parent : null;
+  const callee = call ? field(call, 'function') : null;
+  const reduced = callee?.type === 'identifier' && ['sum', 'max', 'min', 'any', 'all'].includes(callee.text);
+  // `[x for x in a]`, `tuple(x[i, ...] for i in …)`: a conversion to a list of rows, no work per element
+  const v = unparen(value);
+  if (!reduced && (v.type === 'identifier' || v.type === 'subscript' || v.type === 'attribute') && !condExpr) return null;
+  // `[x == k for k in labels]`: one whole-array mask per element, already vectorized work
+  if (some(value, (n) => n.type === 'identifier' && !loopVars.has(n.text) && !isCallee(n) && facts.valueOf(n).kind === 'array')) return null;
   const np = npAlias(facts);
   const sub = substitution(shape, np);
   const main = shape.arrays[0] as string;
@@ -168,8 +181,6 @@ function judgeComprehension(facts: ArrayFacts, comp: Node): LoopVerdict | null {
   let fix: SuggestedFix;
   if (t !== null && (condExpr === null || c !== null)) {
     let e = c ? `${atom(t)}[${c}]` : t;
-    const call = comp.parent?.type === 'argument_list' ? comp.parent.parent : comp.parent?.type === 'call' ? comp.parent : null;
-    const callee = call ? field(call, 'function') : null;
     const path = callee ? facts.numpyPath(callee) : null;
     const wrap = callee?.type === 'identifier' && Object.hasOwn(WRAPPERS, callee.text) ? WRAPPERS[callee.text] : undefined;
     if (call && wrap && positionalArgs(call).length === 1) e = wrap(e, np);
