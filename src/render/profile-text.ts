@@ -20,6 +20,8 @@ export interface ProfileTextOptions {
   cwd?: string;
 }
 
+const MIN_SHOWN_SHARE = 0.001;
+
 const SPLIT_LABELS: Record<keyof SampleSplit, string> = {
   numpyScalar: 'numpy-scalar',
   python: 'python',
@@ -58,6 +60,8 @@ export function displayPath(file: string, cwd: string): string {
     if (!rel.startsWith('..') && !isAbsolute(rel)) return rel;
     const m = /[/\\](site-packages|dist-packages)[/\\](.*)$/.exec(file);
     if (m) return m[2]!;
+    const std = /[/\\](python\d+\.\d+t?)[/\\](.*)$/.exec(file);
+    if (std) return `${std[1]}/${std[2]}`;
   }
   return file;
 }
@@ -122,7 +126,9 @@ function header(p: Profile, c: Colors): string[] {
 }
 
 function linesSection(p: Profile, top: number, snippets: boolean, cwd: string, c: Colors): string[] {
-  const rows = p.lines.slice(0, top);
+  // Lines under 0.1 % of the run are noise in a summary (lines mode lists every line that ran); the JSON keeps them.
+  const warm = p.lines.filter((l) => l.share >= MIN_SHOWN_SHARE);
+  const rows = (warm.length > 0 ? warm : p.lines).slice(0, top);
   if (rows.length === 0) {
     const why =
       p.meta.mode === 'cpu'
@@ -135,7 +141,8 @@ function linesSection(p: Profile, top: number, snippets: boolean, cwd: string, c
     { head: 'share', right: true, cell: (l) => percent(l.share) },
   ];
   if (has('time')) cols.push({ head: 'time', right: true, cell: (l) => seconds(l.time) });
-  if (has('hits')) cols.push({ head: 'hits', right: true, cell: (l) => (l.hits === undefined ? '' : formatCountHuman(l.hits)) });
+  // Hits are trip counts a user checks against len(a): exact, grouped by thousands.
+  if (has('hits')) cols.push({ head: 'hits', right: true, cell: (l) => (l.hits === undefined ? '' : l.hits.toLocaleString('en-US')) });
   if (has('samples')) cols.push({ head: 'samples', right: true, cell: (l) => (l.samples === undefined ? '' : formatCountHuman(l.samples)) });
   cols.push({ head: 'where', right: false, cell: (l) => `${displayPath(l.file, cwd)}:${l.line}${l.function ? c.dim(` ${l.function}`) : ''}` });
   if (has('split')) cols.push({ head: 'where the time went', right: false, cell: (l) => splitText(l.split, c) });
@@ -146,7 +153,9 @@ function linesSection(p: Profile, top: number, snippets: boolean, cwd: string, c
     rows.map((l) => cols.map((x) => x.cell(l))),
     cols.map((x) => x.right),
   ).split('\n');
-  const out = [c.bold(`Hot lines (top ${rows.length} of ${p.lines.length})`), ...table.slice(0, 2).map((s) => `  ${s}`)];
+  const cold = p.lines.length - warm.length;
+  const title = `Hot lines (top ${rows.length} of ${p.lines.length}${cold > 0 && warm.length > 0 ? `; ${cold} under 0.1 % not shown` : ''})`;
+  const out = [c.bold(title), ...table.slice(0, 2).map((s) => `  ${s}`)];
   rows.forEach((l, i) => {
     out.push(`  ${table[i + 2]}`);
     const text = snippets ? source.line(l.file, l.line) : undefined;

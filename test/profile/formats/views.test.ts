@@ -103,7 +103,7 @@ test('text: meta header, hits, memory table, and a cpu profile explains why it h
   assert.match(text, /mode auto · Python 3\.11\.7 · NumPy 2\.4\.0 · 3\.75 s · exit 3/);
   assert.match(text, /command: python3 app\.py --n 5/);
   assert.match(text, /pass 2 lines .*2\.25 s +loop\(\) is hot/);
-  assert.match(text, /80% +800 ms +2\.50 M +app\.py:7 loop/);
+  assert.match(text, /80% +800 ms +2,500,000 +app\.py:7 loop/);
   assert.match(text, /peak traced 3\.00 GiB · peak RSS 4\.00 GiB · start 1\.00 MiB → end 2\.00 MiB \(\+1\.00 MiB\)/);
   assert.match(text, /800 MiB +1\.00 GiB +50% +12 +app\.py:9/);
   assert.match(renderProfileText(cpuProfile(), { color: false }), /No line-level data: cProfile times functions, not lines/);
