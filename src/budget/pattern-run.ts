@@ -9,6 +9,7 @@ import { InterruptedError, VecprofError } from '../errors.js';
 import { log } from '../log.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { createProgress } from '../render/progress.js';
+import { median } from 'simple-statistics';
 import { summarize } from './stats.js';
 import { noiseWarnings } from './warnings.js';
 import type { BudgetEnvironment } from './types.js';
@@ -141,6 +142,7 @@ export function assemblePattern(parts: {
     insights: [],
     warnings: [
       ...noiseWarnings(env.machine, env.noiseStart, env.noiseEnd),
+      ...onCpuWarning(parts.cells),
       ...rows.flatMap((r) =>
         r.entries.filter((e) => e.flags.length > 0).map((e) => `${spec.name} ${e.version} at ${r.size}: ${e.flags.join(', ')}; treat it with care`),
       ),
@@ -149,6 +151,20 @@ export function assemblePattern(parts: {
   };
   result.insights = spec.insights ? spec.insights(result) : [];
   return result;
+}
+
+/** Below this share of wall time on a CPU (median over one-thread cells), absolute times mostly measure the queue. */
+export const MIN_ON_CPU_SHARE = 0.7;
+
+export function onCpuWarning(cells: PatternCell[]): string[] {
+  const shares = cells.filter((c) => c.clock === 'thread' && c.wall.median > 0).map((c) => c.cpu.median / c.wall.median);
+  if (shares.length === 0) return [];
+  const share = median(shares);
+  if (share >= MIN_ON_CPU_SHARE) return [];
+  return [
+    `this run was on a CPU only ${Math.round(100 * share)} % of its timed wall time (other processes took the rest): ` +
+      'absolute times are inflated, ratios measured side by side hold better; rerun on a quiet machine for absolute numbers',
+  ];
 }
 
 export async function runPattern(opts: PatternRunOptions): Promise<PatternResult> {

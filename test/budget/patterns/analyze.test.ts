@@ -5,7 +5,7 @@ import { summarize } from '../../../src/budget/stats.js';
 import { buildRows, capOf, extrapolationFactor, patternCrossover, planDecision, summarizeGroups } from '../../../src/budget/patterns/analyze.js';
 import { PATTERNS, PATTERN_NAMES, findPattern } from '../../../src/budget/patterns/index.js';
 import { pairwise } from '../../../src/budget/patterns/pairwise.js';
-import { buildPlan } from '../../../src/budget/pattern-run.js';
+import { buildPlan, onCpuWarning } from '../../../src/budget/pattern-run.js';
 import type { PatternCell, PatternConfig, PatternSpec } from '../../../src/budget/patterns/types.js';
 
 function config(over: Partial<PatternConfig> = {}): PatternConfig {
@@ -148,4 +148,12 @@ test('crossover is read from the largest size down: ahead from, ahead only below
   assert.deepEqual(patternCrossover([{ size: 4, ratio: 2 }, { size: 8, ratio: 3 }]), { kind: 'always', size: 4 });
   assert.deepEqual(patternCrossover([{ size: 4, ratio: 0.2 }, { size: 8, ratio: 0.3 }]), { kind: 'never', size: 8 });
   assert.equal(patternCrossover([]), null);
+});
+
+test('a run that was mostly off-CPU says so once; a quiet one does not', () => {
+  const quiet = cell('loop', 10, 100);
+  const busy: PatternCell = { ...quiet, cpuNs: quiet.wallNs.map((x) => x * 0.3), cpu: summarize(quiet.wallNs.map((x) => x * 0.3)) };
+  assert.deepEqual(onCpuWarning([quiet, quiet]), []);
+  const [warning] = onCpuWarning([busy, busy, quiet]);
+  assert.match(warning!, /on a CPU only 30 % .* ratios measured side by side hold better/);
 });
