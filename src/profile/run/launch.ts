@@ -58,9 +58,18 @@ export async function runLauncher(opts: RunOptions, spec: LaunchSpec): Promise<L
   const stopProgram = (): void => {
     timedOut = true;
     log.warn({ timeoutSeconds: (opts.timeoutMs ?? 0) / 1000 }, 'time limit reached: stopping the program and keeping the profile of what ran');
-    // SIGTERM to the program alone: a wrapper (py-spy) must survive it to see the program end and write its file.
+    // Signals go to the program alone: a wrapper (py-spy) must survive them to see the program end and write its
+    // file. A program stuck in one native call cannot act on SIGTERM, so it gets SIGKILL after the grace period;
+    // only when even that does not end the run is the whole group killed.
     signal(programPid ?? groupPid, 'SIGTERM', programPid === undefined);
-    killTimer = setTimeout(() => signal(groupPid, 'SIGKILL', true), STOP_GRACE_MS);
+    killTimer = setTimeout(() => {
+      if (programPid !== undefined) {
+        log.warn('the program did not stop within 3 s of SIGTERM (stuck in native code?): killing it');
+        signal(programPid, 'SIGKILL', false);
+      }
+      killTimer = setTimeout(() => signal(groupPid, 'SIGKILL', true), STOP_GRACE_MS);
+      killTimer.unref();
+    }, STOP_GRACE_MS);
     killTimer.unref();
   };
   const timer = opts.timeoutMs === undefined ? undefined : setTimeout(stopProgram, opts.timeoutMs);

@@ -105,3 +105,12 @@ test('sample: --pid attaches to a running program for --duration seconds and lea
     target.kill('SIGKILL');
   }
 });
+
+test('sample: a program stuck in native code ignores SIGTERM; it is killed and py-spy\'s profile survives', { skip: NO_PYSPY }, async () => {
+  const r = await runCli(['profile', '--mode', 'sample', '--timeout', '1', '--json', fixture('stuck_native.py')]);
+  assert.equal(r.code, 124, r.stderr);
+  assert.match(r.stderr, /did not stop within 3 s/);
+  const p = modelAfter(r.stdout);
+  const stuck = p.lines.find((l) => l.file === fixture('stuck_native.py') && l.line === 3);
+  assert.ok(stuck && stuck.share > 0.8, 'the stuck line holds the samples');
+});
