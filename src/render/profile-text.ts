@@ -235,7 +235,9 @@ export function renderProfileText(p: Profile, opts: ProfileTextOptions = {}): st
   const top = opts.top ?? 10;
   const snippets = opts.sourceSnippets ?? true;
   const cwd = opts.cwd ?? process.cwd();
-  const sections: string[][] = [header(p, c), linesSection(p, top, snippets, cwd, c)];
+  const sections: string[][] = [header(p, c)];
+  // A memory-only run has no timing lines to miss; saying so would only be noise.
+  if (p.lines.length > 0 || p.memory === undefined) sections.push(linesSection(p, top, snippets, cwd, c));
   const fns = functionsSection(p, top, cwd, c);
   if (fns.length > 0) sections.push(fns);
   if (p.memory) sections.push(memorySection(p.memory, top, snippets, cwd, c));

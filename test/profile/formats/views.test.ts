@@ -107,6 +107,9 @@ test('text: meta header, hits, memory table, and a cpu profile explains why it h
   assert.match(text, /peak traced 3\.00 GiB · peak RSS 4\.00 GiB · start 1\.00 MiB → end 2\.00 MiB \(\+1\.00 MiB\)/);
   assert.match(text, /800 MiB +1\.00 GiB +50% +12 +app\.py:9/);
   assert.match(renderProfileText(cpuProfile(), { color: false }), /No line-level data: cProfile times functions, not lines/);
+  const memoryOnly = renderProfileText({ ...p, lines: [] }, { color: false, cwd: '/w' });
+  assert.doesNotMatch(memoryOnly, /No line-level data/);
+  assert.match(memoryOnly, /Memory\n/);
   assert.equal(formatCountHuman(999), '999');
   assert.equal(formatCountHuman(12_345), '12.3 k');
   assert.equal(formatCountHuman(1_000_000), '1.00 M');
