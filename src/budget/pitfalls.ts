@@ -86,6 +86,9 @@ export interface PitfallsResult {
   unbatched: UnbatchedPoint[];
   /** Smallest size whose one-call timing is within 5 % of the batched time, and that time. */
   shortestUnbatched: { size: number; ns: number } | null;
+  /** What one timed call adds (median over the three smallest sizes), and the op length at which that is 5 %. */
+  unbatchedOverheadNs: number | null;
+  shortestByOverheadNs: number | null;
   noise: { kernel: string; wall: SampleSummary; cpu: SampleSummary; maxOverMin: number } | null;
   warnings: string[];
   reduction: ReductionCase[];
@@ -153,13 +156,22 @@ export function unbatchedPoint(msg: HelperMessage): UnbatchedPoint {
   };
 }
 
-/** The shortest op whose single-call timing stays within tolerance from there on up. */
+/**
+ * The shortest op whose single-call timing stays within tolerance from there on up. The timer pair can only add
+ * time, so a single call measured faster than the batched one is noise, not bias: the test is one-sided.
+ */
 export function shortestUnbatched(points: UnbatchedPoint[]): { size: number; ns: number } | null {
   const sorted = [...points].sort((a, b) => a.size - b.size);
   for (let i = 0; i < sorted.length; i++) {
-    if (sorted.slice(i).every((p) => Math.abs(p.error) <= UNBATCHED_TOLERANCE)) return { size: sorted[i]!.size, ns: sorted[i]!.batchedMinNs };
+    if (sorted.slice(i).every((p) => p.error <= UNBATCHED_TOLERANCE)) return { size: sorted[i]!.size, ns: sorted[i]!.batchedMinNs };
   }
   return null;
+}
+
+/** The fixed cost a timed single call adds, from the smallest ops (where it dominates and preemption is rare). */
+export function unbatchedOverhead(points: UnbatchedPoint[]): number | null {
+  const smallest = [...points].sort((a, b) => a.size - b.size).slice(0, 3);
+  return smallest.length > 0 ? median(smallest.map((p) => p.singleMinNs - p.batchedMinNs)) : null;
 }
 
 export async function runPitfalls(opts: { quick: boolean; python?: string; progress: boolean; seed: number }): Promise<PitfallsResult> {
@@ -179,6 +191,8 @@ export async function runPitfalls(opts: { quick: boolean; python?: string; progr
     resolution: [],
     unbatched: [],
     shortestUnbatched: null,
+    unbatchedOverheadNs: null,
+    shortestByOverheadNs: null,
     noise: null,
     warnings: [],
     reduction: [],
@@ -272,6 +286,8 @@ export async function runPitfalls(opts: { quick: boolean; python?: string; progr
   result.importNumpyNs = imports.length > 0 ? median(imports) : null;
   result.warmup = [...firstCalls].map(([op, c]) => warmupOp(op, c));
   result.shortestUnbatched = shortestUnbatched(result.unbatched);
+  result.unbatchedOverheadNs = unbatchedOverhead(result.unbatched);
+  result.shortestByOverheadNs = result.unbatchedOverheadNs !== null ? result.unbatchedOverheadNs / UNBATCHED_TOLERANCE : null;
   environment.noiseEnd = result.interrupted ? null : await noiseSnapshot();
   result.warnings = noiseWarnings(environment.machine, environment.noiseStart, environment.noiseEnd);
   return result;

@@ -84,9 +84,16 @@ function resolution(r: PitfallsResult): string {
     formatDuration(p.singleNs),
   ]);
   const s = r.shortestUnbatched;
-  const conclusion = s
-    ? `Shortest a.sum() timed one call at a time within ${formatPercent(100 * UNBATCHED_TOLERANCE)} of the batched time: ${formatDuration(s.ns)} (n = ${formatCount(s.size)}).`
-    : `No size in the sweep could be timed one call at a time within ${formatPercent(100 * UNBATCHED_TOLERANCE)} of the batched time.`;
+  const limit = r.shortestByOverheadNs;
+  const tolerance = formatPercent(100 * UNBATCHED_TOLERANCE);
+  const conclusion = [
+    r.unbatchedOverheadNs !== null && limit !== null
+      ? `One timed call adds ~${formatDuration(r.unbatchedOverheadNs)} (two clock reads and the call around them): an op must last ≥ ${formatDuration(limit)} for that to stay under ${tolerance}.`
+      : '',
+    s
+      ? `In this sweep a.sum() timed one call at a time stays within ${tolerance} of the batched time from ${formatDuration(s.ns)} (n = ${formatCount(s.size)}) on.`
+      : `No size in the sweep stayed within ${tolerance} of the batched time (noise; see pitfall 5).`,
+  ].filter(Boolean);
   return section(
     '4. Timer resolution and the shortest op timeable without batching',
     [
@@ -96,10 +103,10 @@ function resolution(r: PitfallsResult): string {
         unbatched,
         [true, true, true, true, true, true],
       ),
-      conclusion,
+      ...conclusion,
     ],
-    `Reading perf_counter costs ~${perf ? formatDuration(perf.medianReadNs) : '?'}, and one timed call pays the timing code's own overhead: ` +
-      `anything shorter than ${s ? formatDuration(s.ns) : 'the largest size measured'} must be repeated inside one timed region and divided (timeit's number=).`,
+    `Reading perf_counter costs ~${perf ? formatDuration(perf.medianReadNs) : '?'}, but a timed call costs more than the two reads: ` +
+      `anything shorter than ~${limit !== null ? formatDuration(limit) : s ? formatDuration(s.ns) : 'a few microseconds'} must be repeated inside one timed region and divided (timeit's number=).`,
   );
 }
 

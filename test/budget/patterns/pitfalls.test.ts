@@ -1,7 +1,7 @@
 // The arithmetic behind the pitfalls: errors in ulps, the condition number, the shortest op timeable unbatched.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { reductionCase, shortestUnbatched, unbatchedPoint, warmupOp } from '../../../src/budget/pitfalls.js';
+import { reductionCase, shortestUnbatched, unbatchedOverhead, unbatchedPoint, warmupOp } from '../../../src/budget/pitfalls.js';
 
 test('reduction: relative error and ulps against the exact sum, condition number from the magnitudes', () => {
   const c = reductionCase({
@@ -44,6 +44,9 @@ test('the shortest op timeable unbatched is the first size from which every erro
   const pts = [point(1, 500, 1500), point(16, 600, 620), point(256, 1000, 1200), point(4096, 9000, 9300), point(65536, 90000, 90500)];
   assert.deepEqual(shortestUnbatched(pts), { size: 4096, ns: 9000 }, 'a lucky small size does not count');
   assert.equal(shortestUnbatched(pts.slice(0, 3)), null);
+  // A single call faster than the batched time is noise, not timer bias: it does not disqualify a size.
+  assert.deepEqual(shortestUnbatched([...pts, point(262144, 37000, 34000)]), { size: 4096, ns: 9000 });
+  assert.equal(unbatchedOverhead(pts), 200, 'median of 1000, 20 and 200 ns over the three smallest sizes');
 });
 
 test('first calls: median and range over fresh processes, against the pooled warm median', () => {
