@@ -1,5 +1,6 @@
 // Which frames are the user's own code: the line a sample is blamed on is the deepest frame in a user file.
 // Importers only see paths, so this is a guess from the path; runners that know the script pass a better one.
+import { sep } from 'node:path';
 import { PYTHON_HELPERS_DIR } from '../../paths.js';
 import { isNativeLocation } from '../split.js';
 
@@ -43,7 +44,7 @@ function isRelative(file: string): boolean {
 /** The default guess: Python source outside site-packages and the standard library, and not vecprof's own helpers. */
 export function defaultUserFile(file: string): boolean {
   if (file === '' || file.startsWith('<') || isNativeLocation(file, 1)) return false;
-  if (file.startsWith(PYTHON_HELPERS_DIR)) return false;
+  if (file.startsWith(PYTHON_HELPERS_DIR + sep)) return false;
   if (isRelative(file)) {
     const parts = file.split(/[/\\]/);
     const top = (parts[0] ?? '').replace(/\.pyw?$/, '');

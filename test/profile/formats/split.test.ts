@@ -2,6 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { classifySample, frameKind, isNativeLocation, normaliseSplit } from '../../../src/profile/split.js';
 import type { Frame } from '../../../src/profile/model.js';
+import { defaultUserFile } from '../../../src/profile/import/user-files.js';
+import { PYTHON_HELPERS_DIR } from '../../../src/paths.js';
+import { join } from 'node:path';
 
 const NUMPY = '/v/site-packages/numpy/_core/_multiarray_umath.cpython-311-x86_64-linux-gnu.so';
 const LIBPY = '/v/lib/libpython3.11.so.1.0';
@@ -63,4 +66,21 @@ test('a split normalises to fractions that add up to 1', () => {
   const s = normaliseSplit({ python: 1, numpyScalar: 3, nativeKernel: 0, otherNative: 0 });
   assert.deepEqual(s, { python: 0.25, numpyScalar: 0.75, nativeKernel: 0, otherNative: 0 });
   assert.deepEqual(normaliseSplit({ python: 0, numpyScalar: 0, nativeKernel: 0, otherNative: 0 }).python, 0);
+});
+
+test('user files: the script and its modules are; libraries, the standard library, frozen modules and our helpers are not', () => {
+  assert.equal(defaultUserFile('/home/me/proj/app.py'), true);
+  assert.equal(defaultUserFile('/home/me/proj/src/pkg/mod.py'), true);
+  assert.equal(defaultUserFile('/v/lib/python3.11/site-packages/numpy/_core/fromnumeric.py'), false);
+  assert.equal(defaultUserFile('/usr/lib/python3/dist-packages/scipy/x.py'), false);
+  assert.equal(defaultUserFile('/root/.pyenv/versions/3.11.7/lib/python3.11/threading.py'), false);
+  assert.equal(defaultUserFile('<frozen importlib._bootstrap>'), false);
+  assert.equal(defaultUserFile(join(PYTHON_HELPERS_DIR, 'vecprof_run.py')), false);
+  assert.equal(defaultUserFile(`${PYTHON_HELPERS_DIR}_mine/app.py`), true, 'a sibling folder with a similar name is not ours');
+  // raw py-spy paths are relative to their sys.path entry
+  assert.equal(defaultUserFile('app.py'), true);
+  assert.equal(defaultUserFile('numpy/_core/_methods.py'), false);
+  assert.equal(defaultUserFile('hmac.py'), false);
+  assert.equal(defaultUserFile('multiprocessing/pool.py'), false);
+  assert.equal(defaultUserFile('/v/lib/libpython3.11.so.1.0'), false);
 });
