@@ -92,7 +92,7 @@ export function registerProfile(program: Command): void {
  * so the program's option parsing is told where the user's words begin: it parses only what comes before and hands
  * the rest to `profile` behind a `--`, which makes them plain arguments.
  */
-function keepProgramArgsApart(program: Command, cmd: Command): void {
+export function keepProgramArgsApart(program: Command, cmd: Command): void {
   const parseOptions = program.parseOptions.bind(program);
   program.parseOptions = (args: string[]) => {
     const start = userArgsStart(args, program, cmd);
@@ -162,8 +162,12 @@ function targetOf(script: string | undefined, args: string[], o: ProfileOptions)
 
 async function profileFor(script: string | undefined, args: string[], o: ProfileOptions, globals: Globals): Promise<Profile> {
   const target = targetOf(script, args, o);
-  if (o.out !== undefined) await mkdir(resolve(o.out), { recursive: true });
   const outDir = o.out === undefined ? undefined : resolve(o.out);
+  if (outDir !== undefined) {
+    await mkdir(outDir, { recursive: true }).catch((err: NodeJS.ErrnoException) => {
+      throw new UsageError(`cannot use ${o.out} as the --out directory: ${err.code ?? err.message}`, { hint: 'give a directory path that can be created' });
+    });
+  }
   if (target === 'import') return importProfileFile(resolve(o.import!));
   if (target === 'pid') {
     const python = await locatePython({ python: globals.python, requireNumpy: false }).catch(() => null);
