@@ -170,3 +170,24 @@ test('speedscope: py-spy --subprocesses profiles of several processes merge into
   assert.equal(hot.line, 9, 'the loop body, which only the workers ran');
   assert.ok(hot.split!.numpyScalar > 0.5);
 });
+
+test('byte flips in speedscope and raw files give a Profile or a VecprofError, never another exception', () => {
+  const rand = seeded(11);
+  const cases: Array<[string, (t: string) => unknown]> = [
+    ['element_loop.speedscope.json', (t) => importSpeedscope(t)],
+    ['kernels.raw.txt', (t) => importPySpyRaw(t)],
+  ];
+  for (const [name, parse] of cases) {
+    const text = read(name);
+    const alphabet = '0123456789-.,:;[]{}"() \nabcxyz';
+    for (let i = 0; i < 300; i++) {
+      const chars = [...text];
+      for (let f = 0; f < 3; f++) chars[Math.floor(rand() * chars.length)] = alphabet[Math.floor(rand() * alphabet.length)]!;
+      try {
+        parse(chars.join(''));
+      } catch (err) {
+        assert.ok(err instanceof VecprofError, `${name}: ${String(err)}`);
+      }
+    }
+  }
+});
