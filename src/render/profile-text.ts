@@ -113,7 +113,10 @@ function header(p: Profile, c: Colors): string[] {
     const status = m.signal ? `killed by ${m.signal}` : `exit ${m.exitStatus}`;
     bits.push(m.exitStatus === 0 ? status : c.yellow(status));
   }
+  if (m.stoppedBy) bits.push(c.yellow(m.stoppedBy === 'timeout' ? 'stopped at the time limit' : 'interrupted'));
   if (m.overhead !== undefined) bits.push(`overhead ${m.overhead.toFixed(2)}×`);
+  // Without a memory pass the launcher's resident-size reading is the only memory figure: worth one word up here.
+  if (!p.memory && m.rss?.peakBytes != null) bits.push(`peak RSS ${formatBytes(m.rss.peakBytes)}`);
   if (m.tool) bits.push(m.tool);
   const out = [`${c.bold('vecprof profile')}  ${bits.join(' · ')}`];
   if (m.command.length > 0) out.push(c.dim(`  command: ${m.command.join(' ')}`));
@@ -201,25 +204,36 @@ function functionsSection(p: Profile, top: number, cwd: string, c: Colors): stri
   return [c.bold(`Functions ${title} (top ${rows.length} of ${visible.length})`), ...table.split('\n').map((s) => `  ${s}`)];
 }
 
+const MECHANISM_TEXT: Record<string, string> = {
+  'numpy-handler': 'NumPy buffers',
+  tracemalloc: 'all allocations',
+};
+
 function memorySection(m: MemoryStat, top: number, snippets: boolean, cwd: string, c: Colors): string[] {
-  const facts = [`peak traced ${formatBytes(m.peakTracedBytes)}`];
-  if (m.peakRssBytes !== undefined) facts.push(`peak RSS ${formatBytes(m.peakRssBytes)}`);
+  const traced = m.mechanism ? ` (${MECHANISM_TEXT[m.mechanism] ?? m.mechanism})` : '';
+  const facts = [`peak traced ${formatBytes(m.peakTracedBytes)}${traced}`];
+  if (m.peakRssBytes !== undefined) {
+    const at = m.peakRssLine ? ` at ${displayPath(m.peakRssLine.file, cwd)}:${m.peakRssLine.line}` : '';
+    facts.push(`peak RSS ${formatBytes(m.peakRssBytes)}${at}`);
+  }
   const growth = m.endBytes - m.startBytes;
   facts.push(`start ${formatBytes(m.startBytes)} → end ${formatBytes(m.endBytes)} (${growth >= 0 ? '+' : '−'}${formatBytes(Math.abs(growth))})`);
   const out = [c.bold('Memory'), `  ${facts.join(' · ')}`];
   const rows = [...m.lines].sort((a, b) => b.bytesAtPeak - a.bytesAtPeak || b.allocatedBytes - a.allocatedBytes).slice(0, top);
   if (rows.length === 0) return out;
   const source = new SourceCache();
+  const rss = rows.some((l) => l.rssGrowthBytes !== undefined && l.rssGrowthBytes > 0);
   const table = textTable(
-    ['at peak', 'allocated', 'NumPy', 'allocs', 'where'],
+    ['at peak', 'allocated', 'NumPy', 'allocs', ...(rss ? ['RSS growth'] : []), 'where'],
     rows.map((l) => [
       formatBytes(l.bytesAtPeak),
       formatBytes(l.allocatedBytes),
       l.allocatedBytes > 0 ? percent(l.numpyBytes / l.allocatedBytes) : '',
       formatCountHuman(l.allocations),
+      ...(rss ? [l.rssGrowthBytes ? formatBytes(l.rssGrowthBytes) : ''] : []),
       `${displayPath(l.file, cwd)}:${l.line}`,
     ]),
-    [true, true, true, true, false],
+    [true, true, true, true, ...(rss ? [true] : []), false],
   ).split('\n');
   out.push(...table.slice(0, 2).map((s) => `  ${s}`));
   rows.forEach((l, i) => {

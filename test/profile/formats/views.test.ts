@@ -108,6 +108,18 @@ test('text: meta header, hits, memory table, and a cpu profile explains why it h
   assert.match(text, /800 MiB +1\.00 GiB +50% +12 +app\.py:9/);
   assert.match(renderProfileText(cpuProfile(), { color: false }), /No line-level data: cProfile times functions, not lines/);
   const memoryOnly = renderProfileText({ ...p, lines: [] }, { color: false, cwd: '/w' });
+  const detailed: Profile = {
+    ...p,
+    meta: { ...p.meta, stoppedBy: 'timeout' },
+    memory: { ...p.memory!, mechanism: 'numpy-handler', peakRssLine: { file: '/w/app.py', line: 9 }, lines: [{ ...p.memory!.lines[0]!, rssGrowthBytes: 3 * 2 ** 20 }] },
+  };
+  const more = renderProfileText(detailed, { color: false, cwd: '/w' });
+  assert.match(more, /stopped at the time limit/);
+  assert.match(more, /peak traced 3\.00 GiB \(NumPy buffers\) · peak RSS 4\.00 GiB at app\.py:9/);
+  assert.match(more, /RSS growth/);
+  assert.match(more, /12 +3\.00 MiB +app\.py:9/);
+  const rssOnly = renderProfileText({ ...p, memory: undefined, meta: { ...p.meta, rss: { startBytes: 1, endBytes: 2, peakBytes: 5 * 2 ** 20, peakChildrenBytes: null } } }, { color: false });
+  assert.match(rssOnly, /peak RSS 5\.00 MiB/);
   assert.doesNotMatch(memoryOnly, /No line-level data/);
   assert.match(memoryOnly, /Memory\n/);
   assert.equal(formatCountHuman(999), '999');
