@@ -15,6 +15,9 @@ import vecprof_run
 from vecprof_protocol import emit
 
 MAX_SHAPES_PER_NAME = 8
+# After this many sightings a watch retires; when all have, tracing is switched off for the rest of the run (a
+# function called per element, as under np.vectorize, would otherwise pay a trace call each time).
+MAX_SIGHTINGS = 16
 
 
 def _code_lines(code):
@@ -47,6 +50,8 @@ class Watcher:
             self.by_file.setdefault(w["file"], []).append(w)
         self.code_watches = {}
         self.seen = {}
+        self.sightings = {}
+        self.active = len(watches)
 
     def watches_for(self, code):
         cached = self.code_watches.get(code)
@@ -57,13 +62,24 @@ class Watcher:
             self.code_watches[code] = cached
         return cached
 
+    def retire(self, watch):
+        self.active -= 1
+        self.by_file[watch["file"]] = [w for w in self.by_file.get(watch["file"], ()) if w is not watch]
+        self.code_watches = {code: [w for w in ws if w is not watch] for code, ws in self.code_watches.items()}
+        if self.active == 0:
+            sys.settrace(None)
+
     def record(self, frame, watch):
+        count = self.sightings.get(watch["id"], 0) + 1
+        self.sightings[watch["id"]] = count
+        if count == MAX_SIGHTINGS:
+            self.retire(watch)
         for name in watch["names"]:
             value = _lookup(frame, name)
             shape = getattr(value, "shape", None)
             itemsize = getattr(getattr(value, "dtype", None), "itemsize", None)
-            if not isinstance(shape, tuple) or itemsize is None:
-                continue
+            if not isinstance(shape, tuple) or not shape or itemsize is None:
+                continue  # not an array, or a NumPy scalar: nothing to vectorize over
             key = (watch["id"], name)
             shapes = self.seen.setdefault(key, set())
             if shape in shapes or len(shapes) >= MAX_SHAPES_PER_NAME:

@@ -70,11 +70,13 @@ export async function runAdvise(opts: AdviseOptions): Promise<AdviceReport> {
   const watches = watchesFor(profile, findings, sources, run.cwd);
   const stopped = profile.meta.stoppedBy !== undefined;
   // The program ran to its end in the profiling passes; one more run reads the array sizes at the watched lines.
-  const shapes = watches.length > 0 && !stopped ? await runShapes(run, watches) : new Map();
+  const shapes = watches.length > 0 && !stopped ? await runShapes(run, watches) : { seen: new Map(), wallSeconds: null };
   const items = buildAdvice({
     profile,
     findings,
-    shapes,
+    shapes: shapes.seen,
+    // The least disturbed of the runs stands for the program's own length.
+    plainWallSeconds: Math.min(profile.meta.durationSeconds, shapes.wallSeconds ?? Infinity),
     model,
     sources,
     cwd: run.cwd,

@@ -4,7 +4,7 @@ import type { Finding } from '../check/types.js';
 import type { LineStat, Profile } from '../profile/model.js';
 import { formatDuration, formatRatio } from '../render/units.js';
 import type { CostModel } from './costmodel.js';
-import { indexLines, lineSeconds, rangeStats, type RangeStats } from './join.js';
+import { indexLines, lineSecondsFor, rangeStats, type LineSeconds, type RangeStats } from './join.js';
 import { describeBandwidth, priceRewrite } from './rewrite-cost.js';
 import { largestByName, type ShapesSeen, type Watch } from './shapes.js';
 import type { Advice } from './types.js';
@@ -25,9 +25,11 @@ const KEYWORDS = new Set(
 export function namesIn(texts: string[], symbol?: string): string[] {
   const names = new Set<string>(symbol ? [symbol] : []);
   for (const text of texts) {
-    for (const m of text.replace(/#.*$/gm, '').replace(/(["']).*?\1/g, '').matchAll(/\b(self\.[A-Za-z_]\w*|[A-Za-z_]\w*)/g)) {
+    const code = text.replace(/#.*$/gm, '').replace(/(["']).*?\1/g, '');
+    for (const m of code.matchAll(/\b(self\.[A-Za-z_]\w*|[A-Za-z_]\w*)/g)) {
       const name = m[1]!;
-      if (!KEYWORDS.has(name) && !/^\d/.test(name)) names.add(name);
+      const attribute = m.index! > 0 && code[m.index! - 1] === '.'; // np.maximum, a.shape: not a variable
+      if (!attribute && !KEYWORDS.has(name)) names.add(name);
     }
   }
   return [...names].slice(0, 16);
@@ -48,17 +50,24 @@ function sourceLines(sources: Record<string, string>, file: string, start: numbe
 }
 
 /** Lines that deserve a look without a finding: hot and either run very often or spent in NumPy. */
-function hotUnmatchedLines(profile: Profile, covered: Set<string>, cwd: string): LineStat[] {
-  return profile.lines.filter((l) => l.share >= LISTED_SHARE && !covered.has(`${resolve(cwd, l.file)}:${l.line}`));
+function hotUnmatchedLines(
+  profile: Profile,
+  covered: Set<string>,
+  cwd: string,
+  secondsOf: LineSeconds = lineSecondsFor(profile),
+  duration = profile.meta.durationSeconds,
+): LineStat[] {
+  return profile.lines.filter((l) => duration > 0 && secondsOf(l) / duration >= LISTED_SHARE && !covered.has(`${resolve(cwd, l.file)}:${l.line}`));
 }
 
 export function watchesFor(profile: Profile, findings: Finding[], sources: Record<string, string>, cwd: string): Watch[] {
   const watches: Watch[] = [];
   const covered = new Set<string>();
+  const lines = indexLines(profile, cwd);
   for (const f of findings) {
     if (f.cell !== undefined || NOT_LOOP_CODES.has(f.code)) continue;
     const file = resolve(cwd, f.path);
-    const { start, end } = loopRange(f);
+    const { start, end } = costRange(f, lines.get(file));
     for (let l = start; l <= end; l++) covered.add(`${file}:${l}`);
     const texts = [...sourceLines(sources, file, start, end), f.fix?.replacement.split('\n')[0] ?? ''];
     watches.push({ id: watchId(file, start, f.code), file, line: start, names: namesIn(texts, f.symbol) });
@@ -78,6 +87,8 @@ export interface AdviceInput {
   sources: Record<string, string>;
   cwd: string;
   displayPath: (absPath: string) => string;
+  /** Wall time of a run with no profiler attached (the shape probe's), to turn sample shares into seconds. */
+  plainWallSeconds?: number | null;
 }
 
 function describeLoop(stats: RangeStats, share: number): string {
@@ -85,10 +96,23 @@ function describeLoop(stats: RangeStats, share: number): string {
   return `${runs}takes ${(share * 100).toFixed(share < 0.1 ? 1 : 0)} % of the run`;
 }
 
-function findingAdvice(f: Finding, input: AdviceInput, lines: Map<string, LineStat[]>, duration: number): Advice {
+/**
+ * A hidden loop (np.vectorize and friends) costs where the wrapped function is called, which is often a later line
+ * of the same function (`f = np.vectorize(g)` … `f(x)`): its range runs to the last profiled line of that function.
+ */
+function costRange(f: Finding, fileLines: LineStat[] | undefined): { start: number; end: number } {
+  const range = loopRange(f);
+  if (f.code !== 'VEC006' || !fileLines) return range;
+  const fn = fileLines.find((l) => l.line === f.line)?.function;
+  if (!fn) return range;
+  const later = fileLines.filter((l) => l.function === fn && l.line >= f.line).map((l) => l.line);
+  return { start: range.start, end: Math.max(range.end, ...later) };
+}
+
+function findingAdvice(f: Finding, input: AdviceInput, lines: Map<string, LineStat[]>, secondsOf: LineSeconds, duration: number): Advice {
   const file = resolve(input.cwd, f.path);
-  const { start, end } = loopRange(f);
-  const stats = rangeStats(lines.get(file), start, end, duration);
+  const { start, end } = costRange(f, lines.get(file));
+  const stats = rangeStats(lines.get(file), start, end, secondsOf, duration);
   const arrays = largestByName(input.shapes.get(watchId(file, start, f.code)) ?? []);
   const hot = stats.share >= HOT_SHARE && !NOT_LOOP_CODES.has(f.code);
   const priced = hot ? priceRewrite(f, stats, arrays, input.model) : null;
@@ -133,9 +157,10 @@ function findingAdvice(f: Finding, input: AdviceInput, lines: Map<string, LineSt
   return advice;
 }
 
-function lineAdvice(l: LineStat, input: AdviceInput, duration: number): Advice | null {
+function lineAdvice(l: LineStat, input: AdviceInput, secondsOf: LineSeconds, duration: number): Advice | null {
   const file = resolve(input.cwd, l.file);
-  const time = lineSeconds(l, duration);
+  const time = secondsOf(l);
+  const share = duration > 0 ? time / duration : 0;
   const arrays = largestByName(input.shapes.get(watchId(file, l.line, 'line')) ?? []);
   const base = {
     rank: 0,
@@ -145,18 +170,18 @@ function lineAdvice(l: LineStat, input: AdviceInput, duration: number): Advice |
     endLine: l.line,
     hits: l.hits,
     timeSeconds: time,
-    share: l.share,
+    share,
     perIterationNs: l.hits ? (time * 1e9) / l.hits : undefined,
     arrays: [...arrays.values()],
   };
   const inNumpy = l.split ? l.split.nativeKernel >= 0.5 : (l.hits ?? 0) < LOOP_HITS;
   if ((l.hits ?? 0) >= LOOP_HITS && !(l.split && l.split.nativeKernel >= 0.5)) {
-    return { ...base, kind: 'hot-loop', summary: `line ${l.line} ${describeLoop({ timeSeconds: time, share: l.share, bodyHits: l.hits, lines: [] }, l.share)}: hot Python loop, no known pattern` };
+    return { ...base, kind: 'hot-loop', summary: `line ${l.line} ${describeLoop({ timeSeconds: time, share, bodyHits: l.hits, lines: [] }, l.share)}: hot Python loop, no known pattern` };
   }
   if (!inNumpy) return null;
   const bytes = [...arrays.values()].reduce((s, a) => s + a.nbytes, 0);
   if (bytes === 0 || time <= 0) {
-    return { ...base, kind: 'numpy-kernel', summary: `line ${l.line} takes ${(l.share * 100).toFixed(0)} % of the run in NumPy's own code` };
+    return { ...base, kind: 'numpy-kernel', summary: `line ${l.line} takes ${(share * 100).toFixed(0)} % of the run in NumPy's own code` };
   }
   const bytesPerSecond = (bytes * (l.hits ?? 1)) / time;
   const bw = describeBandwidth(bytesPerSecond, input.model);
@@ -164,25 +189,26 @@ function lineAdvice(l: LineStat, input: AdviceInput, duration: number): Advice |
     ...base,
     kind: 'numpy-kernel',
     bandwidth: { bytesPerSecond, percentOfPeak: bw.percentOfPeak, bound: bw.bound },
-    summary: `line ${l.line} takes ${(l.share * 100).toFixed(0)} % of the run: ${bw.text}`,
+    summary: `line ${l.line} takes ${(share * 100).toFixed(0)} % of the run: ${bw.text}`,
   };
 }
 
 const KIND_ORDER = { vectorize: 0, 'hot-loop': 0, 'numpy-kernel': 0, cold: 1 } as const;
 
 export function buildAdvice(input: AdviceInput): Advice[] {
-  const duration = input.profile.meta.durationSeconds;
+  const duration = input.plainWallSeconds ?? input.profile.meta.durationSeconds;
   const lines = indexLines(input.profile, input.cwd);
+  const secondsOf = lineSecondsFor(input.profile, duration);
   const items: Advice[] = [];
   const covered = new Set<string>();
   for (const f of input.findings) {
     if (f.cell !== undefined || f.code === 'E999' || f.code === 'E902') continue;
-    const a = findingAdvice(f, input, lines, duration);
+    const a = findingAdvice(f, input, lines, secondsOf, duration);
     items.push(a);
     if (!NOT_LOOP_CODES.has(f.code)) for (let l = loopRange(f).start; l <= a.endLine; l++) covered.add(`${a.file}:${l}`);
   }
-  for (const l of hotUnmatchedLines(input.profile, covered, input.cwd)) {
-    const a = lineAdvice(l, input, duration);
+  for (const l of hotUnmatchedLines(input.profile, covered, input.cwd, secondsOf, duration)) {
+    const a = lineAdvice(l, input, secondsOf, duration);
     if (a) items.push(a);
   }
   items.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || b.timeSeconds - a.timeSeconds || a.line - b.line);

@@ -10,8 +10,10 @@ import { locatePython, type PythonInfo } from '../python/locate.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { peakArrayBytes } from '../budget/config.js';
 import { runBudget } from '../budget/run.js';
+import { helperPath } from '../paths.js';
+import { runHelper } from '../python/worker.js';
 import type { BudgetConfig } from '../budget/types.js';
-import { COST_MODEL_SCHEMA, costModelFromBudget, type CostModel } from './costmodel.js';
+import { COST_MODEL_SCHEMA, costModelFromBudget, type Calibration, type CostModel } from './costmodel.js';
 
 /** Every other size, the loop only up to 2^16, short cells: enough for slopes, intercepts and both bandwidths. */
 export function calibrationConfig(peakBytes: number): BudgetConfig {
@@ -49,12 +51,21 @@ async function readCached(path: string): Promise<CostModel | null> {
   }
 }
 
+/** Batched matmul and broadcast-distance rates (python/vecprof_calibrate.py): about a second. */
+async function measureKernels(python: string): Promise<Calibration> {
+  const { messages } = await runHelper({ python, script: helperPath('vecprof_calibrate.py'), timeoutMs: 120_000, label: 'calibration helper' });
+  return {
+    matmul: messages.filter((m) => m.type === 'matmul').map((m) => ({ k: Number(m.k), nsPerFma: Number(m.ns_per_fma) })),
+    pairwise: messages.filter((m) => m.type === 'pairwise').map((m) => ({ d: Number(m.d), nsPerElement: Number(m.ns_per_element) })),
+  };
+}
+
 export async function calibrateCostModel(opts: { python?: string; progress: boolean }): Promise<{ model: CostModel; path: string }> {
   const python = await locatePython({ python: opts.python });
   const config = calibrationConfig(peakArrayBytes(readMachine().caches));
   log.info('calibrating the cost model for this machine (a few seconds, once)');
   const result = await runBudget({ config, python: python.command, progress: opts.progress });
-  const model = costModelFromBudget(result);
+  const model = costModelFromBudget(result, await measureKernels(python.command));
   const path = costModelPath(python);
   await writeFileAtomic(path, `${JSON.stringify(model, null, 2)}\n`);
   return { model, path };

@@ -3,7 +3,7 @@
 import { median } from 'simple-statistics';
 import type { BudgetResult } from '../budget/types.js';
 
-export const COST_MODEL_SCHEMA = 'vecprof.costmodel/1';
+export const COST_MODEL_SCHEMA = 'vecprof.costmodel/2';
 
 export interface CostModel {
   schema: typeof COST_MODEL_SCHEMA;
@@ -21,6 +21,15 @@ export interface CostModel {
   /** The machine's peak (copy/triad) bandwidth. */
   peakBytesPerSecond: number | null;
   llcBytes: number | null;
+  /** Batched `a @ w` for k×k products: nanoseconds per multiply-add (small products run far below BLAS peak). */
+  matmul: Array<{ k: number; nsPerFma: number }>;
+  /** The broadcast distance matrix over N×M×D: nanoseconds per element for row length D. */
+  pairwise: Array<{ d: number; nsPerElement: number }>;
+}
+
+export interface Calibration {
+  matmul: CostModel['matmul'];
+  pairwise: CostModel['pairwise'];
 }
 
 export interface VectorizedWork {
@@ -30,6 +39,8 @@ export interface VectorizedWork {
   bytesPerElement: number;
   /** NumPy calls the rewrite makes (e.g. 2 for `np.sqrt((d ** 2).sum(-1))` counts the big ones). */
   calls?: number;
+  /** Distinct bytes the calls touch (inputs and outputs once each): decides cache or memory bandwidth. */
+  workingSetBytes?: number;
 }
 
 function bandwidthOf(result: BudgetResult, regimes: Array<'L2' | 'LLC' | 'DRAM'>): number | null {
@@ -40,7 +51,7 @@ function bandwidthOf(result: BudgetResult, regimes: Array<'L2' | 'LLC' | 'DRAM'>
   return amortized.length > 0 ? median(amortized.map((r) => r.bytesPerSecond!)) : null;
 }
 
-export function costModelFromBudget(result: BudgetResult): CostModel {
+export function costModelFromBudget(result: BudgetResult, calibration: Calibration): CostModel {
   const d = result.derived;
   if (d.loopPerElementNs === null || d.numpyPerCallNs === null) {
     throw new Error('budget result has too few sizes to fit loop and NumPy costs');
@@ -59,14 +70,29 @@ export function costModelFromBudget(result: BudgetResult): CostModel {
     memoryBytesPerSecond: memory,
     peakBytesPerSecond: peak,
     llcBytes: d.llc.effectiveBytes,
+    matmul: calibration.matmul,
+    pairwise: calibration.pairwise,
   };
+}
+
+/** Log-log interpolation in a calibration table, clamped to its ends. */
+export function interpolate(table: Array<{ x: number; y: number }>, x: number): number | null {
+  const pts = table.filter((p) => p.x > 0 && p.y > 0).sort((a, b) => a.x - b.x);
+  if (pts.length === 0) return null;
+  if (x <= pts[0]!.x) return pts[0]!.y;
+  if (x >= pts.at(-1)!.x) return pts.at(-1)!.y;
+  const i = pts.findIndex((p) => p.x >= x);
+  const a = pts[i - 1]!;
+  const b = pts[i]!;
+  const t = (Math.log(x) - Math.log(a.x)) / (Math.log(b.x) - Math.log(a.x));
+  return Math.exp(Math.log(a.y) + t * (Math.log(b.y) - Math.log(a.y)));
 }
 
 /** Predicted seconds for the vectorized rewrite: per-call cost plus bytes at the bandwidth of where they live. */
 export function predictVectorizedSeconds(model: CostModel, work: VectorizedWork): number {
   const calls = work.calls ?? 1;
   const bytes = work.elements * work.bytesPerElement;
-  const fits = model.llcBytes !== null && bytes <= model.llcBytes;
+  const fits = model.llcBytes !== null && (work.workingSetBytes ?? bytes) <= model.llcBytes;
   const bandwidth = fits ? model.cacheBytesPerSecond : model.memoryBytesPerSecond;
   return calls * (model.numpyPerCallNs / 1e9 + bytes / bandwidth);
 }

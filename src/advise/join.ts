@@ -30,30 +30,39 @@ export function indexLines(profile: Profile, cwd: string): Map<string, LineStat[
   return byFile;
 }
 
+export type LineSeconds = (l: LineStat) => number;
+
 /**
- * Seconds a line stands for: its share of the run times the run's wall time. In auto mode the share comes from
- * sampling, the least disturbed pass, and the duration from that same pass; a traced line time carries the tracer's
- * overhead, so it is the fallback only.
+ * Seconds a line stands for. With samples (auto and sample modes) it is the line's samples over all samples, times
+ * the sampled run's wall time: sampling is the pass that disturbs the program least, while traced times and the
+ * shares derived from them carry the tracer's cost, which falls on loop lines most. Without samples, the share of
+ * the run; without that, the traced time. `wallSeconds` is the run's length without a profiler attached, where a
+ * quieter run measured it (sampling itself slows the program a little, more so with native stacks).
  */
-export function lineSeconds(l: LineStat, durationSeconds: number): number {
-  return l.share > 0 ? l.share * durationSeconds : (l.time ?? 0);
+export function lineSecondsFor(profile: Profile, wallSeconds = profile.meta.durationSeconds): LineSeconds {
+  const duration = wallSeconds;
+  const total = profile.samples?.stacks.reduce((s, st) => s + st.weight, 0) ?? 0;
+  if (total > 0) return (l) => ((l.samples ?? 0) / total) * duration;
+  return (l) => (l.share > 0 ? l.share * duration : (l.time ?? 0));
 }
 
-export function rangeStats(lines: LineStat[] | undefined, start: number, end: number, durationSeconds: number): RangeStats {
+export function rangeStats(lines: LineStat[] | undefined, start: number, end: number, secondsOf: LineSeconds, durationSeconds: number): RangeStats {
   const inside = (lines ?? []).filter((l) => l.line >= start && l.line <= end);
   const header = inside.find((l) => l.line === start);
   const body = inside.filter((l) => l.line > start && l.hits !== undefined);
   const bodyHits = body.length > 0 ? Math.max(...body.map((l) => l.hits!)) : undefined;
   const headerHits = header?.hits;
+  const timeSeconds = inside.reduce((s, l) => s + secondsOf(l), 0);
   let entries: number | undefined;
   if (headerHits !== undefined && bodyHits !== undefined && headerHits > bodyHits) entries = headerHits - bodyHits;
   else if (bodyHits !== undefined) entries = 1;
   return {
-    timeSeconds: inside.reduce((s, l) => s + lineSeconds(l, durationSeconds), 0),
-    share: inside.reduce((s, l) => s + l.share, 0),
+    timeSeconds,
+    share: durationSeconds > 0 ? timeSeconds / durationSeconds : 0,
     headerHits,
     bodyHits,
     entries,
     lines: inside,
   };
 }
+

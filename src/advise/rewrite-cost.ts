@@ -2,7 +2,7 @@
 // with the bytes taken from the arrays the program actually held at the loop.
 import type { Finding } from '../check/types.js';
 import { formatBytes, formatDuration, formatRate } from '../render/units.js';
-import { predictVectorizedSeconds, type CostModel } from './costmodel.js';
+import { interpolate, predictVectorizedSeconds, type CostModel } from './costmodel.js';
 import type { RangeStats } from './join.js';
 import type { ArraySeen } from './shapes.js';
 
@@ -43,43 +43,94 @@ function elementwise(finding: Finding, stats: RangeStats, arrays: Map<string, Ar
   // A reduction reads its input once; every other call reads one input and writes one output.
   const bytesPerElement = reduction && calls === 1 ? itemsize : 2 * itemsize * calls;
   const entries = stats.entries ?? 1;
-  const once = predictVectorizedSeconds(model, { elements: perEntry, bytesPerElement, calls });
+  const workingSetBytes = perEntry * itemsize * (reduction ? 1 : 2);
+  const once = predictVectorizedSeconds(model, { elements: perEntry, bytesPerElement, calls, workingSetBytes });
   return {
     predictedSeconds: entries * once,
     basis: `${calls} NumPy call${calls > 1 ? 's' : ''} over ${Math.round(perEntry).toLocaleString('en-US')} elements (${formatBytes(perEntry * bytesPerElement)} moved)${entries > 1 ? ` × ${entries.toLocaleString('en-US')} entries` : ''}`,
   };
 }
 
-function pairwise(arrays: Map<string, ArraySeen>, model: CostModel): Priced | null {
-  const rows = [...arrays.values()].filter((a) => a.shape.length >= 1).sort((x, y) => y.nbytes - x.nbytes);
-  const [a, b] = rows.length >= 2 ? rows : [rows[0], rows[0]];
-  if (!a || !b) return null;
-  const n = a.shape[0]!;
-  const m = b.shape[0]!;
-  const d = a.shape.length > 1 ? elementsOf(a) / n : 1;
-  const elements = n * m * d;
-  // diff written, squared in place-ish, summed: about four passes over N×M×D.
-  const bytesPerElement = 4 * a.itemsize;
-  const predicted = predictVectorizedSeconds(model, { elements, bytesPerElement, calls: 4 });
-  return { predictedSeconds: predicted, basis: `broadcast over ${n}×${m}×${d} = ${elements.toLocaleString('en-US')} elements (${formatBytes(elements * a.itemsize)} temporary)` };
+/**
+ * The two row sets of a pairwise loop: the finding's array first, then another array whose rows have the same
+ * length (so the output matrix, N×M, is not taken for an input).
+ */
+function rowSets(finding: Finding, arrays: Map<string, ArraySeen>): [ArraySeen, ArraySeen] | null {
+  const all = [...arrays.values()].sort((x, y) => y.nbytes - x.nbytes);
+  const first = (finding.symbol ? arrays.get(finding.symbol) : undefined) ?? all[0];
+  if (!first) return null;
+  const rowShape = first.shape.slice(1).join('×');
+  const second = all.find((a) => a !== first && a.shape.slice(1).join('×') === rowShape) ?? first;
+  return [first, second];
 }
 
-function batchedMatmul(stats: RangeStats, model: CostModel): Priced | null {
+function pairwise(finding: Finding, arrays: Map<string, ArraySeen>, model: CostModel): Priced | null {
+  const sets = rowSets(finding, arrays);
+  if (!sets) return null;
+  const [a, b] = sets;
+  const n = a.shape[0] ?? 1;
+  const m = b.shape[0] ?? 1;
+  const d = a.shape.length > 1 ? elementsOf(a) / n : 1;
+  const elements = n * m * d;
+  const temporary = `${n}×${m}×${d} = ${elements.toLocaleString('en-US')} elements (${formatBytes(elements * a.itemsize)} temporary)`;
+  const perElementNs = interpolate(model.pairwise.map((p) => ({ x: p.d, y: p.nsPerElement })), d);
+  if (perElementNs !== null) {
+    // Measured on this machine for the same expression and row length; a temporary beyond the cache pays memory too.
+    const spill = model.llcBytes !== null && elements * a.itemsize > model.llcBytes ? (4 * elements * a.itemsize) / model.memoryBytesPerSecond : 0;
+    return { predictedSeconds: (elements * perElementNs) / 1e9 + spill, basis: `broadcast over ${temporary} at ${formatDuration(perElementNs)} per element for rows of ${d}` };
+  }
+  // The difference is written, squared and summed: about four passes over N×M×D, in four calls.
+  const predicted = predictVectorizedSeconds(model, { elements, bytesPerElement: 4 * a.itemsize, calls: 4, workingSetBytes: 2 * elements * a.itemsize });
+  return { predictedSeconds: predicted, basis: `broadcast over ${temporary}` };
+}
+
+/** The stack and the matrix of a per-item product: a 3-D array, and a 2-D one whose rows match its last axis. */
+function matmulOperands(finding: Finding, arrays: Map<string, ArraySeen>): { stack: ArraySeen; matrix: ArraySeen } | null {
+  const all = [...arrays.values()];
+  const stack = (finding.symbol ? arrays.get(finding.symbol) : undefined) ?? all.filter((x) => x.shape.length >= 3).sort((x, y) => y.nbytes - x.nbytes)[0];
+  if (!stack || stack.shape.length < 3) return null;
+  const inner = stack.shape.at(-1)!;
+  const matrix = all.find((x) => x !== stack && x.shape.length === 2 && x.shape[0] === inner);
+  return matrix ? { stack, matrix } : null;
+}
+
+function batchedMatmul(finding: Finding, stats: RangeStats, arrays: Map<string, ArraySeen>, model: CostModel): Priced | null {
+  const ops = matmulOperands(finding, arrays);
+  const nsPerFma = ops ? interpolate(model.matmul.map((m) => ({ x: m.k, y: m.nsPerFma })), ops.stack.shape.at(-1)!) : null;
+  if (ops && nsPerFma !== null) {
+    // One batched product: the multiply-adds at this machine's rate for that inner size, plus streaming the stack in
+    // and the result out.
+    const batch = elementsOf(ops.stack) / (ops.stack.shape.at(-2)! * ops.stack.shape.at(-1)!);
+    const [rows, inner] = [ops.stack.shape.at(-2)!, ops.stack.shape.at(-1)!];
+    const cols = ops.matrix.shape[1]!;
+    const fmas = batch * rows * inner * cols;
+    const bytes = ops.stack.nbytes + batch * rows * cols * ops.stack.itemsize;
+    const entries = stats.entries ?? 1;
+    const once = (fmas * nsPerFma) / 1e9 + predictVectorizedSeconds(model, { elements: bytes / ops.stack.itemsize, bytesPerElement: ops.stack.itemsize });
+    return {
+      predictedSeconds: entries * once,
+      basis: `one product over ${batch.toLocaleString('en-US')} ${rows}×${inner} @ ${inner}×${cols}: ${fmas.toLocaleString('en-US')} multiply-adds at ${formatDuration(nsPerFma)} + ${formatBytes(bytes)} streamed`,
+    };
+  }
   if (stats.bodyHits === undefined || stats.bodyHits === 0) return null;
-  // Per item the loop pays interpreter steps and two NumPy dispatches (the a[b] view and the product) on top of
-  // the product itself; one batched call keeps only the products.
+  const items = stats.bodyHits;
+  // Shapes unknown: per item the loop pays interpreter steps and two NumPy dispatches (the a[b] view and the
+  // product) on top of the product itself.
   const overheadNs = 3 * model.loopPerElementNs + 2 * model.numpyPerCallNs;
-  const perItemNs = (stats.timeSeconds * 1e9) / stats.bodyHits;
+  const perItemNs = (stats.timeSeconds * 1e9) / items;
   const computeNs = Math.max(perItemNs - overheadNs, 0.05 * perItemNs);
-  const predicted = (stats.bodyHits * computeNs + model.numpyPerCallNs) / 1e9;
-  return { predictedSeconds: predicted, basis: `${stats.bodyHits.toLocaleString('en-US')} products at ≈${formatDuration(computeNs)} each without ≈${formatDuration(overheadNs)} of per-item overhead` };
+  return {
+    predictedSeconds: (items * computeNs + model.numpyPerCallNs) / 1e9,
+    basis: `${items.toLocaleString('en-US')} products at ≈${formatDuration(computeNs)} each without ≈${formatDuration(overheadNs)} of per-item overhead`,
+  };
 }
 
 function growth(stats: RangeStats, model: CostModel): Priced | null {
   if (stats.bodyHits === undefined) return null;
-  // Appending to a list and building the array once: a couple of interpreter steps per item, one copy at the end.
+  // Appending to a list and building the array once: about one loop iteration's worth of interpreter work per
+  // item (the append replaces the np.append call), and one conversion at the end.
   const items = stats.bodyHits;
-  const predicted = (items * 2 * model.loopPerElementNs) / 1e9 + (items * 8) / model.cacheBytesPerSecond;
+  const predicted = (items * model.loopPerElementNs) / 1e9 + (items * 8) / model.cacheBytesPerSecond;
   return { predictedSeconds: predicted, basis: `${items.toLocaleString('en-US')} list appends and one final copy, instead of ${items.toLocaleString('en-US')} whole-array copies` };
 }
 
@@ -90,9 +141,9 @@ export function priceRewrite(finding: Finding, stats: RangeStats, arrays: Map<st
     case 'VEC006':
       return elementwise(finding, stats, arrays, model);
     case 'VEC002':
-      return pairwise(arrays, model);
+      return pairwise(finding, arrays, model);
     case 'VEC003':
-      return batchedMatmul(stats, model);
+      return batchedMatmul(finding, stats, arrays, model);
     case 'VEC005':
       return growth(stats, model);
     default:

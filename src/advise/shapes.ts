@@ -22,6 +22,12 @@ export interface ArraySeen {
 
 export type ShapesSeen = Map<string, ArraySeen[]>;
 
+export interface ShapesRun {
+  seen: ShapesSeen;
+  /** The program's wall time in this run: tracing is off almost everywhere, so it is close to an unprofiled run. */
+  wallSeconds: number | null;
+}
+
 function toArraySeen(msg: HelperMessage): ArraySeen | null {
   if (!Array.isArray(msg.shape) || typeof msg.itemsize !== 'number') return null;
   return {
@@ -33,10 +39,10 @@ function toArraySeen(msg: HelperMessage): ArraySeen | null {
   };
 }
 
-export async function runShapes(opts: RunOptions, watches: Watch[]): Promise<ShapesSeen> {
+export async function runShapes(opts: RunOptions, watches: Watch[]): Promise<ShapesRun> {
   const seen: ShapesSeen = new Map();
-  if (watches.length === 0) return seen;
-  await runLauncher(opts, {
+  if (watches.length === 0) return { seen, wallSeconds: null };
+  const launched = await runLauncher(opts, {
     helper: 'vecprof_shapes.py',
     helperArgs: ['--watch', JSON.stringify(watches)],
     label: 'shape probe',
@@ -48,7 +54,8 @@ export async function runShapes(opts: RunOptions, watches: Watch[]): Promise<Sha
       seen.set(id, [...(seen.get(id) ?? []), array]);
     },
   });
-  return seen;
+  const clean = launched.end.exitStatus !== null && launched.end.stoppedBy === null;
+  return { seen, wallSeconds: clean ? launched.end.wallSeconds : null };
 }
 
 /** The largest array seen under each name: the one the vectorized rewrite will have to stream. */

@@ -12,6 +12,8 @@ import { writeFileAtomic } from '../util/atomic.js';
 import { exitCodeOf, keepProgramArgsApart } from './profile.js';
 import { setExitCode, wantsProgress, type GlobalOptions } from './context.js';
 
+export const ADVISE_SAMPLE_RATE_HZ = 250;
+
 interface AdviseOptions {
   module?: string;
   timeout?: number;
@@ -69,6 +71,8 @@ export function registerAdvise(program: Command): void {
         cwd: process.cwd(),
         ...(o.timeout === undefined ? {} : { timeoutMs: o.timeout * 1000 }),
         native: true,
+        // Advice is priced from sampled shares: a finer rate than profile's default keeps short loops measurable.
+        rateHz: ADVISE_SAMPLE_RATE_HZ,
       };
       const report = await runAdvise({ run, progress: wantsProgress(globals), recalibrate: o.recalibrate });
       await deliverAdvice(report, o);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { COST_MODEL_SCHEMA, predictLoopSeconds, predictVectorizedSeconds, type CostModel } from '../../src/advise/costmodel.js';
+import { COST_MODEL_SCHEMA, interpolate, predictLoopSeconds, predictVectorizedSeconds, type CostModel } from '../../src/advise/costmodel.js';
 import { runCli } from '../../testkit/run-cli.js';
 
 const model: CostModel = {
@@ -17,6 +17,11 @@ const model: CostModel = {
   memoryBytesPerSecond: 16e9,
   peakBytesPerSecond: 40e9,
   llcBytes: 32 * 2 ** 20,
+  matmul: [
+    { k: 4, nsPerFma: 2 },
+    { k: 16, nsPerFma: 0.1 },
+  ],
+  pairwise: [{ d: 3, nsPerElement: 8 }],
 };
 
 test('a small array is priced at cache bandwidth plus the call overhead', () => {
@@ -29,6 +34,21 @@ test('a working set beyond the last-level cache is priced at memory bandwidth', 
   const n = 2 ** 24; // 128 MiB read as float64
   const s = predictVectorizedSeconds(model, { elements: n, bytesPerElement: 8, calls: 2 });
   assert.ok(Math.abs(s - 2 * (600e-9 + (n * 8) / 16e9)) < 1e-12, String(s));
+});
+
+test('calibration tables interpolate in log-log and clamp at their ends', () => {
+  const table = model.matmul.map((m) => ({ x: m.k, y: m.nsPerFma }));
+  assert.equal(interpolate(table, 2), 2);
+  assert.equal(interpolate(table, 64), 0.1);
+  const mid = interpolate(table, 8)!; // halfway in log k: the geometric mean of 2 and 0.1
+  assert.ok(Math.abs(mid - Math.sqrt(0.2)) < 1e-12, String(mid));
+  assert.equal(interpolate([], 8), null);
+});
+
+test('a working set that fits the cache is priced at cache bandwidth even when the bytes moved do not', () => {
+  const n = 1_500_000; // 12 MB in, 12 MB out, moved twice
+  const s = predictVectorizedSeconds(model, { elements: n, bytesPerElement: 32, calls: 2, workingSetBytes: 2 * n * 8 });
+  assert.ok(Math.abs(s - (2 * 600e-9 + (n * 32) / 50e9)) < 1e-12);
 });
 
 test('the loop is priced per iteration', () => {
@@ -44,6 +64,8 @@ test('budget --calibrate measures the model and caches it per machine and interp
   assert.ok(printed.loopPerElementNs > 1 && printed.loopPerElementNs < 1000, `loop ${printed.loopPerElementNs} ns`);
   assert.ok(printed.numpyPerCallNs > 10 && printed.numpyPerCallNs < 100_000, `call ${printed.numpyPerCallNs} ns`);
   assert.ok(printed.memoryBytesPerSecond > 1e8);
+  assert.deepEqual(printed.matmul.map((m) => m.k), [2, 4, 8, 16, 32, 64, 128, 256]);
+  assert.ok(printed.pairwise.every((p) => p.nsPerElement > 0));
   const files = readdirSync(cache).filter((f) => f.startsWith('costmodel-'));
   assert.equal(files.length, 1);
   assert.deepEqual(JSON.parse(readFileSync(join(cache, files[0]!), 'utf8')), printed);

@@ -1,0 +1,52 @@
+"""Micro-measurements the advisor's cost model needs beyond the sum budget.
+
+    python vecprof_calibrate.py
+
+- "matmul": nanoseconds per multiply-add of a batched `a @ w` (a: B×k×k, w: k×k) for several k. Small products
+  run far below BLAS peak and large ones near it, so the rate depends on the inner dimension.
+- "pairwise": seconds per element of the broadcast distance matrix `sqrt(((x[:, None] - y[None]) ** 2).sum(-1))` over
+  N×M×D elements for several row lengths D: short rows pay NumPy's per-inner-loop overhead on every pair.
+Each value is the median of several timed calls after a warm-up, with the garbage collector off.
+"""
+import gc
+import time
+
+import numpy as np
+
+from vecprof_protocol import emit, hello
+
+
+def median_seconds(fn, repeats=7):
+    fn()
+    times = []
+    gc.disable()
+    try:
+        for _ in range(repeats):
+            t0 = time.perf_counter_ns()
+            fn()
+            times.append((time.perf_counter_ns() - t0) / 1e9)
+    finally:
+        gc.enable()
+    times.sort()
+    return times[len(times) // 2]
+
+
+def main():
+    hello("calibrate")
+    rng = np.random.default_rng(1)
+    for k in (2, 4, 8, 16, 32, 64, 128, 256):
+        batch = max(1, (4 << 20) // (k * k * 8))  # about 4 MiB of input: in cache, many products
+        a = rng.random((batch, k, k))
+        w = rng.random((k, k))
+        seconds = median_seconds(lambda: a @ w, repeats=11)
+        emit("matmul", k=k, batch=batch, ns_per_fma=seconds * 1e9 / (batch * k * k * k))
+    n = m = 256
+    for d in (1, 2, 3, 4, 8, 16, 32, 64):
+        x = rng.random((n, d))
+        y = rng.random((m, d))
+        seconds = median_seconds(lambda: np.sqrt(((x[:, None] - y[None]) ** 2).sum(-1)), repeats=15)
+        emit("pairwise", d=d, ns_per_element=seconds * 1e9 / (n * m * d))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+// vecprof advise end to end on a small script, and the shape probe it relies on.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runShapes } from '../../src/advise/shapes.js';
+import type { AdviceReport } from '../../src/advise/types.js';
+import { locatePython } from '../../src/python/locate.js';
+import { REPO_ROOT, runCli } from '../../testkit/run-cli.js';
+
+const dir = join(REPO_ROOT, 'test/fixtures/advise/small');
+const cacheDir = mkdtempSync(join(tmpdir(), 'vecprof-advise-cache-'));
+const env = { VECPROF_CACHE_DIR: cacheDir };
+
+test('the shape probe reports each distinct shape of the names at a line, and ignores scalars and non-arrays', async () => {
+  const python = await locatePython();
+  const file = join(dir, 'shapes_probe.py');
+  const run = await runShapes({ python, target: { script: file }, args: [], cwd: dir }, [{ id: 'w', file, line: 7, names: ['x', 'label', 'scale'] }]);
+  const seen = run.seen.get('w') ?? [];
+  assert.deepEqual(seen.map((a) => [a.name, a.shape.join('×'), a.dtype]), [
+    ['x', '10×3', 'float64'],
+    ['x', '20×3', 'float64'],
+    ['x', '30×3', 'float64'],
+  ]);
+  assert.ok(run.wallSeconds !== null && run.wallSeconds > 0);
+});
+
+test('advise names the element loop first, with its trip count, the arrays seen and a priced rewrite', async () => {
+  const r = await runCli(['advise', '--json', join(dir, 'relu_small.py')], { env, cwd: dir, timeoutMs: 240_000 });
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout.slice(r.stdout.indexOf('{'))) as AdviceReport;
+  const top = report.items[0]!;
+  assert.equal(top.kind, 'vectorize');
+  assert.equal(top.finding?.code, 'VEC004');
+  assert.equal(top.line, 8);
+  assert.equal(top.hits, 300_000);
+  assert.deepEqual(top.arrays.find((a) => a.name === 'x')?.shape, [300_000]);
+  assert.ok(top.prediction && top.prediction.speedup > 3, `priced: ${JSON.stringify(top.prediction)}`);
+  assert.ok(report.items.some((a) => a.kind === 'numpy-kernel' && a.line === 14), 'the NumPy line is labelled as a kernel');
+  assert.ok(report.filesChecked.some((f) => f.endsWith('relu_small.py')));
+});
+
+test('the terminal list leads with the hot loop and its rewrite; the exit status is the script\'s', async () => {
+  const r = await runCli(['advise', join(dir, 'relu_small.py'), '3'], { env, cwd: dir, timeoutMs: 240_000 });
+  assert.equal(r.code, 3, r.stderr);
+  assert.match(r.stdout, /^1\. .*relu_small\.py:8 \[VEC004\]$/m);
+  assert.match(r.stdout, /→ out = np\.(where|maximum)\(x/);
+  assert.match(r.stdout, /should take ≈[\d.]+ [µm]?s instead of/);
+});
+
+test('bad input: a missing script and no target are usage errors', async () => {
+  const missing = await runCli(['advise', 'no_such_script.py'], { env, cwd: dir });
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /script not found: no_such_script\.py/);
+  const none = await runCli(['advise'], { env, cwd: dir });
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /nothing to advise on/);
+});

@@ -1,0 +1,116 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildAdvice, namesIn, watchesFor } from '../../src/advise/build.js';
+import { rangeStats, lineSecondsFor } from '../../src/advise/join.js';
+import { countCalls } from '../../src/advise/rewrite-cost.js';
+import { COST_MODEL_SCHEMA, type CostModel } from '../../src/advise/costmodel.js';
+import type { Finding } from '../../src/check/types.js';
+import type { LineStat, Profile } from '../../src/profile/model.js';
+
+const model: CostModel = {
+  schema: COST_MODEL_SCHEMA,
+  createdAt: '',
+  machine: { cpuModel: 'test', logicalCpus: 2 },
+  python: { executable: 'python3', version: '3.11', numpy: '2' },
+  loopPerElementNs: 50,
+  numpyPerCallNs: 1000,
+  cacheBytesPerSecond: 40e9,
+  memoryBytesPerSecond: 10e9,
+  peakBytesPerSecond: 20e9,
+  llcBytes: 32 * 2 ** 20,
+  matmul: [{ k: 8, nsPerFma: 0.2 }],
+  pairwise: [{ d: 3, nsPerElement: 5 }],
+};
+
+// A 1 s run sampled 1000 times: the relu loop (lines 8-9) has 600 samples, a NumPy line (14) 300, line 30 runs a
+// loop body 50,000 times with no finding, and line 40's loop never ran hot.
+function profile(): Profile {
+  const line = (l: number, extra: Partial<LineStat>): LineStat => ({ file: '/w/app.py', line: l, share: 0, ...extra });
+  return {
+    version: 1,
+    meta: { mode: 'auto', passes: [], command: ['app.py'], startedAt: '', durationSeconds: 1, exitStatus: 0 },
+    functions: [],
+    lines: [
+      line(8, { hits: 1_000_001, samples: 100, share: 0.2 }),
+      line(9, { hits: 1_000_000, samples: 500, share: 0.6 }),
+      line(14, { hits: 3, samples: 300, share: 0.1, split: { python: 0, numpyScalar: 0, nativeKernel: 1, otherNative: 0 } }),
+      line(30, { hits: 50_000, samples: 80, share: 0.05 }),
+      line(40, { hits: 11, samples: 1, share: 0.001 }),
+    ],
+    samples: { frames: [{ name: 'x', file: '/w/app.py', line: 1 }], stacks: [{ frames: [0], weight: 1000 }] },
+  };
+}
+
+const relu: Finding = {
+  path: '/w/app.py',
+  code: 'VEC004',
+  message: 'per-element branch in a Python loop over `x`',
+  line: 8,
+  column: 5,
+  endLine: 9,
+  endColumn: 1,
+  symbol: 'x',
+  loop: { startLine: 8, endLine: 9 },
+  fix: { description: '', replacement: 'out = np.maximum(x, 0)', safety: 'unsafe' },
+};
+const coldLoop: Finding = { ...relu, code: 'VEC001', line: 40, endLine: 41, loop: { startLine: 40, endLine: 41 }, fix: { description: '', replacement: 'total = a.sum()', safety: 'unsafe' } };
+
+test('rangeStats: trip count, entries and seconds from samples', () => {
+  const p = profile();
+  const s = rangeStats(p.lines, 8, 9, lineSecondsFor(p), 1);
+  assert.equal(s.bodyHits, 1_000_000);
+  assert.equal(s.entries, 1);
+  assert.ok(Math.abs(s.timeSeconds - 0.6) < 1e-12, `600 of 1000 samples of 1 s, got ${s.timeSeconds}`);
+  assert.ok(Math.abs(s.share - 0.6) < 1e-12);
+});
+
+test('rangeStats: a plain (unprofiled) wall time rescales the sampled seconds', () => {
+  const p = profile();
+  const s = rangeStats(p.lines, 8, 9, lineSecondsFor(p, 0.5), 0.5);
+  assert.ok(Math.abs(s.timeSeconds - 0.3) < 1e-12);
+});
+
+test('buildAdvice ranks the priced finding first, then the hot loop and the kernel, and the cold finding last', () => {
+  const shapes = new Map([
+    ['/w/app.py:8:VEC004', [{ name: 'x', shape: [1_000_000], itemsize: 8, nbytes: 8_000_000, dtype: 'float64' }]],
+    ['/w/app.py:14:line', [{ name: 'm', shape: [2000, 500], itemsize: 8, nbytes: 8_000_000, dtype: 'float64' }]],
+  ]);
+  const items = buildAdvice({ profile: profile(), findings: [coldLoop, relu], shapes, model, sources: {}, cwd: '/w', displayPath: (p) => p });
+  assert.deepEqual(items.map((a) => [a.rank, a.kind, a.line]), [
+    [1, 'vectorize', 8],
+    [2, 'numpy-kernel', 14],
+    [3, 'hot-loop', 30],
+    [4, 'cold', 40],
+  ]);
+  const top = items[0]!;
+  // np.maximum over 1e6 float64: one call, 16 MB moved (fits the 32 MiB cache) → 1 µs + 16e6 / 40e9 s = 0.401 ms
+  assert.ok(Math.abs(top.prediction!.predictedSeconds - 0.000401) < 1e-9, String(top.prediction!.predictedSeconds));
+  assert.ok(Math.abs(top.prediction!.speedup - 0.6 / 0.000401) < 1e-6);
+  assert.match(top.summary, /runs 1,000,000 times and takes 60 % of the run/);
+  assert.match(top.summary, /`out = np.maximum\(x, 0\)` should take ≈401 µs instead of 600 ms/);
+  const kernel = items[1]!;
+  // 8 MB per call × 3 calls in 0.3 s = 80 MB/s: far from the 20 GB/s peak, so not bandwidth-bound
+  assert.equal(kernel.bandwidth!.bound, false);
+  assert.ok(Math.abs(kernel.bandwidth!.bytesPerSecond - 8e7) < 1);
+  assert.match(items[2]!.summary, /hot Python loop, no known pattern/);
+  assert.match(items[3]!.summary, /ran cold/);
+});
+
+test('watches ask for the arrays named in the loop and in the rewrite', () => {
+  const sources = { '/w/app.py': Array.from({ length: 45 }, (_, i) => (i === 7 ? 'for i in range(len(x)):' : i === 8 ? '    out[i] = x[i] if x[i] > 0 else 0' : '')).join('\n') };
+  const watches = watchesFor(profile(), [relu], sources, '/w');
+  const first = watches.find((w) => w.id === '/w/app.py:8:VEC004')!;
+  assert.deepEqual(first.names.sort(), ['i', 'out', 'x']);
+  assert.ok(watches.some((w) => w.id === '/w/app.py:14:line'), 'hot lines without findings are watched too');
+});
+
+test('namesIn keeps identifiers and self attributes, drops keywords, builtins and strings', () => {
+  assert.deepEqual(namesIn(['for k in range(self.w.shape[0]):  # over w', 'out[k] = a[k] @ self.w + "bias"']), ['k', 'self.w', 'out', 'a']);
+});
+
+test('countCalls counts whole-array calls and operators of a rewrite', () => {
+  assert.equal(countCalls('total = a.sum()'), 1);
+  assert.equal(countCalls('out = np.where(x > 0, x, 0.0)'), 2);
+  assert.equal(countCalls('f = lambda t: t * 2.0 + 1.0  # works on whole arrays as is'), 2);
+  assert.equal(countCalls('out = x'), 1);
+});
