@@ -6,7 +6,7 @@ import type { Profile } from '../profile/model.js';
 import { packageVersion } from '../paths.js';
 import { buildFlameTree } from './flame-tree.js';
 import { budgetView, budgetLines } from './budget-view.js';
-import { createFileTable, type FileTable } from './sources.js';
+import { createFileTable, isPseudoPath, type FileTable } from './sources.js';
 import { PAYLOAD_VERSION, type AdviceView, type FindingView, type FixView, type FunctionRow, type MemoryView, type ReportPayload, type SummaryView } from './payload.js';
 import type { ReportData } from './types.js';
 
@@ -86,7 +86,7 @@ function findingView(f: Finding, table: FileTable): FindingView {
     code: f.code,
     message: f.message,
     displayPath: f.path,
-    file: abs === '' || abs.startsWith('<') ? -1 : table.indexOf(abs),
+    file: isPseudoPath(abs) ? -1 : table.indexOf(abs),
     line: f.line,
     column: f.column,
     endLine: f.endLine,
@@ -103,11 +103,11 @@ function addProfileLines(profile: Profile, table: FileTable, keep: number[]): vo
   }
   const memoryFiles = new Set((profile.memory?.lines ?? []).slice(0, MAX_MEMORY_LINES).map((m) => table.absolute(m.file)));
   const shown = [...fileShare.entries()]
-    .filter(([file, share]) => file !== '~' && !file.startsWith('<') && share >= MIN_FILE_SHARE)
+    .filter(([file, share]) => !isPseudoPath(file) && share >= MIN_FILE_SHARE)
     .sort((a, b) => b[1] - a[1])
     .slice(0, MAX_PROFILED_FILES)
     .map(([file]) => file);
-  const wanted = new Set([...shown, ...memoryFiles].filter((f) => f !== '~' && !f.startsWith('<')));
+  const wanted = new Set([...shown, ...memoryFiles].filter((f) => !isPseudoPath(f)));
   const kept = new Set(keep);
   for (const l of profile.lines) {
     const abs = table.absolute(l.file);

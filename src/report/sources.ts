@@ -19,6 +19,11 @@ export interface FileTable {
   absolute(path: string): string;
 }
 
+/** `<string>`, `<frozen importlib._bootstrap>`, C functions' `~`: names that are not files. A file may still begin with `<`. */
+export function isPseudoPath(path: string): boolean {
+  return path === '' || path === '~' || /^<[^/\\]*>$/.test(path);
+}
+
 export function emptyLine(line: number): LineView {
   return { line, share: null, time: null, hits: null, samples: null, split: null, bytesAtPeak: null, allocatedBytes: null, findings: [], advice: null };
 }
@@ -28,11 +33,11 @@ export function createFileTable(cwd: string, given: Record<string, string>): Fil
   const byPath = new Map<string, number>();
 
   const display = (abs: string): string => {
-    if (abs.startsWith('<') || abs === '~' || abs === '') return abs;
+    if (isPseudoPath(abs)) return abs;
     const rel = relative(cwd, abs);
     return rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel) ? rel : abs;
   };
-  const absolute = (path: string): string => (path.startsWith('<') || path === '~' || path === '' ? path : resolve(cwd, path));
+  const absolute = (path: string): string => (isPseudoPath(path) ? path : resolve(cwd, path));
 
   return {
     display,
@@ -72,7 +77,7 @@ export function createFileTable(cwd: string, given: Record<string, string>): Fil
 function sourceText(path: string, given: Record<string, string>): { lines: string[] | null; missing: string | null } {
   const known = given[path];
   if (known !== undefined) return { lines: splitLines(known), missing: null };
-  if (path.startsWith('<') || path === '~' || path === '') return { lines: null, missing: 'not a file (code made at run time or built into Python)' };
+  if (isPseudoPath(path)) return { lines: null, missing: 'not a file (code made at run time or built into Python)' };
   if (path.endsWith('.ipynb')) return { lines: null, missing: 'a notebook: findings name the cell and the line within it' };
   try {
     const size = statSync(path).size;
