@@ -1,0 +1,88 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { logLines, REPO_ROOT, runCli } from '../../testkit/run-cli.js';
+import type { ReportPayload } from '../../src/report/payload.js';
+import { TINY_SOURCE, tinyFindings, tinyProfile } from './synth.js';
+
+const BUDGET = join(REPO_ROOT, 'test', 'fixtures', 'report', 'budget.json');
+
+function payload(file: string): ReportPayload {
+  const html = readFileSync(file, 'utf8');
+  const m = /<script type="application\/json" id="vecprof-data">([\s\S]*?)<\/script>/.exec(html);
+  assert.ok(m, 'data block');
+  return JSON.parse(m[1]!) as ReportPayload;
+}
+
+function withDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
+  return async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vecprof-report-cli-'));
+    try {
+      await fn(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+}
+
+test('vecprof report: usage errors exit 2 with one line saying what to do, and write nothing', withDir(async (dir) => {
+  const out = join(dir, 'r.html');
+  const cases: Array<[string[], RegExp]> = [
+    [['report', '--budget', BUDGET], /--html FILE is required/],
+    [['report', '--html', out], /nothing to report.*--profile, --check, --budget, --advice/],
+    [['report', '--profile', join(dir, 'missing.json'), '--html', out], /no such file: .*missing\.json.*vecprof profile --out/],
+    [['report', '--check', BUDGET, '--html', out], /is not a list of findings/],
+    [['report', '--profile', BUDGET, '--html', out], /is not a vecprof profile/],
+    [['report', '--advice', BUDGET, '--html', out], /is not a vecprof advice report/],
+  ];
+  for (const [args, message] of cases) {
+    const r = await runCli(args);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    const errors = logLines(r.stderr).filter((l) => l.level >= 50);
+    assert.equal(errors.length, 1);
+    assert.match(errors[0]!.msg, message);
+    assert.equal(existsSync(out), false, 'no half-written report');
+  }
+}));
+
+test('vecprof report joins a saved profile (given as its directory), findings and a budget into one page', withDir(async (dir) => {
+  const file = join(dir, 'job.py');
+  writeFileSync(file, TINY_SOURCE);
+  mkdirSync(join(dir, 'prof'));
+  writeFileSync(join(dir, 'prof', 'profile.json'), JSON.stringify(tinyProfile(file)));
+  writeFileSync(join(dir, 'findings.json'), JSON.stringify(tinyFindings('job.py')));
+  const r = await runCli(['report', '--profile', 'prof', '--check', 'findings.json', '--budget', BUDGET, '--html', 'out/report.html'], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, '', 'results go to the file');
+  const p = payload(join(dir, 'out', 'report.html'));
+  assert.deepEqual(p.summary.parts, ['profile', 'check', 'budget']);
+  assert.equal(p.title, 'python job.py', 'titled by the profiled command');
+  assert.equal(p.files[0]!.displayPath, 'job.py');
+  assert.equal(p.files[0]!.lines.find((l) => l.line === 6)!.findings.length, 1, 'the finding sits on its line');
+  assert.equal(p.budget!.rows.length, 9);
+  assert.ok(p.budget!.plotDataUrl?.startsWith('data:image/svg+xml;base64,'));
+  assert.ok(p.flame && p.flame.totalSamples === 80);
+}));
+
+test('vecprof check --html writes the report and keeps its own output and exit status', withDir(async (dir) => {
+  writeFileSync(join(dir, 'loop.py'), 'import numpy as np\n\n\ndef scale(a: np.ndarray) -> np.ndarray:\n    out = np.empty_like(a)\n    for i in range(len(a)):\n        out[i] = a[i] * 2.0\n    return out\n');
+  const r = await runCli(['check', '--html', 'check.html', '.'], { cwd: dir });
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stdout, /VEC001/, r.stderr);
+  const p = payload(join(dir, 'check.html'));
+  assert.equal(p.findings.length, 1);
+  assert.equal(p.files[p.findings[0]!.file]!.text?.[5], '    for i in range(len(a)):', 'the checked text is embedded');
+}));
+
+test('vecprof profile --html writes a report of the run', withDir(async (dir) => {
+  writeFileSync(join(dir, 'work.py'), 'def f(n):\n    s = 0\n    for i in range(n):\n        s += i\n    return s\n\nprint(f(20000))\n');
+  const r = await runCli(['profile', '--mode', 'cpu', '--html', 'p.html', 'work.py'], { cwd: dir, timeoutMs: 60_000 });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /20000|199990000/);
+  const p = payload(join(dir, 'p.html'));
+  assert.deepEqual(p.summary.parts, ['profile']);
+  assert.equal(p.summary.exitStatus, 0);
+  assert.ok(p.functions.some((f) => f.name === 'f'), 'the function table lists f');
+}));
