@@ -70,6 +70,8 @@ export interface ArrayFacts {
   /** A module-level (or same-class) function a call refers to. */
   functionNamed(name: string, at: number): Scope | null;
   lookup(name: string, scope: Scope, pos: number): Value;
+  /** Read `.shape`/`.dtype`/`.ndim` uses once, on the first lookup that needs them. */
+  ensureEvidence(): void;
   /** Read a scope's bindings if not yet done (lazily, per scope). */
   collect(scope: Scope): void;
   collectAttributes(cls: Scope): void;
@@ -187,7 +189,6 @@ export function computeArrayFacts(ctx: AnalysisContext): ArrayFacts {
           loops.push(node);
       }
     }
-    if (hasEvidence) collectEvidence(source, root, scopes);
     collectComprehensions(source, root, comprehensions);
   }
 
@@ -251,6 +252,7 @@ export function computeArrayFacts(ctx: AnalysisContext): ArrayFacts {
     }
   };
 
+  let evidenceRead = false;
   const sortedScopes = scopes.slice(1).sort((a, b) => a.start - b.start);
   const scopeAt = (index: number): Scope => {
     // innermost scope containing index: the last-starting scope before index that still contains it
@@ -281,6 +283,11 @@ export function computeArrayFacts(ctx: AnalysisContext): ArrayFacts {
       return null;
     },
     lookup: (name, scope, pos) => lookupName(facts, name, scope, pos),
+    ensureEvidence: () => {
+      if (evidenceRead) return;
+      evidenceRead = true;
+      if (hasEvidence) collectEvidence(source, root, scopeAt);
+    },
     collect,
     collectAttributes,
     attributeValue: (obj, attr, at) => attributeValue(facts, obj, attr, at),
@@ -364,20 +371,18 @@ function collectComprehensions(source: string, root: Node, out: Node[]): void {
   }
 }
 
-function collectEvidence(source: string, root: Node, scopes: Scope[]): void {
-  const sorted = scopes.slice(1).sort((a, b) => a.start - b.start);
+function collectEvidence(source: string, root: Node, scopeAt: (i: number) => Scope): void {
   EVIDENCE.lastIndex = 0;
   for (let m = EVIDENCE.exec(source); m; m = EVIDENCE.exec(source)) {
-    const node = root.descendantForIndex(m.index);
-    // skip comments and strings: the match must be a real identifier
+    const name = m[1] as string;
     // `self.shape` on a class that wraps data (a sparse matrix, a model) says nothing about `self` being an ndarray
-    if (!node || node.type !== 'identifier' || node.text !== m[1] || m[1] === 'self' || m[1] === 'cls') continue;
-    let s: Scope | null = null;
-    for (const c of sorted) {
-      if (c.start > m.index) break;
-      if (m.index < c.end && c.kind === 'function') s = c;
-    }
-    (s ?? (scopes[0] as Scope)).arrayEvidence.add(m[1] as string);
+    if (name === 'self' || name === 'cls') continue;
+    // skip comments and strings (docstrings say "x.shape must be …"): the match must be a real identifier
+    const node = root.descendantForIndex(m.index);
+    if (!node || node.type !== 'identifier' || node.text !== name) continue;
+    let s: Scope | null = scopeAt(m.index);
+    while (s && s.kind === 'class') s = s.parent;
+    (s as Scope).arrayEvidence.add(name);
   }
 }
 
@@ -395,6 +400,7 @@ function numpyPathOf(callee: Node, aliases: Set<string>, names: Map<string, stri
 
 /** A use of `name` at `pos` in `scope`: the last binding before it here, else the enclosing scopes' final value. */
 export function lookupName(facts: ArrayFacts, name: string, scope: Scope, pos: number): Value {
+  facts.ensureEvidence();
   let s: Scope | null = scope;
   let first = true;
   while (s) {

@@ -17,6 +17,8 @@ export interface Value {
   ndim?: number;
   /** Length of the first axis, when known from literals. */
   len0?: number;
+  /** Total number of elements, when every dimension is a known literal. */
+  size?: number;
   int?: number;
   /** For element: the source text of the array iterated. */
   of?: string;
@@ -160,6 +162,7 @@ function arrayLike(v: Value, len0: number | undefined): Value {
   const out: Value = { kind: 'array' };
   if (v.ndim !== undefined) out.ndim = v.ndim;
   if (len0 !== undefined) out.len0 = len0;
+  if (len0 !== undefined && len0 === v.len0 && v.size !== undefined) out.size = v.size;
   return out;
 }
 
@@ -270,27 +273,32 @@ function iteratorValue(facts: ArrayFacts, name: 'enumerate' | 'zip', node: Node)
   return { kind: 'zip', parts: args.map((a) => evaluate(facts, a)), partNodes: args };
 }
 
-/** Shape argument → (ndim, len0). */
-function shapeOf(facts: ArrayFacts, shape: Node | undefined): Pick<Value, 'ndim' | 'len0'> {
+/** Shape argument → (ndim, len0, size). */
+function shapeOf(facts: ArrayFacts, shape: Node | undefined): Pick<Value, 'ndim' | 'len0' | 'size'> {
   if (!shape) return {};
   const s = unparen(shape);
-  if (s.type === 'tuple' || s.type === 'list') {
-    const dims = named(s);
-    const d0 = dims[0] ? evaluate(facts, dims[0]) : UNKNOWN;
-    return d0.int !== undefined ? { ndim: dims.length, len0: d0.int } : { ndim: dims.length };
-  }
+  if (s.type === 'tuple' || s.type === 'list') return dimsOf(named(s).map((d) => evaluate(facts, d).int));
   const v = evaluate(facts, s);
   if (v.kind === 'int') return v.int !== undefined ? { ndim: 1, len0: v.int } : { ndim: 1 };
   return {};
 }
 
-function literalShape(node: Node | undefined): Pick<Value, 'ndim' | 'len0'> {
+function dimsOf(dims: Array<number | undefined>): Pick<Value, 'ndim' | 'len0' | 'size'> {
+  const out: Pick<Value, 'ndim' | 'len0' | 'size'> = { ndim: dims.length };
+  if (dims[0] !== undefined) out.len0 = dims[0];
+  if (dims.every((d) => d !== undefined)) out.size = (dims as number[]).reduce((a, b) => a * b, 1);
+  return out;
+}
+
+function literalShape(node: Node | undefined): Pick<Value, 'ndim' | 'len0' | 'size'> {
   if (!node) return {};
   const n = unparen(node);
   if (n.type !== 'list' && n.type !== 'tuple') return {};
   const items = named(n);
   const inner = items[0] ? literalShape(items[0]) : {};
-  return { ndim: 1 + (inner.ndim ?? 0), len0: items.length };
+  const out: Pick<Value, 'ndim' | 'len0' | 'size'> = { ndim: 1 + (inner.ndim ?? 0), len0: items.length };
+  if (inner.ndim === undefined || inner.size !== undefined) out.size = items.length * (inner.size ?? 1);
+  return out;
 }
 
 function numpyCall(facts: ArrayFacts, path: string, node: Node): Value {
@@ -315,19 +323,19 @@ function numpyCall(facts: ArrayFacts, path: string, node: Node): Value {
   if (path === 'arange') {
     const ints = args.map((a) => evaluate(facts, a).int);
     const [a0, a1, a2] = ints;
-    if (args.length === 1 && a0 !== undefined) return { kind: 'array', ndim: 1, len0: Math.max(0, a0) };
-    if (args.length === 2 && a0 !== undefined && a1 !== undefined) return { kind: 'array', ndim: 1, len0: Math.max(0, a1 - a0) };
-    if (args.length === 3 && a0 !== undefined && a1 !== undefined && a2) return { kind: 'array', ndim: 1, len0: Math.max(0, Math.ceil((a1 - a0) / a2)) };
+    if (args.length === 1 && a0 !== undefined) return { kind: 'array', ...dimsOf([Math.max(0, a0)]) };
+    if (args.length === 2 && a0 !== undefined && a1 !== undefined) return { kind: 'array', ...dimsOf([Math.max(0, a1 - a0)]) };
+    if (args.length === 3 && a0 !== undefined && a1 !== undefined && a2) return { kind: 'array', ...dimsOf([Math.max(0, Math.ceil((a1 - a0) / a2))]) };
     return { kind: 'array', ndim: 1 };
   }
   if (path === 'linspace' || path === 'logspace' || path === 'geomspace') {
     const num = args[2] ?? keywordArg(node, 'num') ?? undefined;
     const n = num ? evaluate(facts, num).int : 50;
-    return n !== undefined ? { kind: 'array', ndim: 1, len0: n } : { kind: 'array', ndim: 1 };
+    return { kind: 'array', ...dimsOf([n]) };
   }
   if (path === 'eye' || path === 'identity') {
     const n = args[0] ? evaluate(facts, args[0]).int : undefined;
-    return n !== undefined ? { kind: 'array', ndim: 2, len0: n } : { kind: 'array', ndim: 2 };
+    return { kind: 'array', ...dimsOf([n, n]) };
   }
   if (path === 'where') return args.length === 1 ? { kind: 'arrays' } : { kind: 'array' };
   if (path === 'unique') return keywordArg(node, 'return_counts') || keywordArg(node, 'return_index') || keywordArg(node, 'return_inverse') ? { kind: 'arrays' } : { kind: 'array', ndim: 1 };
@@ -347,10 +355,7 @@ function randomCall(fn: string, node: Node): Value {
   const args = positionalArgs(node);
   if (RANDOM_ARRAY_FUNCS.has(fn)) {
     if ((fn === 'rand' || fn === 'randn') && args.length === 0) return OTHER;
-    if (fn === 'rand' || fn === 'randn') {
-      const d0 = intLiteral(args[0] ?? null);
-      return d0 !== null ? { kind: 'array', ndim: args.length, len0: d0 } : { kind: 'array', ndim: args.length };
-    }
+    if (fn === 'rand' || fn === 'randn') return { kind: 'array', ...dimsOf(args.map((a) => intLiteral(a) ?? undefined)) };
     return { kind: 'array' };
   }
   const pos = RANDOM_SIZE_POSITION[fn];
@@ -358,11 +363,7 @@ function randomCall(fn: string, node: Node): Value {
   const size = keywordArg(node, 'size') ?? args[pos] ?? null;
   if (!size || size.type === 'none') return OTHER;
   const s = unparen(size);
-  if (s.type === 'tuple' || s.type === 'list') {
-    const dims = named(s);
-    const d0 = intLiteral(dims[0] ?? null);
-    return d0 !== null ? { kind: 'array', ndim: dims.length, len0: d0 } : { kind: 'array', ndim: dims.length };
-  }
+  if (s.type === 'tuple' || s.type === 'list') return { kind: 'array', ...dimsOf(named(s).map((d) => intLiteral(d) ?? undefined)) };
   const n = intLiteral(s);
-  return n !== null ? { kind: 'array', ndim: 1, len0: n } : { kind: 'array' };
+  return n !== null ? { kind: 'array', ...dimsOf([n]) } : { kind: 'array' };
 }

@@ -128,6 +128,47 @@ ruleTable('VEC001', [
     expect: [[4, 'VEC001']],
     fix: 'np.fill_diagonal(x, d)',
   },
+  {
+    name: 'comprehensions over arrays, and their reductions',
+    code: `
+      import math
+      import numpy as np
+      def f(z: np.ndarray):
+          a = np.array([1.0 / (1.0 + math.exp(-v)) for v in z])
+          b = sum([v * v for v in z])
+          c = max(abs(v) for v in z)
+          rows = [z[i] for i in range(len(z))]
+          return a, b, c, rows
+    `,
+    expect: [[4, 'VEC001'], [5, 'VEC001'], [6, 'VEC004']],
+    fix: '1.0 / (1.0 + np.exp(-z))',
+  },
+  {
+    name: 'row loops keep the reduced axis when the row is used again',
+    code: `
+      import numpy as np
+      def unit_rows(X: np.ndarray):
+          for i, row in enumerate(X):
+              X[i] = row / np.linalg.norm(row)
+          return X
+    `,
+    expect: [[3, 'VEC001']],
+    fix: 'X = X / np.linalg.norm(X, axis=1, keepdims=True)',
+  },
+  {
+    name: 'a schedule computed from the index',
+    code: `
+      import math
+      import numpy as np
+      def cosine(total: int, base: float):
+          lrs = np.empty(total)
+          for s in range(total):
+              lrs[s] = 0.5 * base * (1 + math.cos(math.pi * s / total))
+          return lrs
+    `,
+    expect: [[5, 'VEC001']],
+    fix: 'lrs = 0.5 * base * (1 + np.cos(math.pi * np.arange(total) / total))',
+  },
   // ---- not findings
   { name: 'small literal range', code: `
       import numpy as np

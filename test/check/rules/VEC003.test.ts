@@ -40,6 +40,26 @@ ruleTable('VEC003', [
     expect: [[4, 'VEC003']],
     fix: /^out = a @ c/,
   },
+  {
+    name: 'few but big items are not small: 64 matrices of 32×16',
+    code: `
+      import numpy as np
+      a = np.random.rand(64, 32, 16)
+      w = np.random.rand(16, 8)
+      out = np.empty((64, 32, 8))
+      for b in range(a.shape[0]):
+          out[b] = a[b] @ w
+    `,
+    expect: [[5, 'VEC003']],
+  },
+  { name: 'a literal small batch count', code: `
+      import numpy as np
+      def f(a: np.ndarray, w: np.ndarray):
+          out = np.empty((4, 8, 8))
+          for b in range(4):
+              out[b] = a[b] @ w
+          return out
+    `, expect: [] },
   { name: 'matrix product outside the loop', code: `
       import numpy as np
       def f(a: np.ndarray, w: np.ndarray, steps: int):

@@ -42,12 +42,12 @@ function rewriteStatement(facts: ArrayFacts, shape: LoopShape, sub: Substitution
     const idx = left.childrenForFieldName('subscript').filter((c): c is Node => c !== null && c.type !== 'comment');
     if (idx.length === 2 && idx[0]?.text === idx[1]?.text && shape.indexVars.has(idx[0]?.text ?? '')) {
       // X[k, k] = d[k]: the diagonal
-      const t = translate(right, sub, facts);
+      const t = rowwise(right, sub, facts);
       const obj = field(left, 'value');
       return t === null || !obj || op !== '=' || shape.rangeStart !== 0 ? null : [`${sub.np}.fill_diagonal(${obj.text}, ${t})`];
     }
     const target = writeTarget(left, shape, sub);
-    const t = translate(right, sub, facts);
+    const t = rowwise(right, sub, facts);
     if (t === null) return null;
     if (target !== null) return [`${target} ${op} ${t}`];
     return scatter(left, op, t, sub, facts);
@@ -74,16 +74,47 @@ function rewriteStatement(facts: ArrayFacts, shape: LoopShape, sub: Substitution
       }
       return null;
     }
-    const t = translate(right, sub, facts);
+    const t = rowwise(right, sub, facts);
     if (t === null) return null;
     sub.temps.add(name);
     return [`${name} = ${t}`];
   }
-  const t = translate(right, sub, facts);
+  const t = rowwise(right, sub, facts);
   if (t === null) return null;
   if (op === '+=' || op === '-=') return [`${name} ${op} ${sumOf(facts, right, t, shape, sub)}`];
   if (op === '*=') return [`${name} *= ${sub.np}.prod(${t})`];
   return null;
+}
+
+/**
+ * `row / np.linalg.norm(row)` over the rows of X: the reduction must keep its axis to broadcast back against X
+ * (`X / np.linalg.norm(X, axis=1, keepdims=True)`); a reduction alone (`row.sum()`) must not.
+ */
+function rowwise(node: Node, sub: Substitution, facts: ArrayFacts): string | null {
+  const t = translate(node, sub, facts);
+  if (t === null || !t.includes(`axis=${sub.rowAxis})`) || sub.rowAxis.includes('keepdims')) return t;
+  const stripped = t
+    .replace(new RegExp(`[\\w.]+\\.\\w+\\(axis=${sub.rowAxis}\\)`, 'g'), '')
+    .replace(new RegExp(`[\\w.]+\\((?:[^()]|\\([^()]*\\))*, axis=${sub.rowAxis}\\)`, 'g'), '');
+  const arrays = [...sub.elements.values(), ...[...sub.indexes.values()].map(() => '')].filter((a) => a !== '');
+  const names = new Set([...arrays, ...indexedArrays(node, sub)]);
+  if (![...names].some((a) => new RegExp(`(?:^|[^\\w.])${a.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w(])`).test(stripped))) return t;
+  return translate(node, { ...sub, rowAxis: `${sub.rowAxis}, keepdims=True` }, facts);
+}
+
+/** The arrays read as `A[i]` in `node` (their vectorized name is `A`). */
+function indexedArrays(node: Node, sub: Substitution): string[] {
+  const out: string[] = [];
+  const visit = (n: Node): void => {
+    if (n.type === 'subscript') {
+      const first = n.childrenForFieldName('subscript')[0];
+      const obj = field(n, 'value');
+      if (first && obj && sub.indexes.has(first.text)) out.push(obj.text);
+    }
+    for (const c of n.namedChildren) if (c) visit(c);
+  };
+  visit(node);
+  return out;
 }
 
 /** `counts[lab] += 1` → `np.add.at(counts, labels, 1)` (repeated indices add up); `out[idx] = v` for plain writes. */

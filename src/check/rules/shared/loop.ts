@@ -79,13 +79,14 @@ function classifyIteration(facts: ArrayFacts, node: Node, left: Node, right: Nod
     const start = args.length === 1 ? 0 : intLiteral(args[0] as Node);
     if (start !== null && start < 0) return null;
     shape.rangeStart = start ?? Number.NaN;
+    // `range(a.shape[0])` is as small as `a` is (64 big matrices are not small); `range(50)` is small
+    const over = arrayOfLength(facts, stop);
     const stopValue = facts.valueOf(stop);
-    if (stopValue.int !== undefined && stopValue.int - (start ?? 0) < SMALL) return null;
+    if (!over && stopValue.int !== undefined && stopValue.int - (start ?? 0) < SMALL) return null;
     shape.indexVars.add(target.text);
     shape.indexValues = new Map([[target.text, `${npAlias(facts)}.arange(${args.map((a) => a.text).join(', ')})`]]);
-    const over = arrayOfLength(facts, stop);
     if (over) {
-      if (over.len0 !== undefined && over.len0 < SMALL) return null;
+      if (over.small) return null;
       shape.arrays.push(over.text);
     }
     const indexed = arraysIndexedBy(facts, body, target.text, outerVars);
@@ -119,9 +120,14 @@ function classifyIteration(facts: ArrayFacts, node: Node, left: Node, right: Nod
   return shape;
 }
 
+/** Provably fewer than SMALL elements in all (a few big rows are not small: `rand(64, 512, 512)`). */
 function small(facts: ArrayFacts, node: Node): boolean {
-  const v = facts.valueOf(node);
-  return v.len0 !== undefined && v.len0 < SMALL;
+  return isSmallArray(facts.valueOf(node));
+}
+
+function isSmallArray(v: { len0?: number; ndim?: number; size?: number }): boolean {
+  if (v.len0 === undefined || v.len0 >= SMALL) return false;
+  return v.ndim === 1 || (v.size !== undefined && v.size < SMALL);
 }
 
 function classifyIterator(facts: ArrayFacts, shape: LoopShape, kind: 'enumerate' | 'zip', iter: Node, target: Node): LoopShape | null {
@@ -155,7 +161,7 @@ function classifyIterator(facts: ArrayFacts, shape: LoopShape, kind: 'enumerate'
 }
 
 /** `len(a)`, `a.shape[0]`, `a.size`, `len(a) - 1`: the array whose length bounds a range. */
-function arrayOfLength(facts: ArrayFacts, stop: Node): { text: string; len0?: number } | null {
+function arrayOfLength(facts: ArrayFacts, stop: Node): { text: string; small: boolean } | null {
   let s = unparen(stop);
   if (s.type === 'binary_operator' && ['-', '+'].includes(field(s, 'operator')?.type ?? '') && intLiteral(field(s, 'right')) !== null) {
     s = unparen(field(s, 'left') as Node);
@@ -169,7 +175,7 @@ function arrayOfLength(facts: ArrayFacts, stop: Node): { text: string; len0?: nu
   if (!arr) return null;
   const v = facts.valueOf(arr);
   if (v.kind !== 'array') return null;
-  return v.len0 !== undefined ? { text: arr.text, len0: v.len0 } : { text: arr.text };
+  return { text: arr.text, small: isSmallArray(v) };
 }
 
 /**
@@ -232,7 +238,7 @@ function classifyWhile(facts: ArrayFacts, node: Node, body: Node): LoopShape | n
   };
   const over = arrayOfLength(facts, stop);
   if (over) {
-    if (over.len0 !== undefined && over.len0 < SMALL) return null;
+    if (over.small) return null;
     shape.arrays.push(over.text);
   }
   const indexed = arraysIndexedBy(facts, body, i);
