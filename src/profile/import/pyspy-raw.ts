@@ -35,25 +35,26 @@ export function importPySpyRaw(text: string, opts: RawImportOptions = {}): Profi
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!.replace(/\r$/, '');
     if (row.trim() === '') continue;
-    const space = row.lastIndexOf(' ');
-    const count = space > 0 ? Number(row.slice(space + 1)) : NaN;
-    if (!Number.isFinite(count) || count < 0 || !/^\d+(\.\d+)?$/.test(row.slice(space + 1))) {
+    // "stack count"; py-spy also writes " 1" for a sample that caught no Python frame at all.
+    const m = /^(.*) (\d+(?:\.\d+)?)$/.exec(row);
+    if (m === null) {
       throw new VecprofError(`${source} line ${i + 1} is not a collapsed stack ("frame;frame;… count")`, {
         hint: 'record it again with py-spy record --format raw, or check the file is not truncated',
       });
     }
-    const ids = row
-      .slice(0, space)
-      .split(';')
-      .map((part) => {
-        let id = frameIds.get(part);
-        if (id === undefined) {
-          id = frames.length;
-          frames.push(parseCollapsedFrame(part));
-          frameIds.set(part, id);
-        }
-        return id;
-      });
+    const count = Number(m[2]);
+    const ids =
+      m[1] === ''
+        ? []
+        : m[1]!.split(';').map((part) => {
+            let id = frameIds.get(part);
+            if (id === undefined) {
+              id = frames.length;
+              frames.push(parseCollapsedFrame(part));
+              frameIds.set(part, id);
+            }
+            return id;
+          });
     const key = ids.join(',');
     const s = stacks.get(key);
     if (s) s.weight += count;

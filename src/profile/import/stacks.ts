@@ -7,6 +7,7 @@
 import type { FunctionStat, LineStat, Profile, ProfileMeta, SampleSplit, SampleStacks, Frame } from '../model.js';
 import { classifySample, emptySplit, isNativeFrame, normaliseSplit } from '../split.js';
 import { defaultUserFile, type UserFilePredicate } from './user-files.js';
+import { firstLineOfDefinition } from './def-lines.js';
 
 export interface StackImportOptions {
   /** Which files are the user's code (lines are blamed on the deepest such frame). Default: a guess from the path. */
@@ -18,6 +19,7 @@ export interface StackImportOptions {
 interface FunctionAcc {
   file: string;
   name: string;
+  defLine: number | undefined;
   minLine: number;
   samples: number;
   selfSamples: number;
@@ -29,23 +31,6 @@ interface LineAcc {
   fn: string;
   samples: number;
   split: SampleSplit;
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** The line of `def name` (or `class name`) at or above the first sampled line; pstats keys functions by it. */
-export function definitionLine(name: string, minLine: number, source: string | undefined): number {
-  if (name === '<module>') return 1;
-  if (source === undefined || name.startsWith('<')) return minLine;
-  const short = name.slice(name.lastIndexOf('.') + 1);
-  const def = new RegExp(`^\\s*(async\\s+def|def|class)\\s+${escapeRegExp(short)}\\b`);
-  const lines = source.split('\n');
-  for (let i = Math.min(minLine, lines.length) - 1; i >= 0; i--) {
-    if (def.test(lines[i]!)) return i + 1;
-  }
-  return minLine;
 }
 
 export function functionId(file: string, line: number, name: string): string {
@@ -65,6 +50,26 @@ export function profileFromStacks(
     return v;
   };
   const native = samples.frames.map((f: Frame) => isNativeFrame(f));
+  const sourceLines = new Map<string, string[] | undefined>();
+  const linesOf = (file: string): string[] | undefined => {
+    if (opts.readSource === undefined) return undefined;
+    if (!sourceLines.has(file)) sourceLines.set(file, opts.readSource(file)?.split(/\r?\n/));
+    return sourceLines.get(file);
+  };
+  // Per frame: which function it belongs to. With the source, by its first line (so two __init__ in one file stay
+  // apart); without, by file and name, and the first sampled line stands in for the def line.
+  const fnOfFrame = new Map<number, { key: string; defLine: number | undefined }>();
+  const functionOf = (idx: number): { key: string; defLine: number | undefined } => {
+    let fn = fnOfFrame.get(idx);
+    if (fn === undefined) {
+      const f = samples.frames[idx]!;
+      const src = userFile(f.file) ? linesOf(f.file) : undefined;
+      const defLine = f.name === '<module>' ? 1 : src ? firstLineOfDefinition(f.name, f.line, src) : undefined;
+      fn = { key: `${f.file}\0${defLine ?? '?'}\0${f.name}`, defLine };
+      fnOfFrame.set(idx, fn);
+    }
+    return fn;
+  };
   const functions = new Map<string, FunctionAcc>();
   const lines = new Map<string, LineAcc>();
   let total = 0;
@@ -85,19 +90,19 @@ export function profileFromStacks(
       const f = samples.frames[idx]!;
       deepestPython = i;
       if (userFile(f.file)) deepestUser = i;
-      const key = `${f.file}\0${f.name}`;
+      const { key, defLine } = functionOf(idx);
       let acc = functions.get(key);
-      if (acc === undefined) functions.set(key, (acc = { file: f.file, name: f.name, minLine: f.line, samples: 0, selfSamples: 0 }));
+      if (acc === undefined) {
+        acc = { file: f.file, name: f.name, defLine, minLine: f.line, samples: 0, selfSamples: 0 };
+        functions.set(key, acc);
+      }
       if (f.line > 0 && (acc.minLine <= 0 || f.line < acc.minLine)) acc.minLine = f.line;
       if (!seen.has(key)) {
         seen.add(key); // recursion: a function on the stack twice still ran for one sample
         acc.samples += w;
       }
     }
-    if (deepestPython >= 0) {
-      const top = samples.frames[ids[deepestPython]!]!;
-      functions.get(`${top.file}\0${top.name}`)!.selfSamples += w;
-    }
+    if (deepestPython >= 0) functions.get(functionOf(ids[deepestPython]!).key)!.selfSamples += w;
     if (deepestUser < 0) continue;
     const user = samples.frames[ids[deepestUser]!]!;
     const lineKey = `${user.file}\0${user.line}`;
@@ -114,16 +119,9 @@ export function profileFromStacks(
 
   const interval = samples.intervalSeconds;
   const seconds = (n: number): number | undefined => (interval === undefined ? undefined : n * interval);
-  const sourceCache = new Map<string, string | undefined>();
-  const source = (file: string): string | undefined => {
-    if (opts.readSource === undefined) return undefined;
-    if (!sourceCache.has(file)) sourceCache.set(file, opts.readSource(file));
-    return sourceCache.get(file);
-  };
-
   const functionStats: FunctionStat[] = [...functions.values()]
     .map((f) => {
-      const line = definitionLine(f.name, f.minLine, userFile(f.file) ? source(f.file) : undefined);
+      const line = f.defLine ?? f.minLine;
       const stat: FunctionStat = { id: functionId(f.file, line, f.name), file: f.file, line, name: f.name };
       stat.samples = f.samples;
       stat.selfSamples = f.selfSamples;

@@ -121,6 +121,9 @@ test('raw: frame text is parsed from the right; counts from the last space', () 
   });
   const p = importPySpyRaw('main (app.py:3);work (app.py:9) 7\nmain (app.py:3) 3\n', { intervalSeconds: 0.005 });
   assert.equal(p.lines[0]!.split, undefined, 'no native frames recorded: the split is unknown, not all Python');
+  // py-spy writes " 1" for a sample with no Python frame: it counts in the total, on no line
+  const idle = importPySpyRaw(' 2\nmain (app.py:3) 6\n');
+  assert.deepEqual(idle.lines.map((l) => [l.line, l.share]), [[3, 0.75]]);
   assert.deepEqual(
     p.lines.map((l) => [l.line, l.samples, l.share, l.time]),
     [
