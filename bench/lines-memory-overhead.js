@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Overhead of lines and memory modes: profiled / plain, per workload, rounds interleaved, medians of ROUNDS.
 //   node bench/lines-memory-overhead.js [--rounds 5] [--python python3]
-// Two ratios per cell: "work" is the workload's own perf_counter time (what a user's loop feels), "wall" the whole
-// process (interpreter start and NumPy import included). References: a plain sys.settrace line tracer and cProfile.
+// Three ratios per cell: the workload's own process CPU time (all threads, so the sampler's work counts, but not the
+// time the VM gave to other processes), its perf_counter time (what a user's loop feels), and the whole process wall
+// (interpreter start and NumPy import included). References: a plain sys.settrace line tracer and cProfile.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -22,8 +23,8 @@ const python = option('--python', process.env.VECPROF_PYTHON ?? 'python3');
 const scratch = mkdtempSync(join(tmpdir(), 'vecprof-bench-'));
 
 const workloads = [
-  { name: 'element loop in a function (2M float64)', script: 'element_loop.py', args: ['2000000'] },
-  { name: 'element loop at module level (2M float64)', script: 'element_loop.py', args: ['2000000', 'module'] },
+  { name: 'element loop in a function (1M float64)', script: 'element_loop.py', args: ['1000000'] },
+  { name: 'element loop at module level (1M float64)', script: 'element_loop.py', args: ['1000000', 'module'] },
   { name: 'NumPy kernels (4M float64 x 8)', script: 'kernels.py', args: ['4000000', '8'] },
   { name: 'small-array ops (200k, 3 elements)', script: 'small_arrays.py', args: ['200000'] },
 ];
@@ -43,9 +44,9 @@ function runOnce(argv) {
   const started = process.hrtime.bigint();
   const r = spawnSync(python, argv, { cwd: HERE, stdio: ['ignore', 'ignore', 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 1 << 26 });
   const wall = Number(process.hrtime.bigint() - started) / 1e9;
-  const match = /BENCH (\d+\.\d+)/.exec(r.stderr ?? '');
+  const match = /BENCH (\d+\.\d+) (\d+\.\d+)/.exec(r.stderr ?? '');
   if (r.status !== 0 || !match) throw new Error(`${argv.join(' ')} failed (${r.status}): ${(r.stderr ?? '').slice(-400)}`);
-  return { work: Number(match[1]), wall };
+  return { work: Number(match[1]), cpu: Number(match[2]), wall };
 }
 
 function median(xs) {
@@ -64,15 +65,16 @@ for (const w of workloads) {
   // Ratios per round (profiled and plain ran side by side), then the median of those ratios.
   for (const mode of Object.keys(modes)) {
     const workRatio = median(samples[mode].map((s, i) => s.work / samples.plain[i].work));
+    const cpuRatio = median(samples[mode].map((s, i) => s.cpu / samples.plain[i].cpu));
     const wallRatio = median(samples[mode].map((s, i) => s.wall / samples.plain[i].wall));
-    results.push({ workload: w.name, mode, work: median(samples[mode].map((s) => s.work)), workRatio, wallRatio });
+    results.push({ workload: w.name, mode, work: median(samples[mode].map((s) => s.work)), cpuRatio, workRatio, wallRatio });
   }
 }
 rmSync(scratch, { recursive: true, force: true });
 
 const version = spawnSync(python, ['-c', 'import sys, numpy; print(sys.version.split()[0], numpy.__version__)'], { encoding: 'utf8' }).stdout.trim();
 process.stdout.write(`Python/NumPy ${version}; ${rounds} interleaved rounds; medians of per-round ratios\n\n`);
-process.stdout.write('| workload | mode | workload s (median) | workload ratio | process wall ratio |\n|---|---|---:|---:|---:|\n');
+process.stdout.write('| workload | mode | workload s (median) | workload CPU ratio | workload wall ratio | process wall ratio |\n|---|---|---:|---:|---:|---:|\n');
 for (const r of results) {
-  process.stdout.write(`| ${r.workload} | ${r.mode} | ${r.work.toFixed(3)} | ${r.workRatio.toFixed(2)}x | ${r.wallRatio.toFixed(2)}x |\n`);
+  process.stdout.write(`| ${r.workload} | ${r.mode} | ${r.work.toFixed(3)} | ${r.cpuRatio.toFixed(2)}x | ${r.workRatio.toFixed(2)}x | ${r.wallRatio.toFixed(2)}x |\n`);
 }
