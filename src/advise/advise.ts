@@ -7,7 +7,8 @@ import { displayPathOf } from '../check/discover.js';
 import type { Finding } from '../check/types.js';
 import { log } from '../log.js';
 import { PYTHON_HELPERS_DIR } from '../paths.js';
-import { runAuto } from '../profile/auto.js';
+import { mergePasses } from '../profile/merge.js';
+import { runLines, runMode } from '../profile/run/index.js';
 import { defaultUserFile } from '../profile/import/user-files.js';
 import type { Profile } from '../profile/model.js';
 import type { RunOptions } from '../profile/run/types.js';
@@ -23,6 +24,20 @@ export interface AdviseOptions {
   recalibrate?: boolean;
   /** An existing profile (profile --advise): skip the profiling passes. */
   profile?: Profile;
+}
+
+/**
+ * The advisor's passes: sampling for where the time goes (the least disturbed measure), then a lines pass over all
+ * of the user's files, not only the hot functions auto mode picks, because every loop a finding names needs its
+ * trip count, hot or not.
+ */
+async function profileForAdvice(run: RunOptions): Promise<Profile> {
+  const first = await runMode('sample', run);
+  for (const p of first.meta.passes) p.reason = `${p.reason}; the advisor prices loops from sampled shares`;
+  if (first.meta.stoppedBy) return mergePasses([first]);
+  const lines = await runLines(run);
+  for (const p of lines.meta.passes) p.reason = 'hits per line in all of your files: the trip count of every loop a finding names';
+  return mergePasses([first, lines]);
 }
 
 /** The program's own Python files, as the profile saw them run. */
@@ -61,7 +76,7 @@ function readSources(files: string[]): Record<string, string> {
 
 export async function runAdvise(opts: AdviseOptions): Promise<AdviceReport> {
   const { run } = opts;
-  const profile = opts.profile ?? (await runAuto(run));
+  const profile = opts.profile ?? (await profileForAdvice(run));
   const files = filesThatRan(profile, run.cwd);
   log.info({ files: files.length }, 'advise: checking the files that ran');
   const findings = (await checkFiles(files, run.cwd)).filter((f) => f.code !== 'E999' && f.code !== 'E902');

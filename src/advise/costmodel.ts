@@ -35,7 +35,7 @@ export interface Calibration {
 export interface VectorizedWork {
   /** Elements the whole-array expression processes in one call. */
   elements: number;
-  /** Bytes read and written per element across all arrays (e.g. 16 for float64 in → float64 out). */
+  /** Bytes read and written per element by all the calls together (e.g. 16 for one float64 in → float64 out call). */
   bytesPerElement: number;
   /** NumPy calls the rewrite makes (e.g. 2 for `np.sqrt((d ** 2).sum(-1))` counts the big ones). */
   calls?: number;
@@ -94,7 +94,7 @@ export function predictVectorizedSeconds(model: CostModel, work: VectorizedWork)
   const bytes = work.elements * work.bytesPerElement;
   const fits = model.llcBytes !== null && (work.workingSetBytes ?? bytes) <= model.llcBytes;
   const bandwidth = fits ? model.cacheBytesPerSecond : model.memoryBytesPerSecond;
-  return calls * (model.numpyPerCallNs / 1e9 + bytes / bandwidth);
+  return (calls * model.numpyPerCallNs) / 1e9 + bytes / bandwidth;
 }
 
 /** What an element loop should cost by the model (for loops seen only statically). */

@@ -33,7 +33,7 @@ test('a small array is priced at cache bandwidth plus the call overhead', () => 
 test('a working set beyond the last-level cache is priced at memory bandwidth', () => {
   const n = 2 ** 24; // 128 MiB read as float64
   const s = predictVectorizedSeconds(model, { elements: n, bytesPerElement: 8, calls: 2 });
-  assert.ok(Math.abs(s - 2 * (600e-9 + (n * 8) / 16e9)) < 1e-12, String(s));
+  assert.ok(Math.abs(s - (2 * 600e-9 + (n * 8) / 16e9)) < 1e-12, String(s));
 });
 
 test('calibration tables interpolate in log-log and clamp at their ends', () => {
