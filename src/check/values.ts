@@ -39,13 +39,24 @@ const NONE: Value = { kind: 'none' };
 const memos = new WeakMap<ArrayFacts, Map<number, Value>>();
 const PENDING: Value = { kind: 'unknown' };
 
+/** Deeper than this (a 5000-term generated expression) the answer is "unknown", not a stack overflow. */
+const MAX_DEPTH = 150;
+let depth = 0;
+
 export function evaluate(facts: ArrayFacts, node: Node): Value {
   let memo = memos.get(facts);
   if (!memo) memos.set(facts, (memo = new Map()));
   const hit = memo.get(node.id);
   if (hit) return hit;
+  if (depth >= MAX_DEPTH) return UNKNOWN;
   memo.set(node.id, PENDING);
-  const v = compute(facts, node);
+  depth++;
+  let v: Value;
+  try {
+    v = compute(facts, node);
+  } finally {
+    depth--;
+  }
   memo.set(node.id, v);
   return v;
 }

@@ -31,17 +31,34 @@ export function npAlias(facts: ArrayFacts): string {
 
 /** True when `node` reads a loop variable (element or index) or a vectorized temporary. */
 export function usesLoopVars(node: Node, sub: Substitution): boolean {
-  if (node.type === 'identifier') return sub.elements.has(node.text) || sub.indexes.has(node.text) || sub.temps.has(node.text);
-  for (const c of node.namedChildren) {
-    if (!c) continue;
-    if (node.type === 'attribute' && c === field(node, 'attribute')) continue;
-    if (node.type === 'keyword_argument' && c === field(node, 'name')) continue;
-    if (usesLoopVars(c, sub)) return true;
+  const stack: Node[] = [node];
+  while (stack.length > 0) {
+    const n = stack.pop() as Node;
+    if (n.type === 'identifier') {
+      if (sub.elements.has(n.text) || sub.indexes.has(n.text) || sub.temps.has(n.text)) return true;
+      continue;
+    }
+    const skip = n.type === 'attribute' ? field(n, 'attribute')?.id : n.type === 'keyword_argument' ? field(n, 'name')?.id : undefined;
+    for (const c of n.namedChildren) if (c && c.id !== skip) stack.push(c);
   }
   return false;
 }
 
+/** Past this depth an expression is not rewritten (generated code; a stack overflow would be worse). */
+const MAX_DEPTH = 100;
+let depth = 0;
+
 export function translate(node: Node, sub: Substitution, facts: ArrayFacts): string | null {
+  if (depth >= MAX_DEPTH) return null;
+  depth++;
+  try {
+    return translateNode(node, sub, facts);
+  } finally {
+    depth--;
+  }
+}
+
+function translateNode(node: Node, sub: Substitution, facts: ArrayFacts): string | null {
   const n = node;
   if (!usesLoopVars(n, sub)) {
     // loop-invariant: fine as a scalar, but a whole array here would broadcast differently once vectorized
