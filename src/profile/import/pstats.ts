@@ -8,10 +8,13 @@ import { VecprofError } from '../../errors.js';
 import type { FunctionStat, LineStat, Profile } from '../model.js';
 import { MarshalError, isMarshalDict, readMarshal, type MarshalValue } from './marshal.js';
 import { functionId } from './stacks.js';
+import { firstLineOfDefinition } from './def-lines.js';
 import { defaultUserFile, type UserFilePredicate } from './user-files.js';
 
 export interface PstatsImportOptions {
   userFiles?: UserFilePredicate;
+  /** Sampled files only: source text, to find the first line of the function a sampled line belongs to. */
+  readSource?: (file: string) => string | undefined;
   /** Named in error messages. */
   source?: string;
 }
@@ -63,6 +66,62 @@ function sampleInterval(entries: Array<[MarshalValue, MarshalValue]>): number | 
     if (cc !== undefined && tt !== undefined && cc > 0 && tt > 0) return tt / cc;
   }
   return undefined;
+}
+
+/**
+ * A sampled file has one entry per executing line; the function table wants one per function. Lines of one function
+ * fold together, keyed by the function's first line when its source can be read (else by file and name), and caller
+ * edges follow. A sample holds a function at one line, so summing cumulative samples over its lines is exact except
+ * for recursion through two different lines.
+ */
+function foldLocations(
+  located: FunctionStat[],
+  userFile: UserFilePredicate,
+  readSource: ((file: string) => string | undefined) | undefined,
+): FunctionStat[] {
+  const sources = new Map<string, string[] | undefined>();
+  const linesOf = (file: string): string[] | undefined => {
+    if (readSource === undefined || !userFile(file)) return undefined;
+    if (!sources.has(file)) sources.set(file, readSource(file)?.split(/\r?\n/));
+    return sources.get(file);
+  };
+  const folded = new Map<string, FunctionStat>();
+  const idOf = new Map<string, string>();
+  const groupOf = new Map<string, string>();
+  for (const f of located) {
+    const src = linesOf(f.file);
+    const first = src ? firstLineOfDefinition(f.name, f.line, src) : undefined;
+    const group = `${f.file}\0${first ?? '?'}\0${f.name}`;
+    groupOf.set(f.id, group);
+    let into = folded.get(group);
+    if (into === undefined) {
+      into = { id: '', file: f.file, line: first ?? f.line, name: f.name, samples: 0, selfSamples: 0, selfTime: 0, totalTime: 0, callers: [] };
+      folded.set(group, into);
+    }
+    if (first === undefined && f.line < into.line) into.line = f.line;
+    into.samples! += f.samples ?? 0;
+    into.selfSamples! += f.selfSamples ?? 0;
+    into.selfTime! += f.selfTime ?? 0;
+    into.totalTime! += f.totalTime ?? 0;
+  }
+  for (const [group, f] of folded) {
+    f.id = functionId(f.file, f.line, f.name);
+    idOf.set(group, f.id);
+  }
+  for (const f of located) {
+    const into = folded.get(groupOf.get(f.id)!)!;
+    for (const c of f.callers ?? []) {
+      const callerGroup = groupOf.get(c.id);
+      const id = callerGroup === undefined ? c.id : idOf.get(callerGroup)!;
+      if (id === into.id) continue; // recursion through another line of the same function
+      const edge = into.callers!.find((e) => e.id === id);
+      if (edge) {
+        edge.totalTime += c.totalTime;
+        edge.samples = (edge.samples ?? 0) + (c.samples ?? 0);
+      } else into.callers!.push({ ...c, id });
+    }
+  }
+  return [...folded.values()];
 }
 
 export function importPstats(bytes: Uint8Array, opts: PstatsImportOptions = {}): Profile {
@@ -135,8 +194,9 @@ export function importPstats(bytes: Uint8Array, opts: PstatsImportOptions = {}):
     }
   }
 
-  functions.sort((a, b) => (b.totalTime ?? 0) - (a.totalTime ?? 0) || a.id.localeCompare(b.id));
   const userFile = opts.userFiles ?? defaultUserFile;
+  if (sampled) functions.splice(0, functions.length, ...foldLocations(functions, userFile, opts.readSource));
+  functions.sort((a, b) => (b.totalTime ?? 0) - (a.totalTime ?? 0) || a.id.localeCompare(b.id));
   const lines: LineStat[] = [...directByLine.values()]
     .filter((l) => userFile(l.file))
     .map((l) => ({ file: l.file, line: l.line, function: l.fn, time: l.time, share: l.samples / totalSelfSamples, samples: l.samples }))

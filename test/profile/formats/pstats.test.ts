@@ -101,11 +101,17 @@ d = {("__sampled__",): True,
 sys.stdout.buffer.write(marshal.dumps(d))`);
   const p = importPstats(made);
   assert.equal(p.meta.mode, 'sample');
-  const loop8 = p.functions.find((f) => f.id === '/w/app.py:8:loop')!;
-  assert.equal(loop8.selfSamples, 30);
-  assert.equal(loop8.samples, 30);
-  assert.equal(loop8.calls, undefined, 'samples are not calls');
-  assert.deepEqual(loop8.callers, [{ id: '/w/app.py:12:main', calls: 0, totalTime: 0.3, samples: 30 }]);
+  const loop = p.functions.find((f) => f.name === 'loop')!;
+  assert.equal(loop.id, '/w/app.py:7:loop', 'its two sampled lines fold into one function, at the first line seen');
+  assert.equal(loop.selfSamples, 40);
+  assert.equal(loop.samples, 40);
+  assert.equal(loop.calls, undefined, 'samples are not calls');
+  assert.deepEqual(loop.callers, [{ id: '/w/app.py:12:main', calls: 0, totalTime: 0.4, samples: 40 }]);
+  const source = ['import x', '', '', '', 'def loop():', '    for i in r:', '        a()', '        b()', '', 'def main():', '    pass', '    loop()'].join('\n');
+  const withSource = importPstats(made, { readSource: (f) => (f === '/w/app.py' ? source : undefined) });
+  const loop2 = withSource.functions.find((f) => f.name === 'loop')!;
+  assert.equal(loop2.id, '/w/app.py:5:loop', 'keyed by its def line when the source is there');
+  assert.deepEqual(loop2.callers?.map((c) => c.id), ['/w/app.py:10:main']);
   assert.deepEqual(
     p.lines.map((l) => [l.line, l.samples, l.share]),
     [
