@@ -32,8 +32,10 @@ test('element loop: exact hits, and the hot line takes the share the script meas
     assert.ok(Math.abs(hot.share - loopShare) <= SHARE_TOLERANCE, `loop line ${pts(hot.share)} vs measured ${pts(loopShare)}`);
     const sort = lineOf(profile, 'loop_share.py', 32);
     assert.ok(Math.abs(sort.share - numpyShare) <= SHARE_TOLERANCE, `np.sort line ${pts(sort.share)} vs measured ${pts(numpyShare)}`);
-    const hottestOfLoops = profile.lines.filter((l) => [26, 27, 29, 32].includes(l.line))[0];
-    assert.equal(hottestOfLoops?.line, loopShare > numpyShare ? 29 : 32, 'the larger phase must rank first');
+    if (Math.abs(loopShare - numpyShare) > 2 * SHARE_TOLERANCE) {
+      const hottestOfPhases = profile.lines.filter((l) => [26, 27, 29, 32].includes(l.line))[0];
+      assert.equal(hottestOfPhases?.line, loopShare > numpyShare ? 29 : 32, 'the larger phase must rank first');
+    }
     assert.ok(existsSync(join(dir, LINES_RAW_FILE)), 'the raw helper output is kept in --out');
     assert.ok(profile.samples && profile.samples.stacks.length > 0, 'sampled stacks for the flame graph');
   });
@@ -54,15 +56,20 @@ test('NumPy kernels: the Python loop around them is not blamed, the kernel lines
 });
 
 test('--lines FUNC counts only that function and the rest runs untouched', async () => {
-  const profile = await runLines(await options('two_funcs.py', [], { onlyFunctions: ['Stats.mean', 'no_such_function'] }));
-  const lines = new Set(profile.lines.map((l) => l.line));
-  assert.deepEqual([...lines].sort((a, b) => a - b), [6, 7, 8, 9]);
-  assert.equal(lineOf(profile, 'two_funcs.py', 8).hits, 1000);
-  assert.equal(lineOf(profile, 'two_funcs.py', 7).hits, 1001);
-  assert.equal(lineOf(profile, 'two_funcs.py', 8).function, 'Stats.mean');
-  const mean = profile.functions.find((f) => f.name === 'Stats.mean');
-  assert.equal(mean?.calls, 1);
-  assert.equal(profile.functions.length, 1);
+  await withTemp(async (dir) => {
+    const marks = join(dir, 'marks.json');
+    const profile = await runLines(await options('two_funcs.py', [marks], { onlyFunctions: ['Stats.mean', 'no_such_function'] }));
+    const lines = [...new Set(profile.lines.map((l) => l.line))].sort((a, b) => a - b);
+    assert.deepEqual(lines, [9, 10, 11, 12]);
+    assert.equal(lineOf(profile, 'two_funcs.py', 11).hits, 1000);
+    assert.equal(lineOf(profile, 'two_funcs.py', 10).hits, 1001);
+    assert.equal(lineOf(profile, 'two_funcs.py', 11).function, 'Stats.mean');
+    const mean = profile.functions.find((f) => f.name === 'Stats.mean');
+    assert.equal(mean?.calls, 1);
+    assert.equal(profile.functions.length, 1);
+    // The rest of the program was compiled as usual: no counter in it, so it costs nothing.
+    assert.deepEqual(readTimings(marks), { 'Stats.mean': true, spread: false });
+  });
 });
 
 test('a crashing script: the profile of what ran comes back, with its exit status and exact hits', async () => {
