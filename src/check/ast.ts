@@ -25,12 +25,20 @@ export function spanOf(node: Node, source: string): Pick<RawFinding, 'line' | 'c
 /** The span of just the first line of `node` (a loop's header), so a code frame does not print the whole body. */
 export function headerSpanOf(node: Node, source: string): Pick<RawFinding, 'line' | 'column' | 'endLine' | 'endColumn'> {
   const span = spanOf(node, source);
-  const colon = node.childForFieldName('body')?.previousSibling;
+  const colon = headerColon(node);
   if (colon) {
     const end = spanOf(colon, source);
     return { ...span, endLine: end.endLine, endColumn: end.endColumn };
   }
   return span;
+}
+
+/** The `:` that ends a compound statement's header (a comment may sit between it and the body). */
+export function headerColon(node: Node): Node | null {
+  const body = node.childForFieldName('body');
+  let c = body?.previousSibling ?? null;
+  while (c && c.type !== ':') c = c.previousSibling;
+  return c;
 }
 
 export function named(node: Node): Node[] {

@@ -4,7 +4,7 @@ import type { Node } from 'web-tree-sitter';
 import { field, positionalArgs, statements, stmtExpr, unparen } from '../../ast.js';
 import type { ArrayFacts } from '../../arrays.js';
 import type { LoopShape } from './loop.js';
-import { translate, usesLoopVars, type Substitution } from './translate.js';
+import { translate, usesLoopVars, whereOf, type Substitution } from './translate.js';
 
 /** A rewritten body, one line per statement. */
 export interface BodyFix {
@@ -202,7 +202,7 @@ function rewriteIf(facts: ArrayFacts, shape: LoopShape, sub: Substitution, s: No
     if (b.type !== 'assignment' || field(b, 'left')?.text !== field(a, 'left')?.text) return null;
     const e2 = field(b, 'right');
     const t2 = e2 ? translate(e2, sub, facts) : null;
-    return t2 === null ? null : [`${target} = ${np}.where(${c}, ${t1}, ${t2})`];
+    return t2 === null ? null : [`${target} = ${whereOf(np, c, t1, t2)}`];
   }
   if (b) return null;
   // if c: count += 1 / total += e

@@ -97,6 +97,11 @@ export function vectorizedTwin(facts: ArrayFacts, site: HiddenLoopSite): Twin | 
   if (lambda.builtin) {
     const x = args?.[0]?.text ?? names[0] ?? 'x';
     const expr = lambda.builtin(x, np);
+    // `np.vectorize(abs)` → `np.abs` itself when the twin is a plain function of one argument
+    const plain = /^([\w.]+)\(x\)$/.exec(lambda.builtin('x', np));
+    if (!args && site.boundTo && plain) {
+      return { short: plain[1] as string, replacement: `${site.boundTo} = ${plain[1]}`, description: `${plain[1]} already works on whole arrays` };
+    }
     return finish(site, expr, args !== undefined, names);
   }
   if (!lambda.body) return null;
@@ -105,6 +110,11 @@ export function vectorizedTwin(facts: ArrayFacts, site: HiddenLoopSite): Twin | 
   if (args && args.length !== names.length) return null;
   const t = translate(lambda.body, sub, facts);
   if (t === null || /axis=/.test(t)) return null;
+  // a function of this module that is already whole-array code: wrapping it only made it slow
+  const fnName = unparen(site.fn).type === 'identifier' ? unparen(site.fn).text : null;
+  if (!args && site.boundTo && fnName && t === lambda.body.text) {
+    return { short: fnName, replacement: `${site.boundTo} = ${fnName}  # ${fnName} already works on whole arrays`, description: `call ${fnName} on the whole array directly` };
+  }
   return finish(site, t, args !== undefined, names);
 }
 

@@ -107,7 +107,9 @@ function safe(name: string): string {
 /** The literal words of the message, minus the ones that merely label a field (`loss=`). */
 function eventName(words: string[], fields: Field[]): string {
   const names = new Set(fields.map((f) => f.name));
-  const tokens = slug(words.join(' ')).split('_').filter((t) => t !== '');
+  // placeholders (`%s`, `{:.1f}`) and the level words (the log level says it) are not part of the event
+  const text = words.join(' ').replace(/%[-+ #0]*\d*(?:\.\d+)?[sdifgeExXrc]/g, ' ').replace(/\{[^{}]*\}/g, ' ');
+  const tokens = slug(text).split('_').filter((t) => t.length > 1 && !/^(?:warning|warn|error|info|debug)$/.test(t));
   const kept = tokens.filter((t) => !names.has(t));
   const chosen = kept.length > 0 ? kept.slice(0, 4) : tokens.slice(0, 1);
   if (chosen.length > 0) return chosen.join('_');

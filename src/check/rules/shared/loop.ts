@@ -1,6 +1,6 @@
 // What a loop iterates over, and whether it is one of the seed's exceptions. Shared by VEC001–VEC004.
 import type { Node } from 'web-tree-sitter';
-import { dottedName, field, identifiersIn, intLiteral, named, positionalArgs, statements, stmtExpr, unparen, walk } from '../../ast.js';
+import { dottedName, field, headerColon, identifiersIn, intLiteral, named, positionalArgs, statements, stmtExpr, unparen, walk } from '../../ast.js';
 import type { ArrayFacts } from '../../arrays.js';
 import { npAlias } from './translate.js';
 
@@ -28,8 +28,8 @@ export interface LoopShape {
 }
 
 export function headerText(node: Node, source: string): string {
-  const body = node.type === 'for_statement' || node.type === 'while_statement' ? field(node, 'body') : null;
-  const end = body ? body.startIndex : node.endIndex;
+  const colon = node.type === 'for_statement' || node.type === 'while_statement' ? headerColon(node) : null;
+  const end = colon ? colon.endIndex : node.endIndex;
   const text = source.slice(node.startIndex, end).replace(/\s+/g, ' ').trim();
   return text.length > 80 ? text.slice(0, 77) + '...' : text;
 }

@@ -23,6 +23,13 @@ export interface Substitution {
 const REDUCE_METHODS = new Set(['sum', 'mean', 'max', 'min', 'std', 'var', 'prod', 'any', 'all', 'argmax', 'argmin']);
 const REDUCE_FUNCS = new Set(['sum', 'mean', 'max', 'min', 'std', 'var', 'prod', 'any', 'all', 'argmax', 'argmin', 'amax', 'amin', 'linalg.norm', 'median']);
 
+/** `np.where(c, a, b)`, except that a mask chosen with True/False is the mask itself. */
+export function whereOf(np: string, c: string, a: string, b: string): string {
+  if (a === 'True' && b === 'False') return c;
+  if (a === 'False' && b === 'True') return `~(${c})`;
+  return `${np}.where(${c}, ${a}, ${b})`;
+}
+
 export function npAlias(facts: ArrayFacts): string {
   if (facts.numpyAliases.has('np')) return 'np';
   const first = facts.numpyAliases.values().next();
@@ -123,7 +130,7 @@ function translateNode(node: Node, sub: Substitution, facts: ArrayFacts): string
       const at = translate(a, sub, facts);
       const ct = translate(c, sub, facts);
       const bt = translate(b, sub, facts);
-      return at === null || bt === null || ct === null ? null : `${sub.np}.where(${ct}, ${at}, ${bt})`;
+      return at === null || bt === null || ct === null ? null : whereOf(sub.np, ct, at, bt);
     }
     case 'call':
       return translateCall(n, sub, facts);
