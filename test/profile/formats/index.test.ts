@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '../../../testkit/run-cli.js';
 import { importProfileFile, sniffProfileFormat } from '../../../src/profile/import/index.js';
 import { VecprofError } from '../../../src/errors.js';
-import { python, withTempDir, withTempDirAsync } from './python.js';
+import { fixtureText, python, withTempDir, withTempDirAsync } from './python.js';
 
 const DIR = join(REPO_ROOT, 'test/fixtures/profile/formats');
 
@@ -36,7 +36,10 @@ test('importProfileFile reads each format whatever the file is called, and says 
     assert.equal(p.functions.find((f) => f.name === 'f')?.calls, 3);
     assert.match(p.meta.passes[0]!.reason, /imported from .*renamed\.data/);
   });
-  const s = await importProfileFile(join(DIR, 'element_loop.speedscope.json'));
+  const s = await withTempDirAsync(async (dir) => {
+    writeFileSync(join(dir, 'e.json'), fixtureText('element_loop.speedscope.json'));
+    return importProfileFile(join(dir, 'e.json'));
+  });
   assert.equal(s.meta.mode, 'sample');
   assert.equal(s.functions.find((f) => f.name === 'element_loop')?.line, 5, 'def line found in the source next to it');
   const r = await importProfileFile(join(DIR, 'element_loop.raw.txt'), { intervalSeconds: 0.01 });
@@ -61,7 +64,8 @@ test('unknown, empty, missing and truncated files are one-line errors naming the
 
 test('a vecprof profile.json reads back as the same model; a damaged one is a clear error', async () => {
   await withTempDirAsync(async (dir) => {
-    const original = await importProfileFile(join(DIR, 'element_loop.speedscope.json'));
+    writeFileSync(join(dir, 'e.json'), fixtureText('element_loop.speedscope.json'));
+    const original = await importProfileFile(join(dir, 'e.json'));
     const text = JSON.stringify(original, null, 2);
     writeFileSync(join(dir, 'profile.json'), text);
     assert.equal(sniffProfileFormat(Buffer.from(text)), 'vecprof-json');

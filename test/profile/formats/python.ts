@@ -1,8 +1,9 @@
 // Test support: run python3 for a few lines of setup (marshal dumps, a tiny cProfile run). Not a test file itself.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { REPO_ROOT } from '../../../testkit/run-cli.js';
 
 export const PYTHON = process.env.VECPROF_TEST_PYTHON ?? 'python3';
 
@@ -38,4 +39,12 @@ export async function withTempDirAsync<T>(fn: (dir: string) => Promise<T>): Prom
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+export const FIXTURES = join(REPO_ROOT, 'test/fixtures/profile/formats');
+/** Where the py-spy fixtures were recorded; their absolute paths are moved to wherever this checkout lives. */
+const RECORDED_AT = '/work/main/test/fixtures/profile/formats';
+
+export function fixtureText(name: string): string {
+  return readFileSync(join(FIXTURES, name), 'utf8').split(RECORDED_AT).join(FIXTURES);
 }

@@ -1,7 +1,6 @@
 // The three views of a Profile: terminal text, speedscope export, SVG flame graph.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../../testkit/run-cli.js';
 import { importSpeedscope } from '../../../src/profile/import/speedscope.js';
@@ -10,10 +9,10 @@ import { renderProfileText, formatCountHuman } from '../../../src/render/profile
 import { toSpeedscope } from '../../../src/render/speedscope-export.js';
 import { renderFlamegraphSvg, escapeXml } from '../../../src/render/flamegraph.js';
 import type { Profile } from '../../../src/profile/model.js';
-import { python } from './python.js';
+import { fixtureText, python } from './python.js';
 
 const DIR = join(REPO_ROOT, 'test/fixtures/profile/formats');
-const fixture = (name: string): Profile => importSpeedscope(readFileSync(join(DIR, name), 'utf8'));
+const fixture = (name: string): Profile => importSpeedscope(fixtureText(name));
 const ANSI = /\x1b\[/; // eslint-disable-line no-control-regex
 
 function cpuProfile(): Profile {
