@@ -174,7 +174,14 @@ export function unbatchedOverhead(points: UnbatchedPoint[]): number | null {
   return smallest.length > 0 ? median(smallest.map((p) => p.singleMinNs - p.batchedMinNs)) : null;
 }
 
-export async function runPitfalls(opts: { quick: boolean; python?: string; progress: boolean; seed: number }): Promise<PitfallsResult> {
+export async function runPitfalls(opts: {
+  quick: boolean;
+  python?: string;
+  progress: boolean;
+  seed: number;
+  /** Per helper process. */
+  timeoutSeconds: number;
+}): Promise<PitfallsResult> {
   const python = await locatePython({ python: opts.python });
   const environment = await environmentFor(python);
   const result: PitfallsResult = {
@@ -269,7 +276,7 @@ export async function runPitfalls(opts: { quick: boolean; python?: string; progr
       python: python.command,
       script: helperPath('vecprof_pitfalls.py'),
       args: [JSON.stringify({ quick: opts.quick, seed, sections })],
-      timeoutMs: 600_000,
+      timeoutMs: opts.timeoutSeconds * 1000,
       onMessage,
       label: 'pitfalls helper',
     });

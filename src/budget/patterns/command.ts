@@ -54,7 +54,11 @@ export async function runCatalogue(opts: CatalogueOptions, cmd: Command): Promis
   const given = givenOptions(cmd);
   if (opts.pitfalls) {
     if (given.has('op') || given.has('sizes')) throw new UsageError('--pitfalls takes no --op or --sizes', { hint: 'drop them; --quick makes the run shorter' });
-    const result = await runPitfalls({ quick: opts.quick === true, python: globals.python, progress: wantsProgress(globals), seed: Number(opts.seed) });
+    const seed = Number(opts.seed);
+    if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, got "${opts.seed}"`);
+    const timeoutSeconds = Number(opts.timeout);
+    if (!(timeoutSeconds > 0)) throw new UsageError(`--timeout must be a positive number, got "${opts.timeout}"`);
+    const result = await runPitfalls({ quick: opts.quick === true, python: globals.python, progress: wantsProgress(globals), seed, timeoutSeconds });
     if (opts.out) {
       await mkdir(opts.out, { recursive: true });
       await writeFileAtomic(join(opts.out, 'pitfalls.json'), `${JSON.stringify(result, null, 2)}\n`);
