@@ -120,6 +120,9 @@ class Rewriter:
         while head < len(tree.body) and _is_future(tree.body[head]):
             head += 1
         rest = self.body(tree.body[head:], "<module>", "", active, -1)
+        if active and head and is_docstring(tree.body[0]):  # a module docstring is executed (stored as __doc__)
+            rest.insert(0, count(tree.body[0].lineno, tree.body[0]))
+            self.lines.setdefault(tree.body[0].lineno, "<module>")
         if active and rest:
             rest = [_guarded(rest, rest[0])]
         tree.body = tree.body[:head] + rest
@@ -168,7 +171,7 @@ class Rewriter:
         if isinstance(stmt, ast.ClassDef):
             qual = prefix + stmt.name
             inner = active or self.select(qual)
-            stmt.body = self.body(stmt.body, owner, qual + ".", inner, line, docstring=True)
+            stmt.body = self.body(stmt.body, owner, qual + ".", inner, line)  # a class docstring runs: counted
             return stmt
         if active:
             self.comprehensions(stmt)

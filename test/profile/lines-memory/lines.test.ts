@@ -2,9 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { runLines, parseLinesMessage, LINES_RAW_FILE } from '../../../src/profile/run/lines.js';
 import { VecprofError } from '../../../src/errors.js';
-import { fixture, lineOf, options, pts, readTimings, withTemp } from './support.js';
+import { fixture, lineOf, options, pts, pythonWithNumpy, readTimings, withTemp, FIXTURES } from './support.js';
 
 // Points of share the sampler may miss by: the issue's bar.
 const SHARE_TOLERANCE = 0.05;
@@ -69,6 +70,23 @@ test('--lines FUNC counts only that function and the rest runs untouched', async
     assert.equal(profile.functions.length, 1);
     // The rest of the program was compiled as usual: no counter in it, so it costs nothing.
     assert.deepEqual(readTimings(marks), { 'Stats.mean': true, spread: false });
+  });
+});
+
+test('hits equal the line events CPython itself reports (sys.settrace) through loops, break/continue/else, try/except and raises', async () => {
+  await withTemp(async (dir) => {
+    const reference = join(dir, 'ref.json');
+    const python = await pythonWithNumpy();
+    const traced = spawnSync(python.command, [fixture('settrace_hits.py'), fixture('control_flow.py'), reference], { cwd: FIXTURES, encoding: 'utf8' });
+    assert.equal(traced.status, 0, traced.stderr);
+    const expected = readTimings(reference);
+    const profile = await runLines(await options('control_flow.py', []));
+    const got: Record<string, number> = {};
+    for (const l of profile.lines) if (l.file === fixture('control_flow.py')) got[String(l.line)] = l.hits ?? -1;
+    const lines = new Set([...Object.keys(expected), ...Object.keys(got)]);
+    const differences = [...lines].filter((k) => (expected[k] ?? 0) !== (got[k] ?? 0)).map((k) => `line ${k}: CPython ${expected[k] ?? 0}, vecprof ${got[k] ?? 0}`);
+    assert.deepEqual(differences, []);
+    assert.ok(Object.keys(expected).length > 30, 'the reference saw the whole script');
   });
 });
 
