@@ -154,7 +154,10 @@ class Recorder:
         setattr(builtins, _TABLES, [])
 
     def compile_source(self, source, path, module):
-        tree = ast.parse(source, path)
+        try:
+            tree = ast.parse(source, path)
+        except SyntaxError as err:
+            raise err.with_traceback(None)  # as compile() would: no frames of ast.py above the user's file
         size = max([0] + [getattr(node, "end_lineno", None) or getattr(node, "lineno", 0) for node in ast.walk(tree)]) + 2
         rewriter = vecprof_rewrite.Rewriter(lambda qual: self.scope.selects(qual, module, path), size)
         rewriter.module(tree)
@@ -320,7 +323,8 @@ def report(recorder, sampler, scope):
     by_line, functions = recorder.results()
     for key in sampler.line_time:
         by_line.setdefault(key, [0, "<module>"])
-    wall = (sampler.stopped or time.perf_counter()) - sampler.started
+    # started is None when the program never ran (a syntax error in it): an empty profile, not a failure.
+    wall = 0.0 if sampler.started is None else (sampler.stopped or time.perf_counter()) - sampler.started
     lines = [
         {"file": path, "line": line, "hits": hits, "time": sampler.line_time.get((path, line), 0.0), "function": owner}
         for (path, line), (hits, owner) in by_line.items()
