@@ -157,6 +157,8 @@ export function computeArrayFacts(ctx: AnalysisContext): ArrayFacts {
       const keyword = m[1] as string;
       const token = root.descendantForIndex(m.index + m[0].length - keyword.length);
       const node = token?.type === keyword ? token.parent : null;
+      // a multi-line comprehension whose `for` starts a line
+      if (node?.type === 'for_in_clause' && node.parent && COMPREHENSION_TYPES.has(node.parent.type)) comprehensions.push(node.parent);
       if (!node || node.type !== STATEMENT_OF[keyword]) continue;
       while (stack.length > 1 && node.startIndex >= (stack[stack.length - 1] as Scope).end) stack.pop();
       const scope = stack[stack.length - 1] as Scope;
@@ -190,6 +192,7 @@ export function computeArrayFacts(ctx: AnalysisContext): ArrayFacts {
       }
     }
     collectComprehensions(source, root, comprehensions);
+    comprehensions.sort((a, b) => a.startIndex - b.startIndex);
   }
 
   /** Read a scope's own assignments and loop targets (nested functions and classes have their own turn). */
@@ -358,9 +361,12 @@ function readParameters(fn: Node, s: Scope, bind: BindFn): void {
 const COMPREHENSION_TYPES = new Set(['list_comprehension', 'generator_expression', 'set_comprehension']);
 
 function collectComprehensions(source: string, root: Node, out: Node[]): void {
-  const seen = new Set<number>();
-  const re = /\bfor\b/g;
+  const seen = new Set<number>(out.map((c) => c.id));
+  // `for` after something on its line: statement loops (first on their line) are found elsewhere
+  const re = /\S[^\n]*?\bfor\b/g;
   for (let m = re.exec(source); m; m = re.exec(source)) {
+    m.index += m[0].length - 3;
+    re.lastIndex = m.index + 3;
     const token = root.descendantForIndex(m.index);
     const clause = token?.type === 'for' ? token.parent : null;
     const comp = clause?.type === 'for_in_clause' ? clause.parent : null;

@@ -43,8 +43,9 @@ export const VEC005: Rule = {
     if (facts.numpyAliases.size === 0 && facts.numpyNames.size === 0) return;
     const root = facts.ctx.tree.rootNode;
     const seen = new Set<number>();
-    GROWTH_CALL.lastIndex = 0;
-    for (let m = GROWTH_CALL.exec(facts.source); m; m = GROWTH_CALL.exec(facts.source)) {
+    const re = growthPattern(facts);
+    if (!re) return;
+    for (let m = re.exec(facts.source); m; m = re.exec(facts.source)) {
       // from the function name up to the statement `acc = np.append(acc, x)`
       let n = root.descendantForIndex(m.index);
       if (!n || n.type !== 'identifier') continue;
@@ -62,7 +63,21 @@ export const VEC005: Rule = {
   },
 };
 
-const GROWTH_CALL = /\b(?:append|concatenate|vstack|hstack|row_stack|column_stack|dstack)\s*\(|\br_\s*\[/g;
+const GROWTH_NAMES = ['append', 'concatenate', 'vstack', 'hstack', 'row_stack', 'column_stack', 'dstack', 'r_'];
+
+/**
+ * Only `np.append(`-like spellings through this file's NumPy names: list.append calls (the common case) never
+ * cost a tree lookup. The match index is the function name's start.
+ */
+function growthPattern(facts: ArrayFacts): RegExp | null {
+  const esc = (t: string): string => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const prefixes = [...facts.numpyAliases].map(esc);
+  const bare = [...facts.numpyNames].filter(([, path]) => GROWTH_NAMES.includes(path)).map(([local]) => esc(local));
+  const alts: string[] = [];
+  if (prefixes.length > 0) alts.push(`(?<=\\b(?:${prefixes.join('|')})\\s*\\.\\s*)(?:${GROWTH_NAMES.join('|')})\\s*[([]`);
+  if (bare.length > 0) alts.push(`(?<![\\w.])(?:${bare.join('|')})\\s*[([]`);
+  return alts.length > 0 ? new RegExp(alts.join('|'), 'g') : null;
+}
 
 /** The innermost for/while around `node` in the same function. */
 function enclosingLoop(node: Node): Node | null {
