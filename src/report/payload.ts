@@ -123,7 +123,8 @@ export interface SourceFileView {
 
 /**
  * The samples aggregated into a call tree, flattened in pre-order so the page never sees individual stacks.
- * Node i: frame[i], depth[i] (root = 0), total[i] and self[i] samples; its subtree ends before end[i].
+ * Node i: frame[i] (-1 for the root), depth[i] (root = 0) and total[i] samples. Self counts and subtree ends follow
+ * from pre-order and are derived by the page, which keeps a million-sample report about half the size.
  */
 export interface FlameTree {
   names: string[];
@@ -134,8 +135,6 @@ export interface FlameTree {
   frame: number[];
   depth: number[];
   total: number[];
-  self: number[];
-  end: number[];
   maxDepth: number;
   totalSamples: number;
   intervalSeconds: number | null;

@@ -103,6 +103,7 @@ describe('the HTML report in headless Chromium', { skip }, () => {
       // Row 2 (depth 2) holds normalise's frame, the widest child, at the left.
       await page.mouse.move(box.x + 20, box.y + 2 * 18 + 9);
       assert.equal(await page.locator('.flame-tip .tip-name').textContent(), '</script><img src=x onerror=alert(4)>');
+      assert.match((await page.locator('.flame-tip').textContent()) ?? '', /total: 55 samples.*self: 25 samples/, 'self = total minus the children');
       await page.mouse.click(box.x + 20, box.y + 2 * 18 + 9);
       assert.match((await page.locator('.flame-status').textContent()) ?? '', /^zoomed to <\/script><img/);
       await page.fill('input.flame-search', 'total');

@@ -46,13 +46,22 @@ export function flameGraph(tree: FlameTree): FlameGraph {
     nextAtDepth[d] = xs[i]! + tree.total[i]!;
     nextAtDepth[d + 1] = xs[i]!;
   }
+  // Parent, subtree end and self count of every node, from pre-order depths: a node's parent is the nearest
+  // earlier node one level up; its subtree ends where a node at its depth or above begins.
   const parent = new Int32Array(n).fill(-1);
+  const end = new Int32Array(n).fill(n);
+  const self = Float64Array.from(tree.total);
   {
-    const stack: number[] = [];
+    const open = new Int32Array(tree.maxDepth + 2);
+    let top = -1;
     for (let i = 0; i < n; i++) {
-      while (stack.length > 0 && tree.end[stack[stack.length - 1]!]! <= i) stack.pop();
-      parent[i] = stack.length > 0 ? stack[stack.length - 1]! : -1;
-      stack.push(i);
+      const d = tree.depth[i]!;
+      while (top >= d) end[open[top--]!] = i;
+      if (top >= 0) {
+        parent[i] = open[top]!;
+        self[open[top]!] -= tree.total[i]!;
+      }
+      open[++top] = i;
     }
   }
   const colours = tree.names.map((name, f) => {
@@ -96,7 +105,7 @@ export function flameGraph(tree: FlameTree): FlameGraph {
 
   function subtreeDepth(z: number): number {
     let max = tree.depth[z]!;
-    for (let i = z; i < tree.end[z]!; i++) if (tree.depth[i]! > max) max = tree.depth[i]!;
+    for (let i = z; i < end[z]!; i++) if (tree.depth[i]! > max) max = tree.depth[i]!;
     return max;
   }
 
@@ -145,10 +154,10 @@ export function flameGraph(tree: FlameTree): FlameGraph {
     const base = xs[zoom]!;
     const scale = width / tree.total[zoom]!;
     const rowOffset = top.length - tree.depth[zoom]!;
-    for (let i = zoom; i < tree.end[zoom]!; ) {
+    for (let i = zoom; i < end[zoom]!; ) {
       const w = tree.total[i]! * scale;
       if (w < MIN_PX) {
-        i = tree.end[i]!;
+        i = end[i]!;
         continue;
       }
       box(i, tree.depth[i]! + rowOffset, (xs[i]! - base) * scale, w, false);
@@ -167,7 +176,7 @@ export function flameGraph(tree: FlameTree): FlameGraph {
         const f = tree.frame[i]!;
         if (f >= 0 && matches[f] === 1) {
           sum += tree.total[i]!;
-          i = tree.end[i]!;
+          i = end[i]!;
         } else i++;
       }
       parts.push(`matches ${((100 * sum) / tree.totalSamples).toFixed(1)} % of ${tree.approximate ? 'the run' : 'samples'}`);
@@ -185,7 +194,8 @@ export function flameGraph(tree: FlameTree): FlameGraph {
     return -1;
   }
 
-  function amount(w: number): string {
+  function amount(raw: number): string {
+    const w = Math.max(0, raw); // self counts are differences: keep float dust from showing as -0
     const pct = `${((100 * w) / tree.totalSamples).toFixed(w / tree.totalSamples >= 0.1 ? 0 : 1)} %`;
     if (tree.approximate) return `${formatSeconds(w)} (${pct})`;
     const time = tree.intervalSeconds !== null ? ` ≈ ${formatSeconds(w * tree.intervalSeconds)}` : '';
@@ -207,7 +217,7 @@ export function flameGraph(tree: FlameTree): FlameGraph {
       f >= 0 && tree.files[f] ? h('div', { class: 'tip-where' }, `${tree.files[f]}${tree.lines[f]! > 0 ? `:${tree.lines[f]}` : ''}`) : null,
       f >= 0 ? h('div', { class: 'tip-kind' }, KIND_LABELS[FRAME_KINDS[tree.kinds[f]!] ?? 'otherNative']) : null,
       h('div', null, `total: ${amount(tree.total[i]!)}`),
-      h('div', null, `self: ${amount(tree.self[i]!)}`),
+      h('div', null, `self: ${amount(self[i]!)}`),
       h('div', { class: 'muted' }, i === zoom && zoom !== 0 ? 'click to zoom out one level' : 'click to zoom'),
       ].filter((x): x is HTMLDivElement => x !== null),
     );
