@@ -79,6 +79,8 @@ interface Pending {
   kind: FileKind;
   text: string;
   key: string | null;
+  /** Times a worker died holding this file: the innocent neighbour of a crash gets one more try. */
+  lost?: number;
 }
 
 /** Below this much text, starting worker threads (each loads the wasm parser) costs more than it saves. */
@@ -190,45 +192,91 @@ export async function runCheck(files: Candidate[], problems: DiscoveryProblem[],
   return { findings, filesChecked: files.length + problems.length, analysed, cacheHits, sources, internalErrors };
 }
 
-/** Worker threads fed from one queue; each keeps two jobs in flight to hide the message round trip. */
+interface Slot {
+  worker: Worker;
+  inFlight: Map<number, Pending>;
+}
+
+/**
+ * Worker threads fed from one queue; each keeps two jobs in flight to hide the message round trip. A worker that
+ * dies (a wasm abort, an out-of-memory) fails only the files it held, which are reported as internal errors, and
+ * is replaced.
+ */
 class Pool {
   private readonly queue: Pending[] = [];
-  private readonly workers: Array<{ worker: Worker; inFlight: Map<number, Pending> }> = [];
+  private readonly slots: Slot[] = [];
+  private readonly init: WorkerInit;
   private nextId = 0;
   private outstanding = 0;
-  private failure: Error | null = null;
+  private respawns = 0;
+  private fatal: Error | null = null;
+  private closing = false;
   private wake: (() => void) | null = null;
 
-  constructor(size: number, opts: RunOptions, private readonly onReply: (p: Pending, reply: WorkerReply) => void) {
-    const init: WorkerInit = { enabled: [...opts.enabled], cacheDir: opts.cacheDir };
-    for (let i = 0; i < size; i++) {
-      const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: init });
-      const slot = { worker, inFlight: new Map<number, Pending>() };
-      worker.on('message', (reply: WorkerReply) => {
-        const p = slot.inFlight.get(reply.id);
-        if (!p) return;
-        slot.inFlight.delete(reply.id);
-        this.outstanding--;
-        this.onReply(p, reply);
-        this.feed(slot);
-        if (this.outstanding === 0) this.wake?.();
-      });
-      worker.on('error', (err) => {
-        this.failure = err;
-        this.wake?.();
-      });
-      this.workers.push(slot);
+  constructor(
+    size: number,
+    opts: RunOptions,
+    private readonly onReply: (p: Pending, reply: WorkerReply) => void,
+  ) {
+    this.init = { enabled: [...opts.enabled], cacheDir: opts.cacheDir };
+    for (let i = 0; i < size; i++) this.slots.push(this.spawn());
+  }
+
+  private spawn(): Slot {
+    const slot: Slot = { worker: new Worker(new URL('./worker.js', import.meta.url), { workerData: this.init }), inFlight: new Map() };
+    slot.worker.on('message', (reply: WorkerReply) => {
+      const p = slot.inFlight.get(reply.id);
+      if (!p) return;
+      slot.inFlight.delete(reply.id);
+      this.settle(p, reply);
+      this.feed(slot);
+    });
+    slot.worker.on('error', (err) => this.replace(slot, err));
+    // process.exit() or an abort inside the worker ends it without an 'error' event.
+    slot.worker.on('exit', (code) => {
+      if (!this.closing && this.slots.includes(slot)) this.replace(slot, new Error(`exited with code ${code}`));
+    });
+    return slot;
+  }
+
+  private settle(p: Pending, reply: WorkerReply): void {
+    this.outstanding--;
+    this.onReply(p, reply);
+    if (this.outstanding === 0) this.wake?.();
+  }
+
+  private replace(slot: Slot, err: Error): void {
+    if (!this.slots.includes(slot)) return; // 'error' is followed by 'exit': replace once
+    const lost = [...slot.inFlight.entries()];
+    slot.inFlight.clear();
+    void slot.worker.terminate();
+    // A worker that keeps dying means something is wrong with every file, not one: stop rather than loop.
+    if (++this.respawns > 8) {
+      this.slots.splice(this.slots.indexOf(slot), 1);
+      this.fatal = err;
+      this.wake?.();
+      return;
     }
+    const index = this.slots.indexOf(slot);
+    const fresh = this.spawn();
+    this.slots[index] = fresh;
+    for (const [id, p] of lost) {
+      p.lost = (p.lost ?? 0) + 1;
+      if (p.lost === 1) this.queue.unshift(p);
+      else this.settle(p, { type: 'failure', id, message: `worker thread died: ${err.message}`, stack: err.stack });
+    }
+    this.feed(fresh);
+    this.feed(fresh);
   }
 
   submit(job: Pending): void {
     this.outstanding++;
     this.queue.push(job);
-    const idle = this.workers.reduce((a, b) => (b.inFlight.size < a.inFlight.size ? b : a));
+    const idle = this.slots.reduce((a, b) => (b.inFlight.size < a.inFlight.size ? b : a));
     if (idle.inFlight.size < 2) this.feed(idle);
   }
 
-  private feed(slot: { worker: Worker; inFlight: Map<number, Pending> }): void {
+  private feed(slot: Slot): void {
     const p = this.queue.shift();
     if (!p) return;
     const id = this.nextId++;
@@ -239,12 +287,13 @@ class Pool {
 
   async drain(): Promise<void> {
     try {
-      while (this.outstanding > 0 && this.failure === null) {
+      while (this.outstanding > 0 && this.fatal === null) {
         await new Promise<void>((resolve) => (this.wake = resolve));
       }
-      if (this.failure) throw this.failure;
+      if (this.fatal) throw this.fatal;
     } finally {
-      await Promise.all(this.workers.map((w) => w.worker.terminate()));
+      this.closing = true;
+      await Promise.all(this.slots.map((s) => s.worker.terminate()));
     }
   }
 }

@@ -14,6 +14,9 @@ import { OUTPUT_FORMATS, render, type OutputFormat } from '../check/output/index
 import { runCheck, type CheckRun } from '../check/runner.js';
 import { setExitCode, wantsProgress, type GlobalOptions } from './context.js';
 
+/** EX_SOFTWARE, as the CLI uses for a bug of ours. */
+const EXIT_INTERNAL = 70;
+
 interface CheckOptions {
   select?: string[];
   ignore?: string[];
@@ -132,6 +135,8 @@ export function registerCheck(program: Command): void {
         },
         'check: done',
       );
-      setExitCode(run.findings.length > 0 && !options.exitZero ? EXIT_FAILURE : EXIT_OK);
+      // A file whose analysis crashed went unchecked: without findings elsewhere, "clean" would be a lie.
+      if (run.findings.length > 0) setExitCode(options.exitZero ? EXIT_OK : EXIT_FAILURE);
+      else setExitCode(run.internalErrors > 0 ? EXIT_INTERNAL : EXIT_OK);
     });
 }
