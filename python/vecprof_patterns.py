@@ -172,18 +172,23 @@ def compare(result, expected):
 def check(config):
     versions = {v["id"]: v for v in optional_modules(config["versions"])}
     failures = 0
-    for size in config["check_sizes"]:
-        for seed in range(config.get("check_seeds", 3)):
-            inputs = make_inputs(config["inputs"], size, config["dtype"], config["seed"] + seed)
-            for group in config["groups"]:
-                present = [v for v in group if v in versions]
-                if not present or present[0] != group[0]:
-                    continue
-                expected = run_once(versions[group[0]], inputs)
-                for vid in present[1:]:
-                    ok, diff, why = compare(run_once(versions[vid], inputs), expected)
-                    failures += 0 if ok else 1
-                    emit("check", version=vid, baseline=group[0], size=size, seed=seed, ok=ok, max_abs_diff=diff, why=why)
+    cases = [
+        (dtype, size, seed)
+        for dtype in config.get("check_dtypes") or [config["dtype"]]
+        for size in config["check_sizes"]
+        for seed in range(config.get("check_seeds", 3))
+    ]
+    for dtype, size, seed in cases:
+        inputs = make_inputs(config["inputs"], size, dtype, config["seed"] + seed)
+        for group in config["groups"]:
+            present = [v for v in group if v in versions]
+            if not present or present[0] != group[0]:
+                continue
+            expected = run_once(versions[group[0]], inputs)
+            for vid in present[1:]:
+                ok, diff, why = compare(run_once(versions[vid], inputs), expected)
+                failures += 0 if ok else 1
+                emit("check", version=vid, baseline=group[0], dtype=dtype, size=size, seed=seed, ok=ok, max_abs_diff=diff, why=why)
     emit("done", failures=failures)
     return 0
 

@@ -41,7 +41,12 @@ export function buildPlan(spec: PatternSpec, config: PatternConfig): PlanStep[] 
 }
 
 /** What the helper needs: every version's code, the plan, and the timing method's parameters. */
-export function helperConfig(spec: PatternSpec, config: PatternConfig, mode: 'measure' | 'check'): Record<string, unknown> {
+export function helperConfig(
+  spec: PatternSpec,
+  config: PatternConfig,
+  mode: 'measure' | 'check',
+  checkDtypes: string[] = [config.dtype],
+): Record<string, unknown> {
   return {
     mode,
     pattern: spec.name,
@@ -59,6 +64,7 @@ export function helperConfig(spec: PatternSpec, config: PatternConfig, mode: 'me
     groups: spec.groups.map((g) => g.versions.map((v) => v.id)),
     plan: mode === 'measure' ? buildPlan(spec, config) : [],
     check_sizes: spec.checkSizes,
+    check_dtypes: checkDtypes,
     check_seeds: 3,
     sample_seconds: config.sampleSeconds,
     min_samples: config.minSamples,
@@ -256,6 +262,7 @@ export async function runPattern(opts: PatternRunOptions): Promise<PatternResult
 export interface CheckOutcome {
   version: string;
   baseline: string;
+  dtype: string;
   size: number;
   seed: number;
   ok: boolean;
@@ -263,15 +270,19 @@ export interface CheckOutcome {
   why: string | null;
 }
 
-/** Runs every version once on small random inputs and compares it with its group's loop (np.allclose). */
-export async function checkPattern(spec: PatternSpec, config: PatternConfig, python?: string): Promise<{ outcomes: CheckOutcome[]; unavailable: string[] }> {
-  const info = await locatePython({ python });
+/** Runs every version once on small random inputs of each dtype and compares it with its group's loop (np.allclose). */
+export async function checkPattern(
+  spec: PatternSpec,
+  config: PatternConfig,
+  opts: { python?: string; dtypes?: string[] } = {},
+): Promise<{ outcomes: CheckOutcome[]; unavailable: string[] }> {
+  const info = await locatePython({ python: opts.python });
   const outcomes: CheckOutcome[] = [];
   const unavailable: string[] = [];
   await runHelper({
     python: info.command,
     script: helperPath('vecprof_patterns.py'),
-    args: [JSON.stringify(helperConfig(spec, config, 'check'))],
+    args: [JSON.stringify(helperConfig(spec, config, 'check', opts.dtypes))],
     timeoutMs: config.timeoutSeconds * 1000,
     label: `pattern check (${spec.name})`,
     onMessage: (msg) => {
@@ -280,6 +291,7 @@ export async function checkPattern(spec: PatternSpec, config: PatternConfig, pyt
       outcomes.push({
         version: String(msg.version),
         baseline: String(msg.baseline),
+        dtype: String(msg.dtype),
         size: Number(msg.size),
         seed: Number(msg.seed),
         ok: msg.ok === true,
