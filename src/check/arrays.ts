@@ -362,11 +362,12 @@ const COMPREHENSION_TYPES = new Set(['list_comprehension', 'generator_expression
 
 function collectComprehensions(source: string, root: Node, out: Node[]): void {
   const seen = new Set<number>(out.map((c) => c.id));
-  // `for` after something on its line: statement loops (first on their line) are found elsewhere
-  const re = /\S[^\n]*?\bfor\b/g;
+  const re = /\bfor\b/g;
   for (let m = re.exec(source); m; m = re.exec(source)) {
-    m.index += m[0].length - 3;
-    re.lastIndex = m.index + 3;
+    // first on its line: a statement loop (or a multi-line comprehension, found with the statements)
+    let k = m.index - 1;
+    while (k >= 0 && (source[k] === ' ' || source[k] === '\t')) k--;
+    if (k < 0 || source[k] === '\n') continue;
     const token = root.descendantForIndex(m.index);
     const clause = token?.type === 'for' ? token.parent : null;
     const comp = clause?.type === 'for_in_clause' ? clause.parent : null;

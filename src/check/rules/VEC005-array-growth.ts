@@ -47,7 +47,8 @@ export const VEC005: Rule = {
     if (!re) return;
     for (let m = re.exec(facts.source); m; m = re.exec(facts.source)) {
       // from the function name up to the statement `acc = np.append(acc, x)`
-      let n = root.descendantForIndex(m.index);
+      const name = (m[1] ?? m[2]) as string;
+      let n = root.descendantForIndex(m.index + m[0].lastIndexOf(name));
       if (!n || n.type !== 'identifier') continue;
       if (n.parent?.type === 'attribute') n = n.parent;
       const expr = n.parent;
@@ -74,8 +75,10 @@ function growthPattern(facts: ArrayFacts): RegExp | null {
   const prefixes = [...facts.numpyAliases].map(esc);
   const bare = [...facts.numpyNames].filter(([, path]) => GROWTH_NAMES.includes(path)).map(([local]) => esc(local));
   const alts: string[] = [];
-  if (prefixes.length > 0) alts.push(`(?<=\\b(?:${prefixes.join('|')})\\s*\\.\\s*)(?:${GROWTH_NAMES.join('|')})\\s*[([]`);
-  if (bare.length > 0) alts.push(`(?<![\\w.])(?:${bare.join('|')})\\s*[([]`);
+  // group 1: `np.append(`; group 2: a name imported from numpy (`hstack(`)
+  alts.push(prefixes.length > 0 ? `\\b(?:${prefixes.join('|')})\\s*\\.\\s*(${GROWTH_NAMES.join('|')})\\s*[([]` : '(?!)');
+  alts.push(bare.length > 0 ? `(?<![\\w.])(${bare.join('|')})\\s*[([]` : '(?!)');
+  if (prefixes.length === 0 && bare.length === 0) return null;
   return alts.length > 0 ? new RegExp(alts.join('|'), 'g') : null;
 }
 
