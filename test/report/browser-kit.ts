@@ -56,6 +56,7 @@ export async function openReport(browser: Browser, file: string, viewport = { wi
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const path = join(ARTIFACTS, name);
+  await page.evaluate(() => globalThis.scrollTo(0, 0)); // the sticky header belongs at the top of a full-page shot
   await page.screenshot({ path, fullPage: true });
   return path;
 }

@@ -122,6 +122,28 @@ describe('the HTML report in headless Chromium', { skip }, () => {
     }
   });
 
+  test('a long file opens folded to its measured lines; the toggle unfolds it', async () => {
+    const file = join(dir, 'long.py');
+    const text = Array.from({ length: 600 }, (_, i) => (i === 299 ? 'total = sum(x * x for x in values)' : `x_${i} = ${i}`)).join('\n');
+    writeFileSync(file, `${text}\n`);
+    const profile = tinyAdvice(file, 'long.py', '').profile;
+    profile.lines = [{ file, line: 300, share: 0.9, time: 0.45, hits: 1 }];
+    const out = join(dir, 'long.html');
+    await writeReport(out, { title: 'long', createdAt: '2026-11-24T10:00:00.000Z', profile, sources: {}, cwd: dir });
+    const { page, problems } = await openReport(browser, out);
+    try {
+      assert.deepEqual(problems, []);
+      assert.equal(await page.locator('#source tr.fold-row').count(), 2);
+      assert.equal(await page.locator('#source tr[data-line="300"]').count(), 1);
+      assert.equal(await page.locator('#source tr[data-line="10"]').count(), 0);
+      await page.locator('#source input.compact-toggle').uncheck();
+      assert.equal(await page.locator('#source tr[data-line="10"]').count(), 1);
+      assert.equal(await page.locator('#source tr.fold-row').count(), 0);
+    } finally {
+      await page.close();
+    }
+  });
+
   test('a budget report shows the sweep plot image and the table', async () => {
     const out = join(dir, 'budget.html');
     await writeReport(out, { title: 'budget', createdAt: '2026-11-24T10:00:00.000Z', budget: await loadBudgetResult(join(FIXTURES, 'budget.json')), sources: {} });

@@ -10,6 +10,9 @@ export interface SourceViewer {
   show(file: number, line?: number): void;
 }
 
+/** Lines kept around each measured line when a file is folded. */
+const CONTEXT = 3;
+const FOLD_ABOVE_LINES = 400;
 const SPLIT_NAMES = ['Python', 'NumPy per element', 'bulk kernel', 'other native'];
 
 export function sourceViewer(p: ReportPayload): SourceViewer {
@@ -24,18 +27,35 @@ export function sourceViewer(p: ReportPayload): SourceViewer {
     select.append(h('option', { value: String(i) }, label));
   }
   const body = h('div', { class: 'source-body' });
-  const element = h('div', { class: 'source' }, h('div', { class: 'toolbar' }, h('label', null, 'File ', select)), body);
+  const compactBox = h('input', { type: 'checkbox', class: 'compact-toggle' });
+  const compactLabel = h('label', { class: 'muted', title: `hide the lines more than ${CONTEXT} away from a measured line or a finding` }, compactBox, ' measured lines only');
+  const element = h('div', { class: 'source' }, h('div', { class: 'toolbar' }, h('label', null, 'File ', select), compactLabel), body);
   let current = -1;
-  const rendered = new Map<number, HTMLElement>();
+  // Long files open folded to their measured lines; the reader's choice then sticks for every file.
+  let compactChosen: boolean | null = null;
+  const rendered = new Map<string, HTMLElement>();
 
   function render(index: number): HTMLElement {
-    let view = rendered.get(index);
+    const file = p.files[index]!;
+    const foldable = file.text !== null && file.lines.length > 0;
+    const compact = foldable && (compactChosen ?? file.text!.length > FOLD_ABOVE_LINES);
+    compactBox.checked = compact;
+    compactBox.disabled = !foldable;
+    const key = `${index}:${compact}`;
+    let view = rendered.get(key);
     if (!view) {
-      view = renderFile(p, p.files[index]!);
-      rendered.set(index, view);
+      view = renderFile(p, file, compact);
+      rendered.set(key, view);
     }
     return view;
   }
+
+  compactBox.addEventListener('change', () => {
+    compactChosen = compactBox.checked;
+    const index = current;
+    current = -1;
+    show(index);
+  });
 
   function show(index: number, line?: number): void {
     if (index < 0 || index >= p.files.length) return;
@@ -44,6 +64,12 @@ export function sourceViewer(p: ReportPayload): SourceViewer {
       select.value = String(index);
       clear(body);
       body.append(render(index));
+    }
+    if (line !== undefined && compactBox.checked && !body.querySelector(`tr[data-line="${line}"]`)) {
+      compactChosen = false;
+      current = -1;
+      show(index, line);
+      return;
     }
     if (line !== undefined) {
       const row = body.querySelector<HTMLElement>(`tr[data-line="${line}"]`);
@@ -66,7 +92,7 @@ function findingCount(f: SourceFileView): number {
   return f.lines.reduce((n, l) => n + l.findings.length, 0);
 }
 
-function renderFile(p: ReportPayload, file: SourceFileView): HTMLElement {
+function renderFile(p: ReportPayload, file: SourceFileView, compact: boolean): HTMLElement {
   const byLine = new Map<number, LineView>(file.lines.map((l) => [l.line, l]));
   const maxShare = Math.max(0, ...file.lines.map((l) => l.share ?? 0));
   const hasTime = file.lines.some((l) => l.time !== null || l.share !== null);
@@ -88,8 +114,20 @@ function renderFile(p: ReportPayload, file: SourceFileView): HTMLElement {
   const note = file.text === null ? h('p', { class: 'note' }, `Source not shown: ${file.missing ?? 'not available'}. The measured lines are listed.`) : null;
 
   const lineNumbers = file.text !== null ? file.text.map((_, i) => i + 1) : file.lines.map((l) => l.line);
+  const keep = compact ? keptLines(file) : null;
   const state: HighlightState = { openString: null };
+  let skipped = 0;
   for (const n of lineNumbers) {
+    if (keep && !keep.has(n)) {
+      // Still highlighted, so a triple-quoted string that opens in a folded line colours the lines after it.
+      if (file.text) highlightLine(file.text[n - 1]!, state);
+      skipped++;
+      continue;
+    }
+    if (skipped > 0) {
+      tbody.append(foldRow(skipped, columns));
+      skipped = 0;
+    }
     const stat = byLine.get(n);
     const text = file.text?.[n - 1];
     const tr = h('tr', { 'data-line': String(n) });
@@ -111,7 +149,23 @@ function renderFile(p: ReportPayload, file: SourceFileView): HTMLElement {
     tbody.append(tr);
     for (const fi of stat?.findings ?? []) tbody.append(findingRow(p.findings[fi]!, columns));
   }
+  if (skipped > 0) tbody.append(foldRow(skipped, columns));
   return h('div', null, note, h('div', { class: 'code-scroll' }, table));
+}
+
+function keptLines(file: SourceFileView): Set<number> {
+  const keep = new Set<number>();
+  for (const l of file.lines) {
+    if (!(l.share || l.hits || l.bytesAtPeak || l.findings.length > 0 || l.advice !== null)) continue;
+    for (let k = l.line - CONTEXT; k <= l.line + CONTEXT; k++) keep.add(k);
+  }
+  return keep;
+}
+
+function foldRow(count: number, columns: number): HTMLElement {
+  const td = h('td', { class: 'fold-cell' }, `⋯ ${count} line${count === 1 ? '' : 's'} not measured`);
+  td.colSpan = columns;
+  return h('tr', { class: 'fold-row' }, td);
 }
 
 function heatBar(share: number, maxShare: number, stat: LineView): HTMLElement {
