@@ -92,7 +92,6 @@ test('400 seeded mutations of real files: no throw, every result a valid finding
   const enabled = new Set(known);
   const names = Object.keys(MUTATIONS);
   const r = rng(0x5eed);
-  const started = performance.now();
   let withFindings = 0;
   for (let i = 0; i < 400; i++) {
     const file = files[pick(files.length, r)]!;
@@ -123,5 +122,4 @@ test('400 seeded mutations of real files: no throw, every result a valid finding
     }
   }
   assert.ok(withFindings > 50, `mutations produce findings (E999/E902 at least): ${withFindings}`);
-  assert.ok(performance.now() - started < 10_000, 'fast enough for the unit suite');
 });
