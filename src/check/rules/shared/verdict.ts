@@ -33,8 +33,9 @@ export function loopVerdicts(facts: ArrayFacts): LoopVerdict[] {
   const out: LoopVerdict[] = [];
   if (facts.mayHaveArrays) {
     let coveredUntil = -1;
+    const jit = /\bjit\b|njit|numba|guvectorize|stencil|torch\.jit|tf\.function/.test(facts.source);
     for (const loop of facts.loops) {
-      if (loop.startIndex < coveredUntil || compiledByJit(loop)) continue;
+      if (loop.startIndex < coveredUntil || (jit && compiledByJit(loop))) continue;
       const v = judge(facts, loop);
       if (v) {
         out.push(v);
@@ -42,7 +43,7 @@ export function loopVerdicts(facts: ArrayFacts): LoopVerdict[] {
       }
     }
     for (const comp of facts.comprehensions) {
-      if (out.some((v) => v.node.startIndex <= comp.startIndex && comp.endIndex <= v.node.endIndex) || compiledByJit(comp)) continue;
+      if (out.some((v) => v.node.startIndex <= comp.startIndex && comp.endIndex <= v.node.endIndex) || (jit && compiledByJit(comp))) continue;
       const v = judgeComprehension(facts, comp);
       if (v) out.push(v);
     }
