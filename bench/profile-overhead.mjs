@@ -6,6 +6,9 @@
 // "program wall" is what the user's program costs under the profiler: spawn to exit of the profiled Python process,
 // as vecprof's launcher measures it (meta.passes[].wallSeconds; auto sums its passes, since it runs the program once
 // per pass). "command wall" adds vecprof's own start-up (Node, finding Python and py-spy) and the analysis.
+// "CPU" is the program's user + system time (in-process profilers included) plus, in sample mode, py-spy's own CPU
+// while it sampled: blocking sampling holds the program stopped for about that long. On a shared, loaded machine the
+// wall figures swing by ±30 % from run to run; the CPU figures do not, so the CPU overhead is the one to read there.
 //
 // Usage: npm run build && node bench/profile-overhead.mjs [--rounds 5]   (writes bench/results/profile-overhead.md)
 import { spawnSync } from 'node:child_process';
@@ -65,19 +68,37 @@ function timed(cmd, args) {
   return { wall, stdout: r.stdout };
 }
 
+// Runs a Python command under a parent that reports its child's CPU time (RUSAGE_CHILDREN) on stderr.
+const CPU_OF_CHILD = 'import resource,subprocess,sys\nr=subprocess.run(sys.argv[1:])\nu=resource.getrusage(resource.RUSAGE_CHILDREN)\nsys.stderr.write("cpu %r\\n" % (u.ru_utime+u.ru_stime))\nsys.exit(r.returncode)';
+
+function withCpu(args) {
+  const started = performance.now();
+  const r = spawnSync(PYTHON, ['-c', CPU_OF_CHILD, PYTHON, ...args], { encoding: 'utf8' });
+  const wall = (performance.now() - started) / 1000;
+  const cpu = /cpu ([\d.e-]+)\n$/.exec(r.stderr);
+  if (r.status !== 0 || !cpu) throw new Error(`${args.join(' ')} failed (${r.status}): ${r.stderr.slice(-2000)}`);
+  return { program: wall, cpu: Number(cpu[1]) };
+}
+
 function plain(script) {
-  return { program: timed(PYTHON, [script]).wall };
+  return withCpu([script]);
 }
 
 function cprofileDirect(script, dir) {
-  return { program: timed(PYTHON, ['-m', 'cProfile', '-o', join(dir, 'direct.prof'), script]).wall };
+  return withCpu(['-m', 'cProfile', '-o', join(dir, 'direct.prof'), script]);
 }
 
 function vecprof(config, script) {
   const { wall, stdout } = timed(process.execPath, [cli, '--quiet', 'profile', ...MODES[config], '--json', script]);
   const profile = JSON.parse(stdout.slice(stdout.indexOf('{\n')));
   const passes = profile.meta.passes;
-  return { program: passes.reduce((sum, p) => sum + p.wallSeconds, 0), command: wall, passes: passes.map((p) => p.mode).join('+'), tool: profile.meta.tool };
+  const sum = (f) => passes.reduce((total, p) => total + (f(p) ?? 0), 0);
+  return {
+    program: sum((p) => p.wallSeconds),
+    cpu: sum((p) => p.cpuSeconds) + sum((p) => p.profilerCpuSeconds),
+    command: wall,
+    passes: passes.map((p) => p.mode).join('+'),
+  };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'vecprof-bench-profile-'));
@@ -93,7 +114,7 @@ try {
       for (const config of configs) {
         const r = config === 'plain' ? plain(script) : config === 'python -m cProfile' ? cprofileDirect(script, dir) : vecprof(config, script);
         results[name][config].push(r);
-        process.stderr.write(`${name} round ${round + 1}/${ROUNDS} ${config}: ${r.program.toFixed(3)} s${r.command ? ` (command ${r.command.toFixed(3)} s)` : ''}\n`);
+        process.stderr.write(`${name} round ${round + 1}/${ROUNDS} ${config}: ${r.program.toFixed(3)} s, cpu ${r.cpu.toFixed(3)} s${r.command ? ` (command ${r.command.toFixed(3)} s)` : ''}\n`);
       }
     }
   }
@@ -111,14 +132,21 @@ const lines = [
 ];
 for (const [name, byConfig] of Object.entries(results)) {
   const base = median(byConfig.plain.map((r) => r.program));
-  const cprof = median(byConfig['python -m cProfile'].map((r) => r.program)) / base;
-  lines.push(`## ${name} (plain run ${base.toFixed(3)} s)`, '', '| configuration | passes | program wall (s) | overhead | command wall (s) | target |', '|---|---|---|---|---|---|');
+  const baseCpu = median(byConfig.plain.map((r) => r.cpu));
+  const cprof = median(byConfig['python -m cProfile'].map((r) => r.cpu)) / baseCpu;
+  lines.push(
+    `## ${name} (plain run: ${base.toFixed(3)} s wall, ${baseCpu.toFixed(3)} s CPU)`,
+    '',
+    '| configuration | passes | program wall (s) | wall overhead | CPU (s) | CPU overhead | command wall (s) | target |',
+    '|---|---|---|---|---|---|---|---|',
+  );
   for (const config of configs) {
     const runs = byConfig[config];
     const program = median(runs.map((r) => r.program));
     const command = runs[0].command === undefined ? '' : median(runs.map((r) => r.command)).toFixed(3);
     const target = config === 'cpu' ? `≤ cProfile (${cprof.toFixed(2)}×)` : TARGETS[config] && (config !== 'lines' || name === 'element loop') ? `≤ ${TARGETS[config]}×` : '';
-    lines.push(`| ${config} | ${runs[0].passes ?? ''} | ${program.toFixed(3)} | ${(program / base).toFixed(2)}× | ${command} | ${target} |`);
+    const cpu = median(runs.map((r) => r.cpu));
+    lines.push(`| ${config} | ${runs[0].passes ?? ''} | ${program.toFixed(3)} | ${(program / base).toFixed(2)}× | ${cpu.toFixed(3)} | ${(cpu / baseCpu).toFixed(2)}× | ${command} | ${target} |`);
   }
   lines.push('');
 }

@@ -31,7 +31,8 @@ Messages on the channel:
   error   message, hint -- the program cannot be started (file missing, module not found); status 1 (2 for a
           missing file, as Python does), reason "cannot-start".
   exit    status, reason ("returned" | "exit" | "exception" | "interrupt" | "terminated" | "cannot-start"),
-          rss_start, rss_end, peak_rss, peak_rss_children (bytes or null) -- last, after the finish callbacks.
+          rss_start, rss_end, peak_rss, peak_rss_children (bytes or null), cpu_seconds (user + system of this
+          process, or null) -- last, after the finish callbacks.
 A forked child that ends through the launcher exits with its status and reports nothing.
 """
 import io
@@ -269,12 +270,15 @@ def _rss_now():
 
 def _memory_report():
     """Peak and current RSS in bytes, so the parent can judge whether a memory pass is worth it."""
-    report = {"rss_start": _rss_at_start, "rss_end": _rss_now(), "peak_rss": None, "peak_rss_children": None}
+    report = {"rss_start": _rss_at_start, "rss_end": _rss_now(), "peak_rss": None, "peak_rss_children": None,
+              "cpu_seconds": None}
     try:
         import resource
 
         scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
-        report["peak_rss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        report["peak_rss"] = own.ru_maxrss * scale
+        report["cpu_seconds"] = own.ru_utime + own.ru_stime  # the program's CPU, in-process profilers included
         report["peak_rss_children"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * scale
     except (ImportError, OSError):
         pass

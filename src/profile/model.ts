@@ -92,6 +92,10 @@ export interface PassInfo {
   reason: string;
   wallSeconds: number;
   found: string;
+  /** CPU time (user + system) of the profiled process, in-process profiling included, where the launcher read it. */
+  cpuSeconds?: number;
+  /** CPU time of an outside profiler (py-spy) while it sampled: with blocking sampling, about the time it held the program stopped. */
+  profilerCpuSeconds?: number;
 }
 
 export interface ProfileMeta {

@@ -52,6 +52,7 @@ export async function runLauncher(opts: RunOptions, spec: LaunchSpec): Promise<L
   let groupPid: number | undefined;
   let timedOut = false;
   let exitReportedMs: number | undefined;
+  let wrapperCpu: number | undefined;
   const started = performance.now();
   let killTimer: NodeJS.Timeout | undefined;
 
@@ -93,7 +94,10 @@ export async function runLauncher(opts: RunOptions, spec: LaunchSpec): Promise<L
       onSpawn: (pid) => (groupPid = pid),
       onMessage: (msg) => {
         if (msg.type === 'hello' && typeof msg.pid === 'number') programPid = msg.pid;
-        if (msg.type === 'exit') exitReportedMs = performance.now() - started;
+        if (msg.type === 'exit') {
+          exitReportedMs = performance.now() - started;
+          if (spec.prefix !== undefined && groupPid !== undefined) wrapperCpu = cpuSecondsOf(groupPid);
+        }
         spec.onMessage?.(msg);
       },
     });
@@ -121,6 +125,8 @@ export async function runLauncher(opts: RunOptions, spec: LaunchSpec): Promise<L
     // Until the program reported its end: a wrapper's own wrap-up (py-spy writing its file) is not the program's time.
     wallSeconds: (exitReportedMs ?? result.wallMs) / 1000,
     rss: exit ? rssOf(exit) : undefined,
+    ...(typeof exit?.cpu_seconds === 'number' ? { cpuSeconds: exit.cpu_seconds } : {}),
+    ...(wrapperCpu === undefined ? {} : { wrapperCpuSeconds: wrapperCpu }),
   };
   if (!exit && hello) log.warn({ signal: result.signal }, 'the program ended without reporting its exit status (killed, or it called os._exit)');
   return { end, messages: result.messages, hello, wrapperStderr: spec.prefix ? result.stderrTail : '', result };
@@ -137,6 +143,17 @@ function rssOf(exit: HelperMessage): RssStat {
     peakBytes: peak === null ? end : Math.max(peak, end ?? 0),
     peakChildrenBytes: bytes(exit.peak_rss_children),
   };
+}
+
+/** utime + stime of a live process from /proc (Linux); undefined elsewhere. The clock tick is 100 Hz on Linux. */
+function cpuSecondsOf(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ');
+    const ticks = Number(fields?.[11]) + Number(fields?.[12]);
+    return Number.isFinite(ticks) ? ticks / 100 : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function describe(opts: RunOptions): string {
@@ -165,6 +182,8 @@ export function runMeta(
     reason: pass.reason ?? `--mode ${pass.mode}`,
     wallSeconds: launched.end.wallSeconds,
     found: pass.found,
+    ...(launched.end.cpuSeconds === undefined ? {} : { cpuSeconds: launched.end.cpuSeconds }),
+    ...(launched.end.wrapperCpuSeconds === undefined ? {} : { profilerCpuSeconds: launched.end.wrapperCpuSeconds }),
   };
   return {
     mode: pass.mode,

@@ -37,6 +37,10 @@ export interface RunEnd {
   /** Signal that ended the Python process when it did not exit on its own. */
   signal: NodeJS.Signals | null;
   wallSeconds: number;
+  /** CPU time of the program's process (user + system), where the launcher could read it. */
+  cpuSeconds?: number;
+  /** CPU time of the wrapper (py-spy) up to the program's end, where /proc shows it. */
+  wrapperCpuSeconds?: number;
   /** Resident memory of the program's process, where the launcher could read it. */
   rss?: RssStat;
 }
