@@ -210,6 +210,8 @@ function dependency(facts: ArrayFacts, shape: LoopShape, outerVars: Set<string>)
           if (!obj || idx === null) return 'unusual subscript';
           const targetKind = facts.valueOf(obj).kind;
           if (targetKind !== 'array' && targetKind !== 'other') return `writes into ${obj.text}, not known to be an array`;
+          // a list filled by position is fine; `d[key] = v` into a dict (or any non-array) by value is not array work
+          if (targetKind === 'other' && !positional(t, shape)) return `writes into ${obj.text} by key`;
           subscriptWrites.push({ name: obj.text, index: idx, write: true });
         }
         const obj = field(left, 'value') as Node;
@@ -302,6 +304,12 @@ function targetsOf(left: Node): string[] {
   if (l.type === 'identifier') return [l.text];
   if (l.type === 'pattern_list' || l.type === 'tuple_pattern' || l.type === 'list_pattern') return named(l).flatMap(targetsOf);
   return [];
+}
+
+/** `out[i]` / `out[i, j]` with the loop's own counters. */
+function positional(sub: Node, shape: LoopShape): boolean {
+  const idx = sub.childrenForFieldName('subscript').filter((c): c is Node => c !== null && c.type !== 'comment');
+  return idx.length > 0 && idx.every((i) => i.type === 'identifier' && shape.indexVars.has(i.text));
 }
 
 /** `acc = np.append(acc, x)` and friends: VEC005 reports the growth; as a dependency it is an accumulation. */

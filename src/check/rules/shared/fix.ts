@@ -97,7 +97,7 @@ function rowwise(node: Node, sub: Substitution, facts: ArrayFacts): string | nul
     .replace(new RegExp(`[\\w.]+\\.\\w+\\(axis=${sub.rowAxis}\\)`, 'g'), '')
     .replace(new RegExp(`[\\w.]+\\((?:[^()]|\\([^()]*\\))*, axis=${sub.rowAxis}\\)`, 'g'), '');
   const arrays = [...sub.elements.values(), ...[...sub.indexes.values()].map(() => '')].filter((a) => a !== '');
-  const names = new Set([...arrays, ...indexedArrays(node, sub)]);
+  const names = new Set([...arrays, ...indexedArrays(node, sub), ...sub.temps]);
   if (![...names].some((a) => new RegExp(`(?:^|[^\\w.])${a.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w(])`).test(stripped))) return t;
   return translate(node, { ...sub, rowAxis: `${sub.rowAxis}, keepdims=True` }, facts);
 }

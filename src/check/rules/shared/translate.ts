@@ -169,6 +169,11 @@ function translateSubscript(n: Node, sub: Substitution, facts: ArrayFacts): stri
     if (rest.length === 0) return base;
     return base === obj.text ? `${obj.text}[:, ${rest.map((r) => r.text).join(', ')}]` : null;
   }
+  // `table[idx[i]]`: a gather through an index array, `table[idx]`
+  if (!usesLoopVars(obj, sub) && facts.valueOf(obj).kind === 'array') {
+    const parts = idx.map((r) => (r.type === 'slice' ? (usesLoopVars(r, sub) ? null : r.text) : translate(r, sub, facts)));
+    return parts.some((p) => p === null) ? null : `${obj.text}[${parts.join(', ')}]`;
+  }
   // `row[k]` of an element row, or `A[i][k]`
   const inner = translate(obj, sub, facts);
   if (inner === null || idx.some((r) => usesLoopVars(r, sub))) return null;
