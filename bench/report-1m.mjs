@@ -76,6 +76,7 @@ function median(xs) {
 
 async function measure(browser, file) {
   const times = [];
+  const searches = [];
   for (let i = 0; i < RUNS; i++) {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors = [];
@@ -85,9 +86,19 @@ async function measure(browser, file) {
     const status = await page.evaluate(() => globalThis.vecprofReport);
     if (errors.length > 0 || status.error) throw new Error(`the report failed: ${status.error ?? errors.join('; ')}`);
     times.push(status.flameFirstRenderMs);
+    // One search over every frame name and the redraw it causes, synchronously inside the input handler.
+    searches.push(
+      await page.evaluate(() => {
+        const input = document.querySelector('input.flame-search');
+        input.value = 'func_1';
+        const t0 = performance.now();
+        input.dispatchEvent(new Event('input'));
+        return performance.now() - t0;
+      }),
+    );
     await page.close();
   }
-  return times;
+  return { times, searches };
 }
 
 const dir = values.keep ?? mkdtempSync(join(tmpdir(), 'vecprof-bench-report-'));
@@ -109,8 +120,8 @@ try {
     const file = join(dir, `report-${samples}.html`);
     writeFileSync(file, html);
     const nodes = JSON.parse(/id="vecprof-data">([\s\S]*?)<\/script>/.exec(html)[1]).flame.frame.length;
-    const renders = await measure(browser, file);
-    results.push({ samples, stacks: profile.samples.stacks.length, nodes, bytes: statSync(file).size, buildMs: median(builds), renderMs: median(renders), renders });
+    const { times: renders, searches } = await measure(browser, file);
+    results.push({ samples, stacks: profile.samples.stacks.length, nodes, bytes: statSync(file).size, buildMs: median(builds), renderMs: median(renders), renders, searchMs: median(searches) });
   }
 } finally {
   await browser.close();
@@ -119,10 +130,10 @@ try {
 
 const fmt = (ms) => `${ms.toFixed(0)} ms`;
 console.log(`report benchmark: median of ${RUNS} runs; headless Chromium ${CHROMIUM}; ${new Date().toISOString()}`);
-console.log('samples     distinct stacks  tree nodes  file size  build    first flame render (runs)');
+console.log('samples     distinct stacks  tree nodes  file size  build    search+redraw  first flame render (runs)');
 for (const r of results) {
   console.log(
-    `${String(r.samples).padEnd(11)} ${String(r.stacks).padEnd(16)} ${String(r.nodes).padEnd(11)} ${(r.bytes / 1048576).toFixed(1).padStart(6)} MiB ${fmt(r.buildMs).padStart(7)}  ${fmt(r.renderMs).padStart(7)} (${r.renders.map((t) => t.toFixed(0)).join(', ')})`,
+    `${String(r.samples).padEnd(11)} ${String(r.stacks).padEnd(16)} ${String(r.nodes).padEnd(11)} ${(r.bytes / 1048576).toFixed(1).padStart(6)} MiB ${fmt(r.buildMs).padStart(7)}  ${fmt(r.searchMs).padStart(13)}  ${fmt(r.renderMs).padStart(7)} (${r.renders.map((t) => t.toFixed(0)).join(', ')})`,
   );
 }
 const [small, large] = results;

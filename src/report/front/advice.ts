@@ -76,7 +76,9 @@ function adviceItem(a: AdviceView, source: SourceViewer | null): HTMLElement {
 
 /** One line per item, for the summary. */
 export function adviceOneLiner(a: AdviceView): string {
-  const what = a.code ? `${a.code} ${a.message ?? ''}`.trim() : KIND_TEXT[a.kind];
+  // The message up to its quoted code, which the advice card below shows in full.
+  const message = (a.message ?? '').split(' (`')[0]!;
+  const what = a.code ? `${a.code} ${message}`.trim() : KIND_TEXT[a.kind];
   const saving = a.prediction ? ` — ≈${formatSeconds(a.prediction.measuredSeconds)} → ≈${formatSeconds(a.prediction.predictedSeconds)} (≈${formatRatio(a.prediction.speedup)}), saves ${formatShare(a.prediction.savesShare)} of the run` : ` — ${formatSeconds(a.timeSeconds)}, ${formatShare(a.share)} of the run`;
   return `${what}${saving}`;
 }
