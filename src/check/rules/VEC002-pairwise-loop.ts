@@ -38,8 +38,13 @@ export const VEC002: Rule = {
   },
   check(_ctx, facts: ArrayFacts, report) {
     reportLoops(facts, 'VEC002', (v) =>
-      `nested Python loops over pairs of rows of ${code(v.arrays[0] as string)} and ${code(v.arrays[1] ?? (v.arrays[0] as string))} ` +
+      `nested Python loops over pairs of rows of ${pair(v.arrays)} ` +
       `(${code(v.shape.header)}): broadcasting computes all pairs at once, but allocates an N×M×D temporary; ` +
       'for large inputs use scipy.spatial.distance.cdist or batches of rows', report);
   },
 };
+
+function pair(arrays: string[]): string {
+  const [a, b] = arrays as [string, string | undefined];
+  return b === undefined || b === a ? code(a) : `${code(a)} and ${code(b)}`;
+}
