@@ -1,6 +1,6 @@
 """Which hit-counting mechanism is cheapest on this interpreter? One process, interleaved rounds, median ns/element.
 
-    python mechanisms.py [N]
+    python mechanisms.py [N] [list]
 
 plain ........ no counting
 settrace ..... sys.settrace line callback counting hits (what a pure-Python line tracer costs)
@@ -72,12 +72,14 @@ def with_monitoring(fn, data):
 
 def main():
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 300_000
-    try:
-        import numpy as np
+    data, kind = [float(i) for i in range(n)], "list of floats"
+    if sys.argv[2:] != ["list"]:
+        try:
+            import numpy as np
 
-        data, kind = np.random.default_rng(0).random(n), "float64 ndarray"
-    except ImportError:
-        data, kind = [float(i) for i in range(n)], "list of floats"
+            data, kind = np.random.default_rng(0).random(n), "float64 ndarray"
+        except ImportError:
+            pass
     plain, counted = compiled(False), compiled(True)
     variants = {
         "plain": lambda: plain(data),
