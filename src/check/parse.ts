@@ -81,37 +81,69 @@ function firstErrorNode(node: Node): Node | null {
   return null;
 }
 
-/**
- * Tree-sitter's ERROR node often swallows the valid statements before the real problem; skip its leading
- * children that parsed cleanly as whole statements so the position lands on the token that broke the parse.
- */
-function errorPosition(error: Node): Node {
-  if (error.isMissing) return error;
-  for (const child of error.children) {
-    if (child === null) continue;
-    if (child.isError || child.isMissing || child.hasError) return errorPosition(child);
-    if (!child.type.endsWith('statement') && !child.type.endsWith('definition') && child.type !== 'comment') return child;
+const OPENERS: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
+const CLOSERS = new Set([')', ']', '}']);
+const COMPOUND = new Set(['for', 'while', 'if', 'elif', 'else', 'def', 'class', 'with', 'try', 'except', 'finally', 'async']);
+
+function leavesOf(node: Node, out: Node[], limit: number): void {
+  if (out.length >= limit) return;
+  if (node.childCount === 0) {
+    out.push(node);
+    return;
   }
-  return error;
+  for (const child of node.children) if (child) leavesOf(child, out, limit);
+}
+
+interface ErrorSpot {
+  node: Node;
+  /** Report at the node's end (just after the last token that parsed) rather than its start. */
+  atEnd: boolean;
+  message: string;
+}
+
+/**
+ * Tree-sitter's ERROR node wraps the tokens it could not place, often with valid code before them. Bracket
+ * balance inside it names the usual culprits the way Python does (an unmatched `)`, a `(` never closed); otherwise
+ * the spot is just after the last token the error swallowed, where Python also points for a missing `:` or a
+ * dangling operator.
+ */
+function errorSpot(error: Node): ErrorSpot {
+  if (error.isMissing) return { node: error, atEnd: false, message: `expected \`${error.type}\`` };
+  const leaves: Node[] = [];
+  leavesOf(error, leaves, 5000);
+  const open: Node[] = [];
+  for (const leaf of leaves) {
+    if (leaf.isMissing) return { node: leaf, atEnd: false, message: `expected \`${leaf.type}\`` };
+    const t = leaf.type;
+    if (t in OPENERS) open.push(leaf);
+    else if (CLOSERS.has(t)) {
+      const top = open[open.length - 1];
+      if (top && OPENERS[top.type] === t) open.pop();
+      else return { node: leaf, atEnd: false, message: `unmatched \`${t}\`` };
+    }
+  }
+  if (open.length) return { node: open[0]!, atEnd: false, message: `\`${open[0]!.type}\` was never closed` };
+  const first = leaves[0];
+  if (first && COMPOUND.has(first.type)) {
+    const header = leaves.filter((l) => l.startPosition.row === first.startPosition.row);
+    if (!header.some((l) => l.type === ':')) return { node: header[header.length - 1]!, atEnd: true, message: 'expected `:`' };
+  }
+  const last = leaves[leaves.length - 1];
+  if (!last) return { node: error, atEnd: false, message: 'invalid syntax' };
+  const text = last.text.split('\n')[0]!.slice(0, 40);
+  return { node: last, atEnd: true, message: text ? `invalid syntax after \`${text}\`` : 'invalid syntax' };
 }
 
 function describeSyntaxError(root: Node, source: string): RawFinding {
   const error = firstErrorNode(root) ?? root;
-  const at = errorPosition(error);
-  const start = nodeStart(at, source);
-  let message: string;
-  if (at.isMissing) {
-    message = `SyntaxError: expected \`${at.type}\``;
-  } else {
-    const text = at.text.split('\n')[0]!.trim().slice(0, 40);
-    message = text ? `SyntaxError: unexpected \`${text}\`` : 'SyntaxError: invalid syntax';
-  }
+  const spot = errorSpot(error);
+  const at = spot.atEnd ? nodeEnd(spot.node, source) : nodeStart(spot.node, source);
   return {
     code: 'E999',
-    message: `${message} (vecprof checks only files that parse)`,
-    line: start.line,
-    column: start.column,
-    endLine: start.line,
-    endColumn: start.column,
+    message: `SyntaxError: ${spot.message} (vecprof checks only files that parse)`,
+    line: at.line,
+    column: at.column,
+    endLine: at.line,
+    endColumn: at.column,
   };
 }

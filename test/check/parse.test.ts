@@ -47,3 +47,22 @@ test('codePointColumn leaves BMP-only lines alone', () => {
 test('the parser is created once per thread', async () => {
   assert.equal(await getParser(), await getParser());
 });
+
+test('E999 positions agree with CPython on the common mistakes', async () => {
+  const parser = await getParser();
+  // [source, line, column, message] — line/column as `python3 -c "import ast; ast.parse(src)"` reports them.
+  const cases: Array<[string, number, number, RegExp]> = [
+    ['for i in range(3)\n    pass\n', 1, 18, /expected `:`/],
+    ['x = [1, 2\n', 1, 5, /`\[` was never closed/],
+    ['x = (1,\ny = 2\n', 1, 5, /`\(` was never closed/],
+    ['a = 1 +\n', 1, 8, /invalid syntax/],
+    ['import numpy as np\nx = np.zeros(3))\n', 2, 16, /unmatched `\)`/],
+  ];
+  for (const [src, line, column, message] of cases) {
+    const { tree, syntaxError } = parsePython(parser, src);
+    tree.delete();
+    assert.ok(syntaxError, src);
+    assert.deepEqual([syntaxError.line, syntaxError.column], [line, column], src);
+    assert.match(syntaxError.message, message, src);
+  }
+});
