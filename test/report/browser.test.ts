@@ -106,6 +106,8 @@ describe('the HTML report in headless Chromium', { skip }, () => {
       assert.match((await page.locator('.flame-tip').textContent()) ?? '', /total: 55 samples.*self: 25 samples/, 'self = total minus the children');
       await page.mouse.click(box.x + 20, box.y + 2 * 18 + 9);
       assert.match((await page.locator('.flame-status').textContent()) ?? '', /^zoomed to <\/script><img/);
+      await page.click('a.flame-source');
+      await page.waitForSelector('#source tr.flash[data-line="7"]', { timeout: 5000 });
       await page.fill('input.flame-search', 'total');
       assert.match((await page.locator('.flame-status').textContent()) ?? '', /matches 25\.0 % of samples/);
       await page.click('text=Reset zoom');

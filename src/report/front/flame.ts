@@ -35,7 +35,10 @@ function hash(s: string): number {
   return (x >>> 0) / 4294967296;
 }
 
-export function flameGraph(tree: FlameTree): FlameGraph {
+/** Opens a frame's line in the source view; null when that file is not shown there. */
+export type SourceOpener = (displayPath: string, line: number) => (() => void) | null;
+
+export function flameGraph(tree: FlameTree, openSource: SourceOpener = () => null): FlameGraph {
   const n = tree.frame.length;
   // x offset of every node in sample units, from the pre-order layout: a node starts where its previous sibling ended.
   const xs = new Float64Array(n);
@@ -74,6 +77,13 @@ export function flameGraph(tree: FlameTree): FlameGraph {
   const search = h('input', { type: 'search', class: 'flame-search', placeholder: 'Highlight frames (name or file)…', 'aria-label': 'search frames', spellcheck: 'false' });
   const reset = h('button', { type: 'button', class: 'button', title: 'Zoom out to all samples (Esc)' }, 'Reset zoom');
   const status = h('span', { class: 'flame-status muted' });
+  const sourceLink = h('a', { class: 'flame-source', href: '#source' }, 'show this line in the source');
+  sourceLink.hidden = true;
+  let openZoomed: (() => void) | null = null;
+  sourceLink.addEventListener('click', (event) => {
+    event.preventDefault();
+    openZoomed?.();
+  });
   const canvas = h('canvas', { class: 'flame-canvas', tabindex: '0', role: 'img', 'aria-label': 'icicle graph of the sampled call stacks' });
   const tooltip = h('div', { class: 'flame-tip', role: 'tooltip' });
   tooltip.hidden = true;
@@ -88,7 +98,7 @@ export function flameGraph(tree: FlameTree): FlameGraph {
       return h('span', { class: 'legend-item' }, sw, KIND_LABELS[k]);
     }),
   );
-  const element = h('div', { class: 'flame' }, h('div', { class: 'toolbar' }, search, reset, status), legend, scroller);
+  const element = h('div', { class: 'flame' }, h('div', { class: 'toolbar' }, search, reset, status, sourceLink), legend, scroller);
 
   let zoom = 0;
   let matches: Uint8Array | null = null;
@@ -182,6 +192,9 @@ export function flameGraph(tree: FlameTree): FlameGraph {
       parts.push(`matches ${((100 * sum) / tree.totalSamples).toFixed(1)} % of ${tree.approximate ? 'the run' : 'samples'}`);
     }
     status.textContent = parts.join(' · ');
+    const f = tree.frame[zoom]!;
+    openZoomed = zoom !== 0 && f >= 0 && tree.files[f] && tree.lines[f]! > 0 ? openSource(tree.files[f]!, tree.lines[f]!) : null;
+    sourceLink.hidden = openZoomed === null;
   }
 
   function hit(event: MouseEvent): number {

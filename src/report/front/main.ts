@@ -42,7 +42,7 @@ function main(): void {
   const sections: Array<[string, string, () => HTMLElement]> = [];
   if (p.advice.length > 0) sections.push(['advice', 'Advice', () => adviceList(p, source)]);
   if (source) sections.push(['source', 'Source', () => source.element]);
-  if (p.flame) sections.push(['flame', 'Flame graph', () => flameElement(p)]);
+  if (p.flame) sections.push(['flame', 'Flame graph', () => flameElement(p, source)]);
   if (p.functions.length > 0) sections.push(['functions', 'Functions', () => functionTable(p, source)]);
   if (p.memory) sections.push(['memory', 'Memory', () => memorySection(p, source)]);
   if (p.findings.length > 0) sections.push(['findings', `Findings (${p.findings.length})`, () => findingList(p, source)]);
@@ -67,8 +67,16 @@ function main(): void {
 
 let flame: ReturnType<typeof flameGraph> | null = null;
 
-function flameElement(p: ReportPayload): HTMLElement {
-  flame = flameGraph(p.flame!);
+function flameElement(p: ReportPayload, source: SourceViewer | null): HTMLElement {
+  const byPath = new Map(p.files.map((f, i) => [f.displayPath, i] as const));
+  flame = flameGraph(p.flame!, (displayPath, line) => {
+    const index = byPath.get(displayPath);
+    if (!source || index === undefined || p.files[index]!.text === null) return null;
+    return () => {
+      document.getElementById('source')?.scrollIntoView({ block: 'start' });
+      source.show(index, line);
+    };
+  });
   const tree = p.flame!;
   const note = tree.approximate
     ? 'Stacks rebuilt from caller edges of a deterministic profile: widths are time, and a function called from several places is split by time, not by path.'
