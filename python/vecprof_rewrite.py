@@ -7,12 +7,12 @@ of on the next line that happens to contain a call or a loop back-edge.
 
 Where each count goes, so hits equal CPython's line events:
   simple statements ............ after the statement (an exception inside it is counted by the unwind fixer below)
-  return/raise/break/continue/pass, def/class, statements that yield or await ... before the statement
+  return/raise/break/continue/pass, def/class, match, statements that yield or await ... before the statement
   for/while header ............. first thing in the body and in the `else` (one is added): entry + completed
                                  iterations, i.e. N+1 for N elements, however the loop ends
   if/elif ...................... first thing in each branch (an empty `else` is added)
   with/try ..................... first thing in the body
-  except X ..................... first thing in the handler
+  except X, case P .............. first thing in the handler / case body (taken, not tried)
   comprehensions ............... the iterable is zipped with the line's counter: elements iterated are added to hits
 A statement on the same line as the one before it (`a = 1; b = 2`, `for x in a: s += x`) is not counted again.
 
@@ -34,7 +34,9 @@ PROLOGUE_NAMES = (COUNTS, NEXT, ZIP, FIX, TABLE, BASE)
 
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
-_BEFORE = (ast.Return, ast.Raise, ast.Break, ast.Continue, ast.Pass, ast.ClassDef) + _DEFS
+_BEFORE = (ast.Return, ast.Raise, ast.Break, ast.Continue, ast.Pass, ast.ClassDef) + _DEFS + tuple(
+    getattr(ast, name) for name in ("Match",) if hasattr(ast, name)
+)
 _INSIDE = _LOOPS + (ast.If, ast.With, ast.AsyncWith, ast.Try) + tuple(
     getattr(ast, name) for name in ("TryStar",) if hasattr(ast, name)
 )
@@ -98,7 +100,7 @@ def _walk_expr(value):
             continue
         yield node
         if isinstance(node, ast.Lambda):
-            continue  # runs later, in its own frame: its comprehensions are still counted below
+            continue  # a yield in a lambda suspends the lambda, not this statement
         stack.extend(ast.iter_child_nodes(node))
 
 
@@ -174,7 +176,7 @@ class Rewriter:
             stmt.body = self.body(stmt.body, owner, qual + ".", inner, line)  # a class docstring runs: counted
             return stmt
         if active:
-            self.comprehensions(stmt)
+            self.comprehensions(stmt, owner)
         head = [count(line, stmt)] if counted else []
         if isinstance(stmt, _LOOPS + (ast.If,)):
             stmt.body = head + self.body(stmt.body, owner, prefix, active, line)
@@ -198,7 +200,11 @@ class Rewriter:
             stmt.finalbody = self.body(stmt.finalbody, owner, prefix, active, line)
             return stmt
         for case in getattr(stmt, "cases", ()) or ():
-            case.body = self.body(case.body, owner, prefix, active, case.pattern.lineno) or [ast.Pass()]
+            inner = self.body(case.body, owner, prefix, active, case.pattern.lineno)
+            if active:  # counted when the case is taken (CPython also reports the patterns it tries)
+                inner.insert(0, count(case.pattern.lineno, case.pattern))
+                self.lines.setdefault(case.pattern.lineno, owner)
+            case.body = inner
         return stmt
 
     def function(self, node, prefix, outer_active):
@@ -214,7 +220,7 @@ class Rewriter:
         node.body = body
         return node
 
-    def comprehensions(self, stmt):
+    def comprehensions(self, stmt, owner):
         """Zips each comprehension's iterable with its line's counter: hits += elements iterated."""
         for field, value in ast.iter_fields(stmt):
             if field in ("body", "orelse", "finalbody", "handlers", "cases"):
@@ -232,7 +238,7 @@ class Rewriter:
                     )
                     counter = ast.Subscript(value=_name(COUNTS), slice=ast.Constant(value=line), ctx=ast.Load())
                     gen.iter = ast.copy_location(ast.Call(func=_name(ZIP), args=[gen.iter, counter], keywords=[]), gen.iter)
-                    self.lines.setdefault(line, self.lines.get(stmt.lineno, "<module>"))
+                    self.lines.setdefault(line, owner)
 
 
 def _walk_all(value):
