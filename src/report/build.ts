@@ -99,5 +99,11 @@ export function renderHtml(payload: ReportPayload): string {
 }
 
 export async function writeReport(path: string, data: ReportData): Promise<void> {
-  await writeFileAtomic(path, buildReport(data));
+  const html = buildReport(data);
+  try {
+    await writeFileAtomic(path, html);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    throw new VecprofError(`cannot write the report to ${path} (${code})`, { hint: 'give --html a file path in a writable directory', cause: err });
+  }
 }

@@ -47,6 +47,14 @@ test('vecprof report: usage errors exit 2 with one line saying what to do, and w
   }
 }));
 
+test('vecprof report: an unwritable --html path is one error line, exit 1', withDir(async (dir) => {
+  const r = await runCli(['report', '--budget', BUDGET, '--html', dir]);
+  assert.equal(r.code, 1, r.stderr);
+  const errors = logLines(r.stderr).filter((l) => l.level >= 50);
+  assert.equal(errors.length, 1);
+  assert.match(errors[0]!.msg, /cannot write the report to .* \(EISDIR\): give --html a file path/);
+}));
+
 test('vecprof report joins a saved profile (given as its directory), findings and a budget into one page', withDir(async (dir) => {
   const file = join(dir, 'job.py');
   writeFileSync(file, TINY_SOURCE);
