@@ -169,6 +169,40 @@ ruleTable('VEC001', [
     expect: [[5, 'VEC001']],
     fix: 'lrs = 0.5 * base * (1 + np.cos(math.pi * np.arange(total) / total))',
   },
+  {
+    name: 'neighbours over range(len(x) - 1) become shifted slices',
+    code: `
+      import numpy as np
+      def steps(x: np.ndarray):
+          d = np.empty(len(x) - 1)
+          for i in range(len(x) - 1):
+              d[i] = x[i + 1] - x[i]
+          return d
+    `,
+    expect: [[4, 'VEC001']],
+    fix: 'd = x[1:] - x[:-1]',
+  },
+  {
+    name: 'a gather through an index array',
+    code: `
+      import numpy as np
+      def gather(table: np.ndarray, idx: np.ndarray):
+          out = np.empty(len(idx))
+          for i in range(len(idx)):
+              out[i] = table[idx[i]]
+          return out
+    `,
+    expect: [[4, 'VEC001']],
+    fix: 'out = table[idx]',
+  },
+  { name: 'a dict filled by key is not array work', code: `
+      import numpy as np
+      def index(keys: np.ndarray, vals: np.ndarray):
+          d = {}
+          for k, v in zip(keys, vals):
+              d[k] = v
+          return d
+    `, expect: [] },
   // ---- not findings
   { name: 'small literal range', code: `
       import numpy as np

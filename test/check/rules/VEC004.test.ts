@@ -73,6 +73,21 @@ ruleTable('VEC004', [
     expect: [[4, 'VEC004'], [7, 'VEC004']],
     fix: 's = np.abs(a).sum()',
   },
+  {
+    name: 'a 2-D nest with a conditional expression',
+    code: `
+      import numpy as np
+      def absolute(m: np.ndarray):
+          h, w = m.shape
+          out = np.zeros_like(m)
+          for r in range(h):
+              for c in range(w):
+                  out[r, c] = m[r, c] if m[r, c] > 0 else -m[r, c]
+          return out
+    `,
+    expect: [[5, 'VEC004']],
+    fix: 'out = np.where(m > 0, m, -m)',
+  },
   { name: 'arg-max search carries state: left alone', code: `
       import numpy as np
       def argmax(a: np.ndarray):

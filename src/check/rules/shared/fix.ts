@@ -138,11 +138,13 @@ function writeTarget(left: Node, shape: LoopShape, sub: Substitution): string | 
   const first = unparen(idx[0] as Node);
   if (first.type !== 'identifier' || !shape.indexVars.has(first.text)) return null;
   const rest = idx.slice(1);
+  const start = shape.rangeStart;
+  const end = shape.rangeEndOffset ?? 0;
+  const head = `${start === 0 ? '' : start}:${end === 0 ? '' : -end}`;
   if (rest.every((r) => r.type === 'identifier' && shape.indexVars.has(r.text))) {
-    return shape.rangeStart === 0 ? obj.text : `${obj.text}[${shape.rangeStart}:]`;
+    return head === ':' || rest.length > 0 ? (head === ':' ? obj.text : null) : `${obj.text}[${head}]`;
   }
   if (rest.some((r) => usesLoopVars(r, sub))) return null;
-  const head = shape.rangeStart === 0 ? ':' : `${shape.rangeStart}:`;
   return `${obj.text}[${head}, ${rest.map((r) => r.text).join(', ')}]`;
 }
 

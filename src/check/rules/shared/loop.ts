@@ -21,6 +21,8 @@ export interface LoopShape {
   rows: Set<string>;
   /** `range(start, …)`: a nonzero start changes the vectorized slice; NaN when not a literal (no exact rewrite). */
   rangeStart: number;
+  /** `range(…, len(a) - k)`: k, so `a[i]` reads `a[s:-k]`; undefined when the stop is not a length. */
+  rangeEndOffset?: number;
   /** `np.arange(…)` with the range's own arguments: what a bare index becomes once vectorized. */
   indexValues?: Map<string, string>;
   /** While loops: the counter increment statement, not part of the work. */
@@ -88,6 +90,7 @@ function classifyIteration(facts: ArrayFacts, node: Node, left: Node, right: Nod
     if (over) {
       if (over.small) return null;
       shape.arrays.push(over.text);
+      shape.rangeEndOffset = over.endOffset;
     }
     const indexed = arraysIndexedBy(facts, body, target.text, outerVars);
     if (indexed.length === 0) return null;
@@ -161,9 +164,12 @@ function classifyIterator(facts: ArrayFacts, shape: LoopShape, kind: 'enumerate'
 }
 
 /** `len(a)`, `a.shape[0]`, `a.size`, `len(a) - 1`: the array whose length bounds a range. */
-function arrayOfLength(facts: ArrayFacts, stop: Node): { text: string; small: boolean } | null {
+function arrayOfLength(facts: ArrayFacts, stop: Node): { text: string; small: boolean; endOffset?: number } | null {
   let s = unparen(stop);
+  let endOffset: number | undefined = 0;
   if (s.type === 'binary_operator' && ['-', '+'].includes(field(s, 'operator')?.type ?? '') && intLiteral(field(s, 'right')) !== null) {
+    const k = intLiteral(field(s, 'right')) as number;
+    endOffset = field(s, 'operator')?.type === '-' ? k : undefined;
     s = unparen(field(s, 'left') as Node);
   }
   let arr: Node | null = null;
@@ -175,7 +181,11 @@ function arrayOfLength(facts: ArrayFacts, stop: Node): { text: string; small: bo
   if (!arr) return null;
   const v = facts.valueOf(arr);
   if (v.kind !== 'array') return null;
-  return { text: arr.text, small: isSmallArray(v) };
+  // `a.shape[1]` bounds the second axis: reads of `a[i]` are not `a[:-k]` then
+  const firstAxis = s.type !== 'subscript' || intLiteral(s.childrenForFieldName('subscript')[0] ?? null) === 0;
+  const out: { text: string; small: boolean; endOffset?: number } = { text: arr.text, small: isSmallArray(v) };
+  if (endOffset !== undefined && firstAxis && s.type !== 'attribute') out.endOffset = endOffset;
+  return out;
 }
 
 /**

@@ -1,7 +1,7 @@
 // Turning a per-element expression into its whole-array twin: `math.exp(x[i]) * 2` → `np.exp(x) * 2`.
 // Returns null whenever the rewrite would not be exact for the shape seen; callers then fall back to a generic hint.
 import type { Node } from 'web-tree-sitter';
-import { field, named, positionalArgs, unparen } from '../../ast.js';
+import { field, intLiteral, named, positionalArgs, unparen } from '../../ast.js';
 import type { ArrayFacts } from '../../arrays.js';
 import { BUILTIN_TO_NUMPY, MATH_TO_NUMPY } from '../../numpy-api.js';
 
@@ -18,6 +18,21 @@ export interface Substitution {
   temps: Set<string>;
   /** A bare index's whole-array value: `k` of `for k in range(n)` → `np.arange(n)`. */
   bare?: Map<string, string>;
+  /** `for i in range(s, len(a) - k)`: `a[i + c]` reads the slice `a[s + c:c - k]`. */
+  ranges?: Map<string, { start: number; endOffset: number }>;
+}
+
+/** `i`, `i + 1`, `i - 2` → [name, offset] when `node` is an index variable plus a literal. */
+function offsetIndex(node: Node, sub: Substitution): [string, number] | null {
+  const n = unparen(node);
+  if (n.type === 'identifier') return sub.indexes.has(n.text) ? [n.text, 0] : null;
+  if (n.type !== 'binary_operator') return null;
+  const op = field(n, 'operator')?.type;
+  const l = field(n, 'left');
+  const r = field(n, 'right');
+  if (!l || !r || (op !== '+' && op !== '-') || l.type !== 'identifier' || !sub.indexes.has(l.text)) return null;
+  const k = intLiteral(r);
+  return k === null ? null : [l.text, op === '+' ? k : -k];
 }
 
 const REDUCE_METHODS = new Set(['sum', 'mean', 'max', 'min', 'std', 'var', 'prod', 'any', 'all', 'argmax', 'argmin']);
@@ -158,6 +173,16 @@ function translateSubscript(n: Node, sub: Substitution, facts: ArrayFacts): stri
     const fns = idx.map((r) => (sub.indexes.get(r.text) as (a: string) => string)(obj.text));
     if (!usesLoopVars(obj, sub) && fns.every((f) => f === obj.text)) return obj.text;
     return null;
+  }
+  // `A[i + 1]` over `range(s, len(A) - k)`: the shifted slice (np.diff-style neighbours)
+  const shifted = offsetIndex(idx[0] as Node, sub);
+  if (shifted && shifted[1] !== 0 && idx.length === 1 && !usesLoopVars(obj, sub) && facts.valueOf(obj).kind === 'array') {
+    const range = sub.ranges?.get(shifted[0]);
+    if (!range) return null;
+    const lo = range.start + shifted[1];
+    const hi = shifted[1] - range.endOffset;
+    if (lo < 0 || hi > 0) return null;
+    return `${obj.text}[${lo === 0 ? '' : lo}:${hi === 0 ? '' : hi}]`;
   }
   // `A[i]`, `A[i, k]`, `A[i][k]`
   const first = unparen(idx[0] as Node);

@@ -196,10 +196,15 @@ function judgeComprehension(facts: ArrayFacts, comp: Node): LoopVerdict | null {
 
 export function substitution(shape: LoopShape, np: string): Substitution {
   const start = shape.rangeStart;
+  const end = shape.rangeEndOffset ?? 0;
+  const slice = start === 0 && end === 0 ? '' : `[${start === 0 ? '' : start}:${end === 0 ? '' : -end}]`;
   const indexes = new Map<string, (a: string) => string>();
-  for (const i of shape.indexVars) indexes.set(i, (a) => (start === 0 ? a : `${a}[${start}:]`));
+  for (const i of shape.indexVars) indexes.set(i, (a) => a + slice);
   const sub: Substitution = { elements: new Map(shape.elements), indexes, rowAxis: '1', np, temps: new Set() };
-  if (shape.indexValues && start === 0) sub.bare = new Map(shape.indexValues);
+  if (shape.indexValues) sub.bare = new Map(shape.indexValues);
+  if (shape.rangeEndOffset !== undefined && !Number.isNaN(start)) {
+    sub.ranges = new Map([...shape.indexVars].map((i) => [i, { start, endOffset: end }]));
+  }
   return sub;
 }
 
@@ -299,10 +304,11 @@ function judgeNest(facts: ArrayFacts, outer: LoopShape, innerNode: Node): LoopVe
     for (const v of [...outer.indexVars, ...inner.indexVars]) sub.indexes.set(v, (x) => x);
     const both: LoopShape = { ...inner, indexVars: new Set([...outer.indexVars, ...inner.indexVars]), rangeStart: Math.max(outer.rangeStart, inner.rangeStart) };
     const rewritten = outer.rangeStart === 0 && inner.rangeStart === 0 ? rewriteBody(facts, both, sub, inner.body) : null;
+    const code: LoopCode = branchIn(inner.body, sub) ? 'VEC004' : 'VEC001';
     const fix: SuggestedFix = rewritten
-      ? { description: `whole-array operations on ${a} instead of a loop per element`, replacement: rewritten.lines.join('\n'), safety: 'unsafe' }
-      : fallback('VEC001', a, np, null);
-    return { code: 'VEC001', node: outer.node, anchor: outer.node, shape: outer, arrays: [a], fix };
+      ? { description: describe(code, a), replacement: rewritten.lines.join('\n'), safety: 'unsafe' }
+      : fallback(code, a, np, null);
+    return { code, node: outer.node, anchor: outer.node, shape: outer, arrays: [a], fix };
   }
   // pairs: the body reads an item of the outer array and an item of the inner one
   const readsOuter = usesAny(inner.body, outer);
