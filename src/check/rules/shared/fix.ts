@@ -139,7 +139,8 @@ function writeTarget(left: Node, shape: LoopShape, sub: Substitution): string | 
   if (first.type !== 'identifier' || !shape.indexVars.has(first.text)) return null;
   const rest = idx.slice(1);
   const start = shape.rangeStart;
-  const end = shape.rangeEndOffset ?? 0;
+  // the result array is rebuilt whole when the loop starts at 0; the bounding array keeps its exact slice
+  const end = obj.text === shape.rangeOver ? shape.rangeEndOffset ?? 0 : 0;
   const head = `${start === 0 ? '' : start}:${end === 0 ? '' : -end}`;
   if (rest.every((r) => r.type === 'identifier' && shape.indexVars.has(r.text))) {
     return head === ':' || rest.length > 0 ? (head === ':' ? obj.text : null) : `${obj.text}[${head}]`;

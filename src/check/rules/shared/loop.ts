@@ -23,6 +23,8 @@ export interface LoopShape {
   rangeStart: number;
   /** `range(…, len(a) - k)`: k, so `a[i]` reads `a[s:-k]`; undefined when the stop is not a length. */
   rangeEndOffset?: number;
+  /** The array whose length bounds the range (`x` of `range(len(x) - 1)`). */
+  rangeOver?: string;
   /** `np.arange(…)` with the range's own arguments: what a bare index becomes once vectorized. */
   indexValues?: Map<string, string>;
   /** While loops: the counter increment statement, not part of the work. */
@@ -91,6 +93,7 @@ function classifyIteration(facts: ArrayFacts, node: Node, left: Node, right: Nod
       if (over.small) return null;
       shape.arrays.push(over.text);
       shape.rangeEndOffset = over.endOffset;
+      shape.rangeOver = over.text;
     }
     const indexed = arraysIndexedBy(facts, body, target.text, outerVars);
     if (indexed.length === 0) return null;

@@ -197,9 +197,14 @@ function judgeComprehension(facts: ArrayFacts, comp: Node): LoopVerdict | null {
 export function substitution(shape: LoopShape, np: string): Substitution {
   const start = shape.rangeStart;
   const end = shape.rangeEndOffset ?? 0;
-  const slice = start === 0 && end === 0 ? '' : `[${start === 0 ? '' : start}:${end === 0 ? '' : -end}]`;
+  const lo = start === 0 ? '' : String(start);
+  // the array that bounds the range reads `x[s:-k]`; any other array the same positions, `y[s:len(x) - k]`
+  const slice = (a: string): string => {
+    if (end === 0) return start === 0 ? a : `${a}[${lo}:]`;
+    return a === shape.rangeOver ? `${a}[${lo}:${-end}]` : `${a}[${lo}:len(${shape.rangeOver}) - ${end}]`;
+  };
   const indexes = new Map<string, (a: string) => string>();
-  for (const i of shape.indexVars) indexes.set(i, (a) => a + slice);
+  for (const i of shape.indexVars) indexes.set(i, slice);
   const sub: Substitution = { elements: new Map(shape.elements), indexes, rowAxis: '1', np, temps: new Set() };
   if (shape.indexValues) sub.bare = new Map(shape.indexValues);
   if (shape.rangeEndOffset !== undefined && !Number.isNaN(start)) {
