@@ -74,6 +74,9 @@ export function flameGraph(tree: FlameTree, openSource: SourceOpener = () => nul
   });
   const labels = tree.names.map((name, f) => (tree.kinds[f] === 0 && tree.files[f] ? `${name} (${baseName(tree.files[f]!)}:${tree.lines[f]})` : name));
 
+  const rootLabel = tree.approximate
+    ? `all (${formatSeconds(tree.totalSamples * (tree.intervalSeconds ?? 1))})`
+    : `all (${formatSamples(tree.totalSamples)} samples)`;
   const search = h('input', { type: 'search', class: 'flame-search', placeholder: 'Highlight frames (name or file)…', 'aria-label': 'search frames', spellcheck: 'false' });
   const reset = h('button', { type: 'button', class: 'button', title: 'Zoom out to all samples (Esc)' }, 'Reset zoom');
   const status = h('span', { class: 'flame-status muted' });
@@ -149,7 +152,7 @@ export function flameGraph(tree: FlameTree, openSource: SourceOpener = () => nul
       ctx.fillRect(x0, row * ROW + 1, Math.max(w - 0.5, 0.5), ROW - 1);
       const fit = Math.floor((w - 6) / charWidth);
       if (fit >= 3) {
-        const text = f < 0 ? `all (${formatSamples(tree.totalSamples)} ${tree.approximate ? 'units' : 'samples'})` : labels[f]!;
+        const text = f < 0 ? rootLabel : labels[f]!;
         ctx.fillStyle = matched ? '#fff' : '#1b1e23';
         ctx.fillText(text.length <= fit ? text : `${text.slice(0, fit - 1)}…`, x0 + 3, row * ROW + ROW / 2 + 1);
       }
@@ -210,7 +213,7 @@ export function flameGraph(tree: FlameTree, openSource: SourceOpener = () => nul
   function amount(raw: number): string {
     const w = Math.max(0, raw); // self counts are differences: keep float dust from showing as -0
     const pct = `${((100 * w) / tree.totalSamples).toFixed(w / tree.totalSamples >= 0.1 ? 0 : 1)} %`;
-    if (tree.approximate) return `${formatSeconds(w)} (${pct})`;
+    if (tree.approximate) return `${formatSeconds(w * (tree.intervalSeconds ?? 1))} (${pct})`;
     const time = tree.intervalSeconds !== null ? ` ≈ ${formatSeconds(w * tree.intervalSeconds)}` : '';
     return `${formatSamples(w)} samples${time} (${pct})`;
   }

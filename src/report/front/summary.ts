@@ -27,6 +27,7 @@ export function summarySection(p: ReportPayload, source: SourceViewer | null): H
   const exit = exitText(p);
   if (exit) facts.append(fact('exit status', exit.text, exit.tone));
   if (s.mode !== null) facts.append(fact('profile', s.passes.length > 0 ? s.passes.map((x) => x.mode).join(' → ') : s.mode));
+  if (s.tool !== null) facts.append(fact('profiler', s.tool));
   if (s.totalSamples !== null) facts.append(fact('samples', formatSamples(s.totalSamples)));
   if (s.parts.includes('check')) facts.append(fact('findings', `${s.findingsCount} in ${s.filesWithFindings} file${s.filesWithFindings === 1 ? '' : 's'}`, s.findingsCount > 0 ? 'warn' : 'good'));
   if (p.advice.length > 0) facts.append(fact('advice', String(p.advice.length)));
