@@ -364,9 +364,9 @@ def main():
             watch.start()
         else:
             ledger.start = ledger.current
-            ledger.recording = True
             if rss is not None:
                 rss.start()
+            ledger.recording = True
 
     def stop():
         if watch is not None:

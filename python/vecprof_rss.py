@@ -1,8 +1,9 @@
 """Resident-memory growth per line, for what the NumPy handler cannot see (Python objects).
 
 A thread reads the process's resident size (/proc/self/statm, Linux) every few milliseconds. Growth that NumPy buffer
-allocations in the same interval do not explain is charged to the user line the main thread is on: lists and dicts
-of Python objects, or the pages of an earlier np.empty/np.zeros buffer being written for the first time. It is a
+allocations do not explain is charged to the user line the main thread is on: lists and dicts of Python objects.
+NumPy bytes allocated but not yet resident (buffers filled after allocation, np.empty/np.zeros pages written later)
+are held as a credit that later growth pays down first, so filling a buffer is not mistaken for new objects. It is a
 sampled estimate (the thread sees the line only when it gets the GIL, and a page freed and reused is not growth), so it
 is reported apart from the traced bytes. Elsewhere than Linux it stays silent.
 """
@@ -34,6 +35,8 @@ class RssWatch:
     def start(self):
         if not self.available():
             return
+        # Read now, in the main thread: the watch thread may first run only after the program's first allocations.
+        self._start = (self.resident(), self.ledger.current)
         self._thread = threading.Thread(target=self._run, name="vecprof-rss-watch", daemon=True)
         self._thread.start()
 
@@ -45,12 +48,21 @@ class RssWatch:
     def _run(self):
         main_id = threading.main_thread().ident
         frames_of = sys._current_frames
-        last_rss = self.resident()
-        last_numpy = self.ledger.current
+        last_rss, last_numpy = self._start
+        # NumPy bytes allocated but not yet resident (np.ones fills after allocating, np.zeros/np.empty pages arrive
+        # when written): the resident growth that follows pays this down before anything is charged to a line.
+        untouched = 0
         while not self._stop.wait(self.interval):
             rss = self.resident()
             numpy_now = self.ledger.current
             unexplained = (rss - last_rss) - (numpy_now - last_numpy)
+            if unexplained < 0:
+                untouched -= unexplained
+                unexplained = 0
+            else:
+                paid = min(untouched, unexplained)
+                untouched -= paid
+                unexplained -= paid
             if unexplained > 0 or rss > self.peak:
                 frame = frames_of().get(main_id)
                 key = self.ledger.where(frame) if frame is not None else None

@@ -117,6 +117,6 @@ function reasonOf(opts: RunOptions): string {
 function describeHot(r: LinesResult): string {
   const top = r.lines[0];
   if (!top || (top.time ?? 0) <= 0) return `${r.lines.length} lines counted, too short to time`;
-  const hits = top.hits !== undefined ? `, ${top.hits.toLocaleString('en-US')} hits` : '';
+  const hits = top.hits !== undefined ? `, ${top.hits.toLocaleString('en-US')} ${top.hits === 1 ? 'hit' : 'hits'}` : '';
   return `hottest line: ${top.file}:${top.line} (${Math.round(top.share * 100)} % of the run${hits})`;
 }

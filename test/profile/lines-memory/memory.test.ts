@@ -37,6 +37,8 @@ test('numpy-handler: the peak line and its bytes, the peak, the growth and the p
     near(memory.endBytes - memory.startBytes, N_BIG, 'growth (the array kept on line 12)');
     assert.ok(lineBytes(memory, 'peak_alloc.py', 13).numpy >= 8 * N_BIG, 'NumPy buffers are marked as such');
     assert.ok((memory.peakRssBytes ?? 0) >= 0.9 * 8 * (N_BIG + N_BIG / 4), `peak RSS ${String(memory.peakRssBytes)} below the touched buffers`);
+    const blamed = memory.lines.filter((l) => (l.rssGrowthBytes ?? 0) > 0.1 * 8 * N_BIG);
+    assert.deepEqual(blamed.map((l) => l.line), [], 'filling a NumPy buffer is not resident growth of Python objects');
     assert.ok(existsSync(join(dir, MEMORY_RAW_FILE)));
   });
 });
