@@ -28,15 +28,15 @@ test('directories are walked for .py and .ipynb, sorted, with paths relative to 
 });
 
 test('virtualenvs, VCS and cache folders are skipped, but not the directory given', () => {
-  const root = tree({ '.venv/lib/x.py': '', '.git/hooks/h.py': '', '__pycache__/c.py': '', 'site-packages/s.py': '', 'ok.py': '' });
+  const root = tree({ '.venv/lib/x.py': '', '.git/hooks/h.py': '', 'build/lib/b.py': '', '__pycache__/c.py': '', 'site-packages/s.py': '', 'ok.py': '' });
   assert.deepEqual(discover(['.'], opts(root)).files.map((f) => f.displayPath), ['ok.py']);
   assert.deepEqual(discover(['site-packages'], opts(root)).files.map((f) => f.displayPath), ['site-packages/s.py']);
 });
 
 test('.gitignore files are honoured, nested ones too, and can be turned off', () => {
   const root = tree({
-    '.gitignore': 'build/\n*_pb2.py\n',
-    'build/gen.py': '',
+    '.gitignore': 'out/\n*_pb2.py\n',
+    'out/gen.py': '',
     'api_pb2.py': '',
     'src/.gitignore': 'local.py\n',
     'src/local.py': '',
