@@ -95,6 +95,8 @@ function findingCount(f: SourceFileView): number {
 function renderFile(p: ReportPayload, file: SourceFileView, compact: boolean): HTMLElement {
   const byLine = new Map<number, LineView>(file.lines.map((l) => [l.line, l]));
   const maxShare = Math.max(0, ...file.lines.map((l) => l.share ?? 0));
+  // A memory-only profile has no time: the heat is then the bytes each line held at the peak.
+  const maxBytes = maxShare > 0 ? 0 : Math.max(0, ...file.lines.map((l) => l.bytesAtPeak ?? 0));
   const hasTime = file.lines.some((l) => l.time !== null || l.share !== null);
   const hasHits = file.lines.some((l) => l.hits !== null);
   const hasMemory = file.lines.some((l) => l.bytesAtPeak !== null);
@@ -132,9 +134,10 @@ function renderFile(p: ReportPayload, file: SourceFileView, compact: boolean): H
     const text = file.text?.[n - 1];
     const tr = h('tr', { 'data-line': String(n) });
     const share = stat?.share ?? null;
-    if (share !== null && maxShare > 0 && share > 0) {
+    const heat = share !== null && maxShare > 0 && share > 0 ? share / maxShare : maxBytes > 0 && stat?.bytesAtPeak ? stat.bytesAtPeak / maxBytes : 0;
+    if (heat > 0) {
       tr.classList.add('hot');
-      tr.style.setProperty('--heat', String(Math.max(0.06, share / maxShare)));
+      tr.style.setProperty('--heat', String(Math.max(0.06, heat)));
     }
     const numberCell = h('td', { class: 'num lineno' }, String(n));
     if (stat?.advice !== null && stat?.advice !== undefined) numberCell.prepend(h('span', { class: 'rank-badge', title: `advice #${stat.advice}` }, `#${stat.advice}`));
