@@ -159,7 +159,7 @@ class Recorder:
         except SyntaxError as err:
             raise err.with_traceback(None)  # as compile() would: no frames of ast.py above the user's file
         size = max([0] + [getattr(node, "end_lineno", None) or getattr(node, "lineno", 0) for node in ast.walk(tree)]) + 2
-        rewriter = vecprof_rewrite.Rewriter(lambda qual: self.scope.selects(qual, module, path), size)
+        rewriter = vecprof_rewrite.Rewriter(lambda qual: self.scope.selects(qual, module, path), size, not self.scope.only)
         rewriter.module(tree)
         if not rewriter.lines:
             return compile(tree, path, "exec", dont_inherit=True)

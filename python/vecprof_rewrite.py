@@ -107,8 +107,10 @@ def _walk_expr(value):
 class Rewriter:
     """Inserts the counters into one module's AST. `select(qualname)` says which functions to count."""
 
-    def __init__(self, select, entry_offset):
+    def __init__(self, select, entry_offset, select_all=True):
         self.select = select
+        # With --lines, selecting "<module>" counts the top-level statements only, not every def and class below them.
+        self.top_level_inherits = select_all
         self.entry_offset = entry_offset  # counter slot of a function's calls: entry_offset + its def line
         self.lines = {}  # counted line -> qualified name of the function it is in ("<module>" at top level)
         self.fixable = set()  # lines whose count comes after the work, so an exception there needs fixing
@@ -172,7 +174,7 @@ class Rewriter:
             return self.function(stmt, prefix, active)
         if isinstance(stmt, ast.ClassDef):
             qual = prefix + stmt.name
-            inner = active or self.select(qual)
+            inner = self._inherits(active, prefix) or self.select(qual)
             stmt.body = self.body(stmt.body, owner, qual + ".", inner, line)  # a class docstring runs: counted
             return stmt
         if active:
@@ -209,7 +211,7 @@ class Rewriter:
 
     def function(self, node, prefix, outer_active):
         qual = prefix + node.name
-        active = outer_active or self.select(qual)
+        active = self._inherits(outer_active, prefix) or self.select(qual)
         body = self.body(node.body, qual, qual + ".<locals>.", active, node.lineno, docstring=True)
         if active:
             code_line = min([d.lineno for d in node.decorator_list] + [node.lineno])
@@ -219,6 +221,9 @@ class Rewriter:
             body = body[:keep] + [_guarded([calls] + body[keep:], node)]
         node.body = body
         return node
+
+    def _inherits(self, outer_active, prefix):
+        return outer_active and (prefix != "" or self.top_level_inherits)
 
     def comprehensions(self, stmt, owner):
         """Zips each comprehension's iterable with its line's counter: hits += elements iterated."""
