@@ -90,7 +90,9 @@ export function flameGraph(tree: FlameTree, openSource: SourceOpener = () => nul
   const canvas = h('canvas', { class: 'flame-canvas', tabindex: '0', role: 'img', 'aria-label': 'icicle graph of the sampled call stacks' });
   const tooltip = h('div', { class: 'flame-tip', role: 'tooltip' });
   tooltip.hidden = true;
-  const scroller = h('div', { class: 'flame-scroll' }, canvas, tooltip);
+  const hover = h('div', { class: 'flame-hover' });
+  hover.hidden = true;
+  const scroller = h('div', { class: 'flame-scroll' }, canvas, hover, tooltip);
   const legend = h(
     'div',
     { class: 'legend' },
@@ -206,7 +208,18 @@ export function flameGraph(tree: FlameTree, openSource: SourceOpener = () => nul
     const row = Math.floor((event.clientY - rect.top) / ROW);
     const r = rowsDrawn[row];
     if (!r) return -1;
-    for (let k = 0; k < r.node.length; k++) if (x >= r.x0[k]! && x < r.x1[k]!) return r.node[k]!;
+    for (let k = 0; k < r.node.length; k++) {
+      if (x >= r.x0[k]! && x < r.x1[k]!) {
+        // An outline over the box (a positioned element: no canvas redraw while the mouse moves).
+        hover.hidden = false;
+        hover.style.left = `${canvas.offsetLeft + r.x0[k]!}px`;
+        hover.style.top = `${canvas.offsetTop + row * ROW + 1}px`;
+        hover.style.width = `${Math.max(1, r.x1[k]! - r.x0[k]! - 0.5)}px`;
+        hover.style.height = `${ROW - 1}px`;
+        return r.node[k]!;
+      }
+    }
+    hover.hidden = true;
     return -1;
   }
 
@@ -243,12 +256,16 @@ export function flameGraph(tree: FlameTree, openSource: SourceOpener = () => nul
     tooltip.style.left = `${Math.max(4, left)}px`;
     tooltip.style.top = `${event.clientY - box.top + scroller.scrollTop + 16}px`;
   });
-  canvas.addEventListener('mouseleave', () => (tooltip.hidden = true));
+  canvas.addEventListener('mouseleave', () => {
+    tooltip.hidden = true;
+    hover.hidden = true;
+  });
   canvas.addEventListener('click', (event) => {
     const i = hit(event);
     if (i < 0) return;
     zoom = i === zoom && zoom !== 0 ? Math.max(0, parent[i]!) : i;
     tooltip.hidden = true;
+    hover.hidden = true;
     draw();
   });
   reset.addEventListener('click', () => {

@@ -53,7 +53,7 @@ function main(): void {
     'header',
     { class: 'top' },
     h('div', { class: 'brand' }, h('span', { class: 'logo' }, 'vecprof'), h('h1', null, p.title)),
-    h('div', { class: 'stamp muted' }, `${p.generator} · ${new Date(p.createdAt).toLocaleString()}`),
+    h('div', { class: 'stamp muted' }, `${p.generator} · ${whenMade(p.createdAt)}`),
     nav,
   );
   app.append(header);
@@ -63,6 +63,11 @@ function main(): void {
   for (const [id, title, make] of sections) mainEl.append(section(id, title, make()));
   if (sections.length === 0) mainEl.append(h('p', { class: 'muted' }, 'Nothing was measured or found.'));
   app.append(h('footer', { class: 'muted' }, `Made by ${p.generator}. This file is self-contained: it loads nothing from the network.`));
+}
+
+function whenMade(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString();
 }
 
 let flame: ReturnType<typeof flameGraph> | null = null;
