@@ -32,6 +32,8 @@ from vecprof_protocol import emit
 
 _THIS_DIR = os.path.dirname(os.path.abspath(__file__))
 _TABLES = "_vp_tables_"  # the one name put in builtins: the instrumented code fetches its counters through it
+# Distinct sampled stacks kept with line numbers; a long run with very varied stacks keeps further ones per function.
+MAX_STACKS = 20000
 
 
 # ---------------------------------------------------------------- which files and functions
@@ -312,6 +314,8 @@ class Sampler:
         if not charged:
             self.outside += seconds
         key = tuple(reversed(stack))
+        if key not in self.stacks and len(self.stacks) >= MAX_STACKS:
+            key = tuple((code, 0) for code, _line in key)  # past the cap, function-level stacks: bounded memory
         self.stacks[key] = self.stacks.get(key, 0) + 1
 
 
