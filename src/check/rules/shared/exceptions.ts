@@ -1,7 +1,7 @@
 // The seed's exceptions: loops that are fine as they are, or that a whole-array expression cannot replace
 // exactly. Each returns a reason (for debugging and tests) or null when the loop is plain element work.
 import type { Node } from 'web-tree-sitter';
-import { dottedName, field, identifiersIn, named, some, statements, stmtExpr, unparen, walk } from '../../ast.js';
+import { dottedName, field, identifiersIn, named, some, statements, statementsIn, stmtExpr, unparen, walk } from '../../ast.js';
 import type { ArrayFacts } from '../../arrays.js';
 import type { LoopShape } from './loop.js';
 import { isPureOneLiner } from './translate.js';
@@ -118,9 +118,14 @@ function windowWrite(n: Node, loopVars: Set<string>): string | null {
  * iteration builds a whole row from the counter, already vectorized work, so the loop is not element work.
  */
 function invariantArrayUse(facts: ArrayFacts, shape: LoopShape, loopVars: Set<string>): string | null {
-  if (shape.rows.size > 0 || !bareIndexUse(shape)) return null;
+  if (shape.rows.size > 0) return null;
+  // with a bare counter anywhere, the whole body; else only whole-array accumulations (`mask &= (a != x)`: one
+  // array pass per element of a short list, NumPy's own isin fast path)
+  const roots = bareIndexUse(shape)
+    ? [shape.body]
+    : statementsIn(shape.body).filter((st) => st.type === 'augmented_assignment' && field(st, 'left')?.type === 'identifier').map((st) => field(st, 'right') as Node);
   let found: string | null = null;
-  walk(shape.body, (n) => {
+  for (const root of roots) walk(root, (n) => {
     if (found) return false;
     if (n.type !== 'identifier' || loopVars.has(n.text) || shape.arrays.includes(n.text)) return true;
     const p = n.parent;

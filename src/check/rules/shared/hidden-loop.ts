@@ -3,7 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import { dottedName, field, keywordArg, named, positionalArgs, unparen } from '../../ast.js';
 import type { ArrayFacts } from '../../arrays.js';
 import { MATH_TO_NUMPY } from '../../numpy-api.js';
-import { npAlias, translate, type Substitution } from './translate.js';
+import { npAlias, translate, usesLoopVars, type Substitution } from './translate.js';
 
 export interface HiddenLoopSite {
   helper: 'np.vectorize' | 'np.frompyfunc' | 'np.apply_along_axis';
@@ -48,6 +48,8 @@ export function hiddenLoopSites(facts: ArrayFacts): HiddenLoopSite[] {
     const args = positionalArgs(parent);
     const fn = args[0] ?? keywordArg(parent, path === 'vectorize' ? 'pyfunc' : 'func1d');
     if (!fn) continue;
+    // frompyfunc(..., identity=…) makes a reducible ufunc on purpose (for .reduce/.accumulate), not a map
+    if (path === 'frompyfunc' && keywordArg(parent, 'identity')) continue;
     const site: HiddenLoopSite = { helper, anchor: parent, fn, fnText: fn.text.length > 50 ? fn.text.slice(0, 47) + '...' : fn.text };
     if (path === 'apply_along_axis') {
       const axis = args[1] ?? keywordArg(parent, 'axis');
@@ -104,10 +106,12 @@ export function vectorizedTwin(facts: ArrayFacts, site: HiddenLoopSite): Twin | 
     }
     return finish(site, expr, args !== undefined, names);
   }
-  if (!lambda.body) return null;
+  if (!lambda.body || names.length === 0) return null;
   const sub: Substitution = { elements: new Map(), indexes: new Map(), rowAxis: '-1', np, temps: new Set() };
   names.forEach((p, k) => sub.elements.set(p, args?.[k] ? wrap(args[k] as Node) : p));
   if (args && args.length !== names.length) return null;
+  // a body that ignores its parameters is a constant, not a per-element computation
+  if (!usesLoopVars(lambda.body, { ...sub, elements: new Map(names.map((p) => [p, p])) })) return null;
   const t = translate(lambda.body, sub, facts);
   if (t === null || /axis=/.test(t)) return null;
   // a function of this module that is already whole-array code: wrapping it only made it slow

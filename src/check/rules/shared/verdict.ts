@@ -166,9 +166,13 @@ function judgeComprehension(facts: ArrayFacts, comp: Node): LoopVerdict | null {
   const call = comp.parent?.type === 'argument_list' ? comp.parent.parent : comp.parent?.type === 'call' ? comp.parent : null;
   const callee = call ? field(call, 'function') : null;
   const reduced = callee?.type === 'identifier' && ['sum', 'max', 'min', 'any', 'all'].includes(callee.text);
-  // `[x for x in a]`, `tuple(x[i, ...] for i in …)`: a conversion to a list of rows, no work per element
+  // `[x for x in a]`, `tuple(x[i, ...] for i in …)`, `[int(v) for v in a]`: a conversion, no work per element
   const v = unparen(value);
   if (!reduced && (v.type === 'identifier' || v.type === 'subscript' || v.type === 'attribute') && !condExpr) return null;
+  if (!reduced && v.type === 'call' && /^(?:int|float|complex|bool|str)$/.test(field(v, 'function')?.text ?? '') && positionalArgs(v).length === 1 &&
+      loopVars.has(unparen(positionalArgs(v)[0] as Node).text)) return null;
+  // nested comprehensions build nested lists: leave them to a person
+  if (some(value, (n) => n.type === 'list_comprehension' || n.type === 'generator_expression' || n.type === 'set_comprehension')) return null;
   // `[x == k for k in labels]`: one whole-array mask per element, already vectorized work
   if (some(value, (n) => n.type === 'identifier' && !loopVars.has(n.text) && !isCallee(n) && facts.valueOf(n).kind === 'array')) return null;
   const np = npAlias(facts);
