@@ -50,6 +50,8 @@ export function hiddenLoopSites(facts: ArrayFacts): HiddenLoopSite[] {
     if (!fn) continue;
     // frompyfunc(..., identity=…) makes a reducible ufunc on purpose (for .reduce/.accumulate), not a map
     if (path === 'frompyfunc' && keywordArg(parent, 'identity')) continue;
+    // vectorize(..., signature='(n)->(m)') maps over core dimensions: the function sees rows, not elements
+    if (path === 'vectorize' && keywordArg(parent, 'signature')) continue;
     const site: HiddenLoopSite = { helper, anchor: parent, fn, fnText: fn.text.length > 50 ? fn.text.slice(0, 47) + '...' : fn.text };
     if (path === 'apply_along_axis') {
       const axis = args[1] ?? keywordArg(parent, 'axis');
