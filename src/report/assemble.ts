@@ -24,7 +24,7 @@ export function assemblePayload(data: ReportData): ReportPayload {
 
   const advice = (data.advice?.items ?? []).map((item) => adviceView(item, table));
   const findingViews = findings.map((f) => findingView(f, table));
-  if (profile) addProfileLines(profile, table, advice.map((a) => a.file));
+  if (profile) addProfileLines(profile, table, [...advice.map((a) => a.file), ...findingViews.map((f) => f.file)]);
   findingViews.forEach((f, i) => {
     if (f.file >= 0 && f.cell === null) table.line(f.file, f.line).findings.push(i);
   });
@@ -108,10 +108,10 @@ function addProfileLines(profile: Profile, table: FileTable, keep: number[]): vo
     .slice(0, MAX_PROFILED_FILES)
     .map(([file]) => file);
   const wanted = new Set([...shown, ...memoryFiles].filter((f) => !isPseudoPath(f)));
-  const kept = new Set(keep);
+  const kept = new Set(keep.filter((i) => i >= 0));
   for (const l of profile.lines) {
     const abs = table.absolute(l.file);
-    if (!wanted.has(abs) && !kept.has(table.indexOf(abs))) continue;
+    if (!wanted.has(abs) && !kept.has(table.find(abs))) continue;
     const view = table.line(table.indexOf(abs), l.line);
     view.share = (view.share ?? 0) + l.share;
     if (l.time !== undefined) view.time = (view.time ?? 0) + l.time;

@@ -118,3 +118,17 @@ test('writeReport writes the whole file atomically', async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('files the run barely touched get no source view, and are not read', () => {
+  const file = '/src/job.py';
+  const profile = tinyProfile(file);
+  profile.lines.push({ file: '/usr/lib/python3/dist-packages/numpy/core/fromnumeric.py', line: 10, share: 0.0005 });
+  profile.lines.push({ file: '<frozen importlib._bootstrap>', line: 1, share: 0.1 });
+  const findings = tinyFindings('<string>');
+  const p = assemblePayload({ title: 't', createdAt: '2026-11-24T10:00:00.000Z', profile, findings, sources: { [file]: TINY_SOURCE } });
+  assert.deepEqual(
+    p.files.map((f) => f.path),
+    [file],
+  );
+  assert.equal(p.findings[0]!.file, -1, 'a finding in code made at run time has no file');
+});
