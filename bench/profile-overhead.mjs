@@ -34,7 +34,7 @@ def scale_sum(a):
         total += a[i] * 2.0
     return total
 
-a = np.arange(6_000_000, dtype=np.float64)
+a = np.arange(12_000_000, dtype=np.float64)
 print(scale_sum(a) > 0)
 `,
   'NumPy kernels': `
@@ -49,7 +49,7 @@ def kernels(a, b, rounds):
 rng = np.random.default_rng(0)
 a = rng.random(2_000_000)
 b = rng.random(2_000_000)
-print(kernels(a, b, 120).sum() > 0)
+print(kernels(a, b, 240).sum() > 0)
 `,
 };
 
