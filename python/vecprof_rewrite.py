@@ -15,6 +15,7 @@ Where each count goes, so hits equal CPython's line events:
   except X, case P .............. first thing in the handler / case body (taken, not tried)
   comprehensions ............... the iterable is zipped with the line's counter: elements iterated are added to hits
 A statement on the same line as the one before it (`a = 1; b = 2`, `for x in a: s += x`) is not counted again.
+Functions decorated for a JIT compiler (`@njit`, `@numba.jit(...)`, `@jax.jit`, `@torch.compile`, ...) are left alone.
 
 Exceptions: counts placed after a statement miss the statement that raised. Module, function, `with` and `try` bodies
 are wrapped in `try: … except BaseException: _vp_f(); raise` (zero cost on 3.11+ until something raises); _vp_f walks
@@ -211,6 +212,8 @@ class Rewriter:
 
     def function(self, node, prefix, outer_active):
         qual = prefix + node.name
+        if _compiled_elsewhere(node):
+            return node  # numba & co. compile the bytecode themselves: a counter call there would break them
         active = self._inherits(outer_active, prefix) or self.select(qual)
         body = self.body(node.body, qual, qual + ".<locals>.", active, node.lineno, docstring=True)
         if active:
@@ -244,6 +247,21 @@ class Rewriter:
                     counter = ast.Subscript(value=_name(COUNTS), slice=ast.Constant(value=line), ctx=ast.Load())
                     gen.iter = ast.copy_location(ast.Call(func=_name(ZIP), args=[gen.iter, counter], keywords=[]), gen.iter)
                     self.lines.setdefault(line, owner)
+
+
+# Decorators that hand the function's bytecode or source to a compiler (numba, jax, torch, cupy...): such functions
+# are left exactly as written, so they are neither counted nor broken.
+_JIT_DECORATORS = {"jit", "njit", "vectorize", "guvectorize", "cfunc", "stencil", "generated_jit", "overload",
+                   "compile", "script", "fuse", "kernel", "pjit", "vmap"}
+
+
+def _compiled_elsewhere(node):
+    for decorator in node.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", None)
+        if name in _JIT_DECORATORS:
+            return True
+    return False
 
 
 def _walk_all(value):

@@ -95,6 +95,15 @@ test('hits equal the line events CPython itself reports (sys.settrace) through l
   });
 });
 
+test('functions decorated for a JIT compiler (@njit, @jit(...)) are left exactly as written', async () => {
+  await withTemp(async (dir) => {
+    const marks = join(dir, 'marks.json');
+    const profile = await runLines(await options('jitted.py', [marks]));
+    assert.deepEqual(readTimings(marks), { fast: false, faster: false, plain: true });
+    assert.ok(!profile.lines.some((l) => l.line >= 13 && l.line <= 16), 'no line inside fast()');
+  });
+});
+
 test('a crashing script: the profile of what ran comes back, with its exit status and exact hits', async () => {
   const profile = await runLines(await options('crash.py', []));
   assert.equal(profile.meta.exitStatus, 1);
