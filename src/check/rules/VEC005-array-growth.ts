@@ -122,13 +122,13 @@ function rewrite(facts: ArrayFacts, call: Node, path: string, target: string): S
   }
   const pieceNode = path === 'append' ? positionalArgs(call)[1] : null;
   const scalarPieces = path === 'append' && pieceNode ? facts.valueOf(pieceNode).kind !== 'array' : path === 'r_';
-  const axis = call.type === 'call' ? keywordArg(call, 'axis') : null;
+  const axis = call.type === 'call' ? keywordArg(call, 'axis') ?? (path === 'append' ? positionalArgs(call)[2] ?? null : null) : null;
   const build =
     path === 'vstack' || path === 'row_stack' ? `${np}.vstack(${parts})`
     : path === 'hstack' ? `${np}.hstack(${parts})`
     : path === 'column_stack' ? `${np}.column_stack(${parts})`
     : path === 'dstack' ? `${np}.dstack(${parts})`
-    : scalarPieces ? `${np}.array(${parts})`
+    : scalarPieces && !axis ? `${np}.array(${parts})`
     : `${np}.concatenate(${parts}${axis ? `, axis=${axis.text}` : ''})`;
   const lines = [
     `${parts} = []  # before the loop (start with the initial ${target} if it is not empty)`,

@@ -153,7 +153,7 @@ ruleTable('VEC001', [
           return X
     `,
     expect: [[3, 'VEC001']],
-    fix: 'X = X / np.linalg.norm(X, axis=1, keepdims=True)',
+    fix: 'X[:] = X / np.linalg.norm(X, axis=1, keepdims=True)',
   },
   {
     name: 'a schedule computed from the index',

@@ -143,10 +143,28 @@ function writeTarget(left: Node, shape: LoopShape, sub: Substitution): string | 
   const end = obj.text === shape.rangeOver ? shape.rangeEndOffset ?? 0 : 0;
   const head = `${start === 0 ? '' : start}:${end === 0 ? '' : -end}`;
   if (rest.every((r) => r.type === 'identifier' && shape.indexVars.has(r.text))) {
-    return head === ':' || rest.length > 0 ? (head === ':' ? obj.text : null) : `${obj.text}[${head}]`;
+    if (head !== ':') return rest.length > 0 ? null : `${obj.text}[${head}]`;
+    // the loop walks this very array (in place, maybe a caller's array): keep writing into it
+    return shape.arrays.includes(obj.text) && readsOwnTarget(shape, obj.text) ? `${obj.text}[:]` : obj.text;
   }
   if (rest.some((r) => usesLoopVars(r, sub))) return null;
   return `${obj.text}[${head}, ${rest.map((r) => r.text).join(', ')}]`;
+}
+
+function readsOwnTarget(shape: LoopShape, name: string): boolean {
+  let reads = false;
+  const visit = (n: Node): void => {
+    if (reads) return;
+    if (n.type === 'subscript' && field(n, 'value')?.text === name) {
+      const p = n.parent;
+      const isTarget = p?.type === 'assignment' && field(p, 'left')?.id === n.id;
+      if (!isTarget) reads = true;
+    }
+    if (n.type === 'identifier' && shape.elements.get(n.text) === name) reads = true;
+    for (const c of n.namedChildren) if (c) visit(c);
+  };
+  visit(shape.body);
+  return reads;
 }
 
 /** `total += a[i] * b[i]` → `a @ b`; else `(…).sum()`, over rows `.sum(axis=0)`. */
