@@ -174,6 +174,8 @@ class Rewriter:
         if isinstance(stmt, _DEFS):
             return self.function(stmt, prefix, active)
         if isinstance(stmt, ast.ClassDef):
+            if _compiled_elsewhere(stmt):  # @jitclass
+                return stmt
             qual = prefix + stmt.name
             inner = self._inherits(active, prefix) or self.select(qual)
             stmt.body = self.body(stmt.body, owner, qual + ".", inner, line)  # a class docstring runs: counted
@@ -252,7 +254,7 @@ class Rewriter:
 # Decorators that hand the function's bytecode or source to a compiler (numba, jax, torch, cupy...): such functions
 # are left exactly as written, so they are neither counted nor broken.
 _JIT_DECORATORS = {"jit", "njit", "vectorize", "guvectorize", "cfunc", "stencil", "generated_jit", "overload",
-                   "compile", "script", "fuse", "kernel", "pjit", "vmap"}
+                   "compile", "script", "fuse", "kernel", "pjit", "vmap", "jitclass"}
 
 
 def _compiled_elsewhere(node):
