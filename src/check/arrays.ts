@@ -5,12 +5,18 @@
 // loops: a name's value is its last binding before the use in the same function, else the enclosing scopes'.
 import type { Node } from 'web-tree-sitter';
 import { dottedName, field, named, statementsIn, unparen } from './ast.js';
+import { attributeValue, lookupName, returnsArray } from './lookup.js';
+import {
+  collectComprehensions, collectEvidence, COMPREHENSION_TYPES, EVIDENCE, firstParameter, isArrayAnnotation, readFromImport,
+  readImport, readParameters,
+} from './scan.js';
 import type { AnalysisContext, FileKind } from './types.js';
-import { evaluate, type Value, UNKNOWN, OTHER } from './values.js';
+import { evaluate, type Value, OTHER, UNKNOWN } from './values.js';
 
 export type { Value } from './values.js';
+export { isArrayAnnotation } from './scan.js';
 
-interface Binding {
+export interface Binding {
   /** Where the binding happens (UTF-16 offset); a use sees the last binding before it. */
   pos: number;
   /** The expression bound, evaluated lazily. */
@@ -88,17 +94,6 @@ const STATEMENT_OF: Record<string, string> = {
   for: 'for_statement', while: 'while_statement', def: 'function_definition', class: 'class_definition',
   import: 'import_statement', from: 'import_from_statement',
 };
-
-const EVIDENCE = /\b([A-Za-z_][A-Za-z0-9_]*)\.(?:shape|dtype|ndim)\b/g;
-const ARRAY_ANNOTATION = /^(?:Optional\[)?\s*["']?(?:[A-Za-z_][A-Za-z0-9_]*\.)*(?:ndarray|NDArray)\b(?!\w)/;
-
-export function isArrayAnnotation(type: Node | null): boolean {
-  if (!type) return false;
-  const text = type.text.replace(/\s+/g, ' ').trim();
-  if (!ARRAY_ANNOTATION.test(text)) return false;
-  // `ndarray | list[float]` or `Union[ndarray, list]`: a list may arrive, so no promise
-  return !/\b(?:list|List|Sequence|Iterable|tuple|Tuple)\b/.test(text);
-}
 
 export function computeArrayFacts(ctx: AnalysisContext): ArrayFacts {
   const { source } = ctx;
@@ -299,100 +294,6 @@ export function computeArrayFacts(ctx: AnalysisContext): ArrayFacts {
   return facts;
 }
 
-type BindFn = (scope: Scope, name: string, b: Binding) => void;
-
-function readImport(item: Node, aliases: Set<string>, names: Map<string, string>, scope: Scope, bind: BindFn): void {
-  if (item.type === 'aliased_import') {
-    const mod = field(item, 'name')?.text;
-    const alias = field(item, 'alias')?.text;
-    if (!alias) return;
-    if (mod === 'numpy') aliases.add(alias);
-    else if (mod?.startsWith('numpy.')) names.set(alias, mod.slice('numpy.'.length));
-    else bind(scope, alias, { pos: item.startIndex, fixed: OTHER });
-  } else if (item.type === 'dotted_name') {
-    if (item.text === 'numpy' || item.text.startsWith('numpy.')) aliases.add('numpy');
-  }
-}
-
-function readFromImport(node: Node, aliases: Set<string>, names: Map<string, string>, scope: Scope, bind: BindFn): void {
-  const mod = field(node, 'module_name')?.text ?? '';
-  const isNumpy = mod === 'numpy' || mod.startsWith('numpy.');
-  const prefix = mod === 'numpy' ? '' : mod.slice('numpy.'.length) + '.';
-  for (const item of node.childrenForFieldName('name')) {
-    if (!item) continue;
-    const orig = item.type === 'aliased_import' ? field(item, 'name')?.text : item.text;
-    const local = item.type === 'aliased_import' ? field(item, 'alias')?.text : item.text;
-    if (!orig || !local) continue;
-    if (isNumpy) names.set(local, prefix + orig);
-    else if (orig === 'numpy') aliases.add(local);
-    else bind(scope, local, { pos: node.startIndex, fixed: OTHER });
-  }
-}
-
-/** A method's first parameter (`self`), which `self.x` attribute facts hang on. */
-function firstParameter(fn: Node): string | undefined {
-  const first = field(fn, 'parameters')?.firstNamedChild;
-  if (!first) return undefined;
-  if (first.type === 'identifier') return first.text;
-  const name = first.type === 'typed_parameter' ? first.firstNamedChild : field(first, 'name');
-  return name?.type === 'identifier' ? name.text : undefined;
-}
-
-function readParameters(fn: Node, s: Scope, bind: BindFn): void {
-  const params = field(fn, 'parameters');
-  if (!params) return;
-  for (const p of named(params)) {
-    let nameNode: Node | null = null;
-    let annotation: Node | null = null;
-    if (p.type === 'identifier') nameNode = p;
-    else if (p.type === 'typed_parameter') {
-      nameNode = named(p)[0] ?? null;
-      annotation = field(p, 'type');
-    } else if (p.type === 'default_parameter') nameNode = field(p, 'name');
-    else if (p.type === 'typed_default_parameter') {
-      nameNode = field(p, 'name');
-      annotation = field(p, 'type');
-    }
-    if (!nameNode || nameNode.type !== 'identifier') continue;
-    bind(s, nameNode.text, annotation ? { pos: s.start, param: p, annotation } : { pos: s.start, param: p });
-  }
-}
-
-const COMPREHENSION_TYPES = new Set(['list_comprehension', 'generator_expression', 'set_comprehension']);
-
-function collectComprehensions(source: string, root: Node, out: Node[]): void {
-  const seen = new Set<number>(out.map((c) => c.id));
-  const re = /\bfor\b/g;
-  for (let m = re.exec(source); m; m = re.exec(source)) {
-    // first on its line: a statement loop (or a multi-line comprehension, found with the statements)
-    let k = m.index - 1;
-    while (k >= 0 && (source[k] === ' ' || source[k] === '\t')) k--;
-    if (k < 0 || source[k] === '\n') continue;
-    const token = root.descendantForIndex(m.index);
-    const clause = token?.type === 'for' ? token.parent : null;
-    const comp = clause?.type === 'for_in_clause' ? clause.parent : null;
-    if (comp && COMPREHENSION_TYPES.has(comp.type) && !seen.has(comp.id)) {
-      seen.add(comp.id);
-      out.push(comp);
-    }
-  }
-}
-
-function collectEvidence(source: string, root: Node, scopeAt: (i: number) => Scope): void {
-  EVIDENCE.lastIndex = 0;
-  for (let m = EVIDENCE.exec(source); m; m = EVIDENCE.exec(source)) {
-    const name = m[1] as string;
-    // `self.shape` on a class that wraps data (a sparse matrix, a model) says nothing about `self` being an ndarray
-    if (name === 'self' || name === 'cls') continue;
-    // skip comments and strings (docstrings say "x.shape must be …"): the match must be a real identifier
-    const node = root.descendantForIndex(m.index);
-    if (!node || node.type !== 'identifier' || node.text !== name) continue;
-    let s: Scope | null = scopeAt(m.index);
-    while (s && s.kind === 'class') s = s.parent;
-    (s as Scope).arrayEvidence.add(name);
-  }
-}
-
 function numpyPathOf(callee: Node, aliases: Set<string>, names: Map<string, string>): string | null {
   const dotted = dottedName(callee);
   if (!dotted) return null;
@@ -403,137 +304,4 @@ function numpyPathOf(callee: Node, aliases: Set<string>, names: Map<string, stri
   const imported = names.get(head);
   if (imported !== undefined) return rest === '' ? imported : `${imported}.${rest}`;
   return null;
-}
-
-/** A use of `name` at `pos` in `scope`: the last binding before it here, else the enclosing scopes' final value. */
-export function lookupName(facts: ArrayFacts, name: string, scope: Scope, pos: number): Value {
-  facts.ensureEvidence();
-  let s: Scope | null = scope;
-  let first = true;
-  while (s) {
-    if (s.kind === 'class' && !first) { s = s.parent; continue; }
-    facts.collect(s);
-    const list = s.bindings.get(name);
-    if (list && list.length > 0) {
-      let b: Binding | undefined;
-      if (first) {
-        for (const cand of list) if (cand.pos <= pos) b = cand;
-        if (!b) return withEvidence(UNKNOWN, s, name);
-      } else {
-        // a closure or a global read from a function: the last non-None binding of that scope
-        for (const cand of list) if (!(cand.expr && cand.expr.type === 'none')) b = cand;
-        if (!b) return UNKNOWN;
-      }
-      return withEvidence(bindingValue(facts, b, s), s, name);
-    }
-    if (first && s.arrayEvidence.has(name)) return withEvidence(UNKNOWN, s, name);
-    first = false;
-    s = s.parent;
-  }
-  return UNKNOWN;
-}
-
-function withEvidence(v: Value, scope: Scope, name: string): Value {
-  if (v.kind === 'unknown' && scope.arrayEvidence.has(name)) return { kind: 'array', evidence: true };
-  return v;
-}
-
-function bindingValue(facts: ArrayFacts, b: Binding, scope: Scope): Value {
-  if (b.fixed) return b.fixed;
-  if (b.annotation && isArrayAnnotation(b.annotation)) return { kind: 'array' };
-  if (b.param) {
-    const def = field(b.param, 'value');
-    if (def && def.type !== 'none') {
-      const v = evaluate(facts, def);
-      if (v.kind === 'array') return { kind: 'array' };
-    }
-    void scope;
-    return UNKNOWN;
-  }
-  if (!b.expr) return UNKNOWN;
-  let v = evaluate(facts, b.expr);
-  if (b.iterates) v = elementOf(v, b.expr);
-  if (b.index !== undefined) v = itemOf(facts, v, b.expr, b.index, b.iterates === true);
-  if (b.augmented) return v.kind === 'array' ? { kind: 'array' } : UNKNOWN;
-  return v;
-}
-
-/** The value of `x` in `for x in <v>`. */
-function elementOf(v: Value, iterable: Node): Value {
-  if (v.kind === 'arrays') return { kind: 'array' };
-  if (v.kind === 'array') {
-    if (v.ndim !== undefined && v.ndim >= 2) return { kind: 'array', ndim: v.ndim - 1, rowOf: iterable.text };
-    return { kind: 'element', of: iterable.text };
-  }
-  if (v.kind === 'enumerate' || v.kind === 'zip') return v;
-  return UNKNOWN;
-}
-
-/** The `index`-th name of an unpacking target. */
-function itemOf(facts: ArrayFacts, v: Value, expr: Node, index: number, iterating: boolean): Value {
-  if (v.kind === 'arrays') return { kind: 'array' };
-  if (v.kind === 'enumerate') {
-    if (index === 0) return { kind: 'int-index' };
-    return v.inner ? elementOf(v.inner, v.innerNode ?? expr) : UNKNOWN;
-  }
-  if (v.kind === 'zip') {
-    const inner = v.parts?.[index];
-    const innerNode = v.partNodes?.[index];
-    return inner && innerNode ? elementOf(inner, innerNode) : UNKNOWN;
-  }
-  const shape = unparen(expr).type;
-  if (!iterating && (shape === 'tuple' || shape === 'expression_list')) {
-    const el = named(unparen(expr))[index];
-    return el ? evaluate(facts, el) : UNKNOWN;
-  }
-  return UNKNOWN;
-}
-
-function attributeValue(facts: ArrayFacts, obj: string, attr: string, at: number): Value {
-  let s: Scope | null = facts.scopeAt(at);
-  while (s && s.kind === 'function' && s.parent?.kind === 'function') s = s.parent;
-  if (!s || s.kind !== 'function' || s.selfName !== obj || !s.parent) return UNKNOWN;
-  facts.collectAttributes(s.parent);
-  const list = s.parent.attributes?.get(attr);
-  if (!list || list.length === 0) return UNKNOWN;
-  let sawArray = false;
-  for (const a of list) {
-    if (a.annotation && isArrayAnnotation(a.annotation)) { sawArray = true; continue; }
-    if (!a.expr || a.expr.type === 'none') continue;
-    const v = evaluate(facts, a.expr);
-    if (v.kind === 'array') sawArray = true;
-    else if (v.kind !== 'unknown') return OTHER;
-  }
-  return sawArray ? { kind: 'array' } : UNKNOWN;
-}
-
-const returnMemo = new WeakMap<Scope, boolean | 'pending'>();
-function returnsArray(facts: ArrayFacts, fn: Scope): boolean {
-  const memo = returnMemo.get(fn);
-  if (memo !== undefined) return memo === true;
-  returnMemo.set(fn, 'pending');
-  const node = fn.node as Node;
-  const ret = field(node, 'return_type');
-  let result = false;
-  if (ret) result = isArrayAnnotation(ret);
-  else {
-    const values: Node[] = [];
-    const stack: Node[] = [];
-    const body = field(node, 'body');
-    if (body) stack.push(body);
-    while (stack.length > 0) {
-      const n = stack.pop() as Node;
-      if (n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'lambda') continue;
-      if (n.type === 'return_statement') {
-        const v = named(n)[0];
-        if (v && v.type !== 'none') values.push(v);
-        continue;
-      }
-      if (n.type === 'yield') { values.length = 0; values.push(n); break; }
-      for (const c of n.namedChildren) if (c) stack.push(c);
-    }
-    result = values.length > 0 && values.every((v) => evaluate(facts, v).kind === 'array');
-  }
-  returnMemo.set(fn, result);
-  return result;
 }

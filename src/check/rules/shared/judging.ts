@@ -1,0 +1,145 @@
+// What the four loop rules share: the verdict type, the substitution that vectorizes a loop's names, the rule
+// chosen for a body (matrix product > branch > plain), and the generic fixes when no exact rewrite exists.
+import type { Node } from 'web-tree-sitter';
+import { field, identifiersIn, positionalArgs, some, walk } from '../../ast.js';
+import type { ArrayFacts } from '../../arrays.js';
+import type { SuggestedFix } from '../../types.js';
+import type { LoopShape } from './loop.js';
+import { usesLoopVars, type Substitution } from './translate.js';
+
+export type LoopCode = 'VEC001' | 'VEC002' | 'VEC003' | 'VEC004';
+
+export interface LoopVerdict {
+  code: LoopCode;
+  /** The loop statement, or the comprehension. */
+  node: Node;
+  /** Where the finding points: the loop statement, or a comprehension's `for` clause. */
+  anchor: Node;
+  shape: LoopShape;
+  /** The main array (and, for pairs, the second one). */
+  arrays: string[];
+  fix: SuggestedFix;
+  /** Why a pair loop or matmul loop was recognised: used in messages. */
+  detail?: string;
+}
+
+export function substitution(shape: LoopShape, np: string): Substitution {
+  const start = shape.rangeStart;
+  const end = shape.rangeEndOffset ?? 0;
+  const lo = start === 0 ? '' : String(start);
+  // the array that bounds the range reads `x[s:-k]`; any other array the same positions, `y[s:len(x) - k]`
+  const slice = (a: string): string => {
+    if (end === 0) return start === 0 ? a : `${a}[${lo}:]`;
+    return a === shape.rangeOver ? `${a}[${lo}:${-end}]` : `${a}[${lo}:len(${shape.rangeOver}) - ${end}]`;
+  };
+  const indexes = new Map<string, (a: string) => string>();
+  for (const i of shape.indexVars) indexes.set(i, slice);
+  const sub: Substitution = { elements: new Map(shape.elements), indexes, rowAxis: '1', np, temps: new Set() };
+  if (shape.indexValues) sub.bare = new Map(shape.indexValues);
+  if (shape.rangeEndOffset !== undefined && !Number.isNaN(start)) {
+    sub.ranges = new Map([...shape.indexVars].map((i) => [i, { start, endOffset: end }]));
+  }
+  return sub;
+}
+
+export function describe(code: LoopCode, main: string): string {
+  switch (code) {
+    case 'VEC003': return `one batched matrix product over all of ${main} instead of one per item`;
+    case 'VEC004': return `a whole-array select (np.where/np.maximum/np.clip/np.abs) over ${main} instead of a branch per element`;
+    default: return `whole-array operations on ${main} instead of a Python loop`;
+  }
+}
+
+export function fallback(code: LoopCode, a: string, np: string, matmul: { other?: string } | null): SuggestedFix {
+  switch (code) {
+    case 'VEC003': {
+      const w = matmul?.other ?? 'w';
+      return { description: describe(code, a), replacement: `out = ${a} @ ${w}  # or ${np}.einsum('bnm,mk->bnk', ${a}, ${w})`, safety: 'display-only' };
+    }
+    case 'VEC004':
+      return { description: describe(code, a), replacement: `out = ${np}.where(${a} > 0, ${a}, 0)  # or ${np}.maximum(${a}, 0), ${np}.clip(${a}, lo, hi), ${np}.abs(${a})`, safety: 'display-only' };
+    default:
+      return { description: describe(code, a), replacement: `# apply the body to all of ${a} at once, e.g. ${a} * 2, ${np}.exp(${a}), ${a}.sum(), ${a}[${a} > 0]`, safety: 'display-only' };
+  }
+}
+
+/** A `@` / np.matmul / np.dot / .dot() whose operand is this iteration's item. */
+export function matmulIn(facts: ArrayFacts, body: Node, sub: Substitution): { text: string; other?: string } | null {
+  let hit: { text: string; other?: string } | null = null;
+  walk(body, (n) => {
+    if (hit) return false;
+    let l: Node | null = null;
+    let r: Node | null = null;
+    if (n.type === 'binary_operator' && field(n, 'operator')?.type === '@') {
+      l = field(n, 'left');
+      r = field(n, 'right');
+    } else if (n.type === 'call') {
+      const callee = field(n, 'function');
+      const path = callee ? facts.numpyPath(callee) : null;
+      const args = positionalArgs(n);
+      if ((path === 'matmul' || path === 'dot' || path === 'vdot' || path === 'inner') && args.length === 2) [l, r] = args as [Node, Node];
+      else if (callee?.type === 'attribute' && field(callee, 'attribute')?.text === 'dot' && args.length === 1) {
+        l = field(callee, 'object');
+        r = args[0] as Node;
+      }
+    }
+    if (l && r) {
+      const lu = usesLoopVars(l, sub);
+      const ru = usesLoopVars(r, sub);
+      if (lu || ru) {
+        hit = { text: n.text };
+        if (lu !== ru) hit.other = (lu ? r : l).text;
+      }
+    }
+    return true;
+  });
+  return hit;
+}
+
+/** An `if`, a conditional expression or max/min/abs that acts on this iteration's values. */
+export function branchIn(body: Node, sub: Substitution): boolean {
+  return some(body, (n) => {
+    if (n.type === 'if_statement') {
+      const c = field(n, 'condition');
+      return !!c && usesLoopVars(c, sub);
+    }
+    if (n.type === 'conditional_expression') return usesLoopVars(n, sub);
+    if (n.type === 'call') {
+      const f = field(n, 'function');
+      return !!f && f.type === 'identifier' && ['max', 'min', 'abs'].includes(f.text) && usesLoopVars(n, sub);
+    }
+    return false;
+  });
+}
+
+/**
+ * The loop reads array elements: an element variable is used, or `A[i]` / `A[i, …]` is read (a plain write such as
+ * `S[i, i] = 1.0` only fills, usually over a handful of dimensions, and is left alone).
+ */
+export function readsElements(facts: ArrayFacts, shape: LoopShape, skip: Set<number> = new Set()): boolean {
+  let found = false;
+  walk(shape.body, (n) => {
+    if (found || skip.has(n.id)) return false;
+    if (n.type === 'identifier' && shape.elements.has(n.text)) found = true;
+    else if (n.type === 'subscript') {
+      const p = n.parent;
+      const first = n.childrenForFieldName('subscript')[0];
+      const obj = field(n, 'value');
+      // `x[i]`, `x[i - 1]`, a window `x[i:i + w]`: the index moves with the loop
+      const isElement = !!first && !!obj && [...identifiersIn(first)].some((id) => shape.indexVars.has(id)) && facts.valueOf(obj).kind === 'array';
+      if (isElement && !(p?.type === 'assignment' && field(p, 'left')?.id === n.id)) found = true;
+      // `w[k] = f(k)`: an element computed from its index (a window, a schedule)
+      else if (isElement && p?.type === 'assignment') {
+        const value = field(p, 'right');
+        if (value && [...identifiersIn(value)].some((id) => shape.indexVars.has(id))) found = true;
+      }
+    }
+    return !found;
+  });
+  return found;
+}
+
+export function isWriteTarget(n: Node): boolean {
+  const p = n.parent;
+  return !!p && (p.type === 'assignment' || p.type === 'augmented_assignment') && field(p, 'left')?.id === n.id;
+}
