@@ -7,6 +7,7 @@ import { loadBudget } from '../budget/load.js';
 import type { BudgetResult } from '../budget/types.js';
 import type { Finding } from '../check/types.js';
 import { UsageError } from '../errors.js';
+import { log } from '../log.js';
 import type { Profile } from '../profile/model.js';
 
 async function inDirectory(path: string, name: string): Promise<string> {
@@ -29,6 +30,17 @@ async function readJson(path: string, hint: string): Promise<unknown> {
   try {
     return JSON.parse(text) as unknown;
   } catch {
+    // `vecprof profile --json > f` or `advise --json > f` also catches what the program printed: skip those lines.
+    const start = text.search(/^[{[]\s*$/m);
+    if (start > 0) {
+      try {
+        const value = JSON.parse(text.slice(start)) as unknown;
+        log.warn({ file: path }, `skipped ${text.slice(0, start).split('\n').length - 1} lines before the JSON (the program's own output)`);
+        return value;
+      } catch {
+        // not that either: report the file as it is
+      }
+    }
     throw new UsageError(`${path} is not JSON (cut short, or another kind of file)`, { hint });
   }
 }
@@ -58,7 +70,7 @@ export async function loadFindings(path: string): Promise<Finding[]> {
 }
 
 export async function loadAdvice(path: string): Promise<AdviceReport> {
-  const hint = 'pass the output of `vecprof advise --json`';
+  const hint = 'pass the file written by `vecprof advise --out FILE` (or its --json output)';
   const data = await readJson(path, hint);
   if (!isObject(data) || data.schema !== 'vecprof.advice/1' || !Array.isArray(data.items) || !isObject(data.profile)) {
     throw new UsageError(`${path} is not a vecprof advice report (schema "${isObject(data) ? String(data.schema) : typeof data}", expected "vecprof.advice/1")`, { hint });

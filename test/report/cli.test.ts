@@ -94,3 +94,11 @@ test('vecprof profile --html writes a report of the run', withDir(async (dir) =>
   assert.equal(p.summary.exitStatus, 0);
   assert.ok(p.functions.some((f) => f.name === 'f'), 'the function table lists f');
 }));
+
+test('vecprof report reads `profile --json > file` output that begins with what the program printed', withDir(async (dir) => {
+  writeFileSync(join(dir, 'profile.json'), `program output\n{ not json either\n${JSON.stringify(tinyProfile(join(dir, 'job.py')), null, 2)}\n`);
+  const r = await runCli(['report', '--profile', 'profile.json', '--html', 'r.html'], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(logLines(r.stderr).find((l) => l.level === 40)?.msg ?? '', /skipped 2 lines before the JSON/);
+  assert.equal(payload(join(dir, 'r.html')).flame?.totalSamples, 80);
+}));
