@@ -120,7 +120,7 @@ export function registerCheck(program: Command): void {
       }
       const cwd = process.cwd();
       const toFile = options.outputFile !== undefined;
-      const report = render(options.outputFormat, { findings: run.findings, filesChecked: run.filesChecked, sources: run.sources, cwd, color: !toFile && Boolean(process.stdout.isTTY) }, options.statistics);
+      const report = render(options.outputFormat, { findings: run.findings, filesChecked: run.filesChecked, sources: run.sources, cwd, color: !toFile && Boolean(process.stdout.isTTY), summary: !globals.quiet }, options.statistics);
       if (toFile) await writeFileAtomic(resolve(cwd, options.outputFile!), report);
       else writeStdout(report);
       if (options.html !== undefined) await (await import('../report/for-command.js')).writeCheckReport(options.html, run, cwd);

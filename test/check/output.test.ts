@@ -119,3 +119,8 @@ test('json: Finding objects exactly, with cell right after path', () => {
   const out = JSON.parse(render('json', input([cellFinding]), false)) as Array<Record<string, unknown>>;
   assert.deepEqual(Object.keys(out[0]!), ['path', 'cell', 'line', 'column', 'endLine', 'endColumn', 'code', 'message']);
 });
+
+test('--quiet drops the summary line from the text formats', () => {
+  assert.equal(render('concise', { ...input([io]), summary: false }, false), 'bad.py:1:1: E902 file is not valid UTF-8\n');
+  assert.equal(render('text', { ...input([]), summary: false }, false), '');
+});

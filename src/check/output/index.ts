@@ -19,6 +19,8 @@ export interface RenderInput {
   cwd: string;
   /** Colour wanted (stdout is a terminal, not --output-file, NO_COLOR unset). */
   color: boolean;
+  /** The closing "Found N findings…" line of the text formats (off with --quiet, like ruff). */
+  summary?: boolean;
 }
 
 export function render(format: OutputFormat, input: RenderInput, statistics: boolean): string {

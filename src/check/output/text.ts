@@ -91,6 +91,7 @@ export function renderText(input: RenderInput): string {
     const body = lines && f.code !== 'E902' ? frame(f, lines, pc) : [];
     blocks.push([head, ...body, ...help(f, pc)].join('\n'));
   }
+  if (input.summary === false) return blocks.length ? `${blocks.join('\n\n')}\n` : '';
   const summary = pc.bold(summaryLine(input));
   return blocks.length ? `${blocks.join('\n\n')}\n\n${summary}\n` : `${summary}\n`;
 }
@@ -99,6 +100,6 @@ export function renderText(input: RenderInput): string {
 export function renderConcise(input: RenderInput): string {
   const pc = colorsFor(input);
   const lines = input.findings.map((f) => `${pc.bold(location(f))}: ${pc.red(pc.bold(f.code))} ${f.message}`);
-  lines.push(pc.bold(summaryLine(input)));
-  return `${lines.join('\n')}\n`;
+  if (input.summary !== false) lines.push(pc.bold(summaryLine(input)));
+  return lines.length ? `${lines.join('\n')}\n` : '';
 }
