@@ -84,7 +84,7 @@ describe('the HTML report in headless Chromium', { skip }, () => {
     }
   });
 
-  test('the flame graph: hostile frame names stay text; search highlights, click zooms, reset; the function table sorts', async () => {
+  test('advice cards lead to their line; the flame graph: hostile frame names stay text, search highlights, click zooms, reset; the function table sorts', async () => {
     const file = join(dir, EVIL_NAME);
     writeFileSync(file, TINY_SOURCE);
     const advice = tinyAdvice(file, EVIL_NAME, TINY_SOURCE);
@@ -97,6 +97,8 @@ describe('the HTML report in headless Chromium', { skip }, () => {
     try {
       assert.deepEqual(problems, []);
       assert.equal(await page.title(), '<img src=x onerror=alert(6)>');
+      await page.locator('li.advice[data-rank="2"] .advice-summary').click();
+      await page.waitForSelector('#source tr.flash[data-line="12"]', { timeout: 5000 });
       const canvas = page.locator('canvas.flame-canvas');
       await canvas.scrollIntoViewIfNeeded();
       const box = (await canvas.boundingBox())!;

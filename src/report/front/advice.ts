@@ -27,11 +27,15 @@ export function locationLink(displayPath: string, line: number, file: number, so
   const link = h('a', { class: 'location', href: '#source' }, text);
   link.addEventListener('click', (event) => {
     event.preventDefault();
-    source.show(file, line);
-    document.getElementById('source')?.scrollIntoView({ block: 'start' });
-    source.show(file, line);
+    openLine(source, file, line);
   });
   return link;
+}
+
+function openLine(source: SourceViewer, file: number, line: number): void {
+  source.show(file, line);
+  document.getElementById('source')?.scrollIntoView({ block: 'start' });
+  source.show(file, line);
 }
 
 function adviceItem(a: AdviceView, source: SourceViewer | null): HTMLElement {
@@ -71,6 +75,15 @@ function adviceItem(a: AdviceView, source: SourceViewer | null): HTMLElement {
     );
   }
   if (a.arrays.length > 0) li.append(h('p', { class: 'arrays muted' }, `Arrays seen: ${a.arrays.join(', ')}`));
+  if (source && a.file >= 0) {
+    // The whole card leads to the line, except where a reader selects text or copies the rewrite.
+    li.classList.add('clickable');
+    li.addEventListener('click', (event) => {
+      const target = event.target as Element;
+      if (target.closest('a, pre') || (window.getSelection()?.toString() ?? '') !== '') return;
+      openLine(source, a.file, a.line);
+    });
+  }
   return li;
 }
 
