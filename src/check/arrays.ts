@@ -10,6 +10,7 @@ import {
   collectComprehensions, collectEvidence, COMPREHENSION_TYPES, EVIDENCE, firstParameter, isArrayAnnotation, readFromImport,
   readImport, readParameters,
 } from './scan.js';
+import { ARRAY_FUNCS, ARRAY_SEQUENCE_FUNCS, REDUCTIONS } from './numpy-api.js';
 import type { AnalysisContext, FileKind } from './types.js';
 import { evaluate, type Value, OTHER, UNKNOWN } from './values.js';
 
@@ -198,7 +199,7 @@ export function computeArrayFacts(ctx: AnalysisContext): ArrayFacts {
     if (scope.kind === 'function' && scope.node) readParameters(scope.node, scope, bind);
     const body = scope.node ? field(scope.node, 'body') : root;
     if (!body) return;
-    for (const node of statementsIn(body)) {
+    for (const node of withChained(statementsIn(body))) {
       const name = node.type === 'assignment' ? 'assign' : node.type === 'augmented_assignment' ? 'augassign' : node.type === 'for_statement' ? 'for' : '';
       switch (name) {
         case 'assign': {
@@ -243,7 +244,7 @@ export function computeArrayFacts(ctx: AnalysisContext): ArrayFacts {
     for (const method of cls.functions.values()) {
       const body = method.node ? field(method.node, 'body') : null;
       if (!body || !method.selfName) continue;
-      for (const node of statementsIn(body)) {
+      for (const node of withChained(statementsIn(body))) {
         const left = node.type === 'assignment' ? field(node, 'left') : null;
         if (left?.type === 'attribute') recordAttribute(method, left, field(node, 'right'), field(node, 'type') ?? undefined);
       }
@@ -294,6 +295,16 @@ export function computeArrayFacts(ctx: AnalysisContext): ArrayFacts {
   return facts;
 }
 
+/** `a = b = np.zeros(3)`: the inner assignments bind too (each evaluates to the same value). */
+function withChained(stmts: Node[]): Node[] {
+  const out: Node[] = [];
+  for (const st of stmts) {
+    out.push(st);
+    for (let r = st.type === 'assignment' ? field(st, 'right') : null; r?.type === 'assignment'; r = field(r, 'right')) out.push(r);
+  }
+  return out;
+}
+
 function numpyPathOf(callee: Node, aliases: Set<string>, names: Map<string, string>): string | null {
   const dotted = dottedName(callee);
   if (!dotted) return null;
@@ -303,5 +314,9 @@ function numpyPathOf(callee: Node, aliases: Set<string>, names: Map<string, stri
   if (aliases.has(head)) return rest === '' ? null : rest;
   const imported = names.get(head);
   if (imported !== undefined) return rest === '' ? imported : `${imported}.${rest}`;
+  if (names.has('*') && (STAR_NAMES.has(head) || head === 'random' || head === 'linalg' || head === 'fft')) return dotted;
   return null;
 }
+
+/** Names `from numpy import *` brings that matter here (a local def or assignment of the same name wins first). */
+const STAR_NAMES = new Set([...ARRAY_FUNCS, ...REDUCTIONS, ...ARRAY_SEQUENCE_FUNCS, 'vectorize', 'frompyfunc', 'apply_along_axis', 'r_', 'c_', 'nditer', 'ndenumerate', 'ndindex', 'dot', 'where']);

@@ -36,6 +36,8 @@ export function readFromImport(node: Node, aliases: Set<string>, names: Map<stri
   const mod = field(node, 'module_name')?.text ?? '';
   const isNumpy = mod === 'numpy' || mod.startsWith('numpy.');
   const prefix = mod === 'numpy' ? '' : mod.slice('numpy.'.length) + '.';
+  // `from numpy import *`: bare NumPy names (zeros, exp, …) resolve through the star entry
+  if (mod === 'numpy' && node.namedChildren.some((c) => c?.type === 'wildcard_import')) names.set('*', '');
   for (const item of node.childrenForFieldName('name')) {
     if (!item) continue;
     const orig = item.type === 'aliased_import' ? field(item, 'name')?.text : item.text;

@@ -99,6 +99,18 @@ const cases: Array<[string, string, string[]]> = [
     xx, yy = np.meshgrid(v, v)
     probe(q); probe(yy)
   `, ['array', 'element', 'array', 'array']],
+  ['star import, dataclass fields, chained and tuple assignments', `
+    from numpy import *
+    from dataclasses import dataclass
+    @dataclass
+    class Batch:
+        x: ndarray
+        def total(self):
+            probe(self.x)
+    a = b = zeros((200, 3))
+    c, d = ones(150), [1, 2]
+    probe(a); probe(b); probe(c); probe(d)
+  `, ['array', 'array[200]', 'array[200]', 'array[150]', 'other']],
   ['no numpy, no evidence: nothing is an array', `
     def f(a):
         for x in a:
