@@ -5,6 +5,7 @@
 //   3. trace memory only when the run's peak RSS is large for this machine or memory grew over the run.
 // Each pass records why it ran and what it found (PassInfo), and says so in the log at info level.
 import { totalmem } from 'node:os';
+import { InterruptedError, VecprofError } from '../errors.js';
 import { log } from '../log.js';
 import type { LineStat, PassInfo, Profile, RssStat } from './model.js';
 import { mergePasses } from './merge.js';
@@ -106,6 +107,17 @@ function setReason(p: Profile, reason: string): void {
   if (pass) pass.reason = reason;
 }
 
+/** A later pass that fails costs its own view only: the passes before it are still worth returning. */
+async function laterPass(mode: string, run: () => Promise<Profile>): Promise<Profile | null> {
+  try {
+    return await run();
+  } catch (err) {
+    if (!(err instanceof VecprofError) || err instanceof InterruptedError) throw err;
+    log.warn(`the ${mode} pass failed, so the profile has no ${mode} view: ${err.oneLine()}`);
+    return null;
+  }
+}
+
 /** Why the remaining passes would be a mistake: they run the program again. */
 function stopReason(first: Profile): string | null {
   if (first.meta.stoppedBy === 'interrupt') return 'interrupted: no further passes';
@@ -151,10 +163,12 @@ async function decide(opts: RunOptions, interrupted: () => boolean): Promise<Pro
     log.info(`no function of yours takes ${HOT_SHARE * 100} % of the run: no lines pass`);
   } else {
     const names = hot.map((h) => `${h.name} (${(h.share * 100).toFixed(0)} %)`).join(', ');
-    const lines = await runLines({ ...opts, onlyFunctions: hot.map((h) => h.spec) });
-    setReason(lines, `hits and time per line in the hot functions: ${names}`);
-    passes.push(lines);
-    announce(lines.meta.passes[0]!, passes.length);
+    const lines = await laterPass('lines', () => runLines({ ...opts, onlyFunctions: hot.map((h) => h.spec) }));
+    if (lines) {
+      setReason(lines, `hits and time per line in the hot functions: ${names}`);
+      passes.push(lines);
+      announce(lines.meta.passes[0]!, passes.length);
+    }
   }
 
   const memory = memoryVerdict(first.meta.rss, machineMemory());
@@ -162,10 +176,12 @@ async function decide(opts: RunOptions, interrupted: () => boolean): Promise<Pro
     log.info('the lines pass was stopped: no memory pass');
     if (interrupted()) passes.at(-1)!.meta.stoppedBy ??= 'interrupt';
   } else if (memory.run) {
-    const mem = await runMemory(opts);
-    setReason(mem, memory.reason);
-    passes.push(mem);
-    announce(mem.meta.passes[0]!, passes.length);
+    const mem = await laterPass('memory', () => runMemory(opts));
+    if (mem) {
+      setReason(mem, memory.reason);
+      passes.push(mem);
+      announce(mem.meta.passes[0]!, passes.length);
+    }
   } else {
     log.info(`no memory pass: ${memory.reason}`);
   }

@@ -91,3 +91,14 @@ test('without py-spy: sample mode says how to install it and falls back to cProf
     assert.match(p.meta.passes[0]!.reason, /py-spy is missing/);
   });
 });
+
+test('auto: a later pass that fails costs only its own view; the first pass is still reported', async () => {
+  await withTempDir(async (dir) => {
+    const r = await runCli(['profile', '--json', fixture('second_run_dies.py')], { env: { VECPROF_TEST_MARKER: join(dir, 'ran-once') } });
+    assert.equal(r.code, 0, r.stderr);
+    const p = JSON.parse(r.stdout) as Profile;
+    assert.equal(p.meta.passes.length, 1);
+    assert.ok(p.functions.some((f) => f.name === 'busy'));
+    assert.ok(logLines(r.stderr).some((l) => l.level === 40 && /the lines pass failed/.test(l.msg)));
+  });
+});
