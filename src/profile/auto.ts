@@ -147,7 +147,7 @@ export async function runAuto(opts: RunOptions): Promise<Profile> {
 async function decide(opts: RunOptions, interrupted: () => boolean): Promise<Profile> {
   const pyspy = await sampler(opts);
   const first = pyspy ? await runSample({ ...opts, pyspy }) : await runCpu(opts);
-  setReason(first, pyspy ? 'sampling finds where the time goes at almost no cost to the program' : 'py-spy is missing, so cProfile finds the hot functions');
+  setReason(first, pyspy ? 'sampling from outside finds where the time goes, native code included, without touching the program' : 'py-spy is missing, so cProfile finds the hot functions');
   const passes: Profile[] = [first];
   announce(first.meta.passes[0]!, 1);
 
