@@ -151,6 +151,8 @@ export function computeArrayFacts(ctx: AnalysisContext): ArrayFacts {
     STATEMENT_START.lastIndex = 0;
     for (let m = STATEMENT_START.exec(source); m; m = STATEMENT_START.exec(source)) {
       const keyword = m[1] as string;
+      // only NumPy imports matter (other modules' names are simply not arrays): skip the tree for the rest
+      if ((keyword === 'import' || keyword === 'from') && !lineMentionsNumpy(source, m.index)) continue;
       const token = root.descendantForIndex(m.index + m[0].length - keyword.length);
       const node = token?.type === keyword ? token.parent : null;
       // a multi-line comprehension whose `for` starts a line
@@ -293,6 +295,11 @@ export function computeArrayFacts(ctx: AnalysisContext): ArrayFacts {
     returnsArray: (fn) => returnsArray(facts, fn),
   };
   return facts;
+}
+
+function lineMentionsNumpy(source: string, at: number): boolean {
+  const end = source.indexOf('\n', at);
+  return source.slice(at, end === -1 ? source.length : end).includes('numpy');
 }
 
 /** `a = b = np.zeros(3)`: the inner assignments bind too (each evaluates to the same value). */
