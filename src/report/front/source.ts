@@ -29,7 +29,13 @@ export function sourceViewer(p: ReportPayload): SourceViewer {
   const body = h('div', { class: 'source-body' });
   const compactBox = h('input', { type: 'checkbox', class: 'compact-toggle' });
   const compactLabel = h('label', { class: 'muted', title: `hide the lines more than ${CONTEXT} away from a measured line or a finding` }, compactBox, ' measured lines only');
-  const element = h('div', { class: 'source' }, h('div', { class: 'toolbar' }, h('label', null, 'File ', select), compactLabel), body);
+  const toolbar = h('div', { class: 'toolbar' }, h('label', null, 'File ', select), compactLabel);
+  if (p.files.some((f) => f.lines.some((l) => l.split !== null))) {
+    const legend = h('span', { class: 'legend split-legend', title: 'where each line’s samples went' });
+    SPLIT_NAMES.forEach((name, i) => legend.append(h('span', { class: 'legend-item' }, h('span', { class: `swatch split-${i}` }), name)));
+    toolbar.append(legend);
+  }
+  const element = h('div', { class: 'source' }, toolbar, body);
   let current = -1;
   // Long files open folded to their measured lines; the reader's choice then sticks for every file.
   let compactChosen: boolean | null = null;
@@ -176,7 +182,17 @@ function heatBar(share: number, maxShare: number, stat: LineView): HTMLElement {
   bar.style.width = `${Math.max(2, (share / maxShare) * 100)}%`;
   let title = `${formatShare(share)} of the run`;
   if (stat.samples !== null) title += ` · ${formatInt(stat.samples)} samples`;
-  if (stat.split) title += `\n${stat.split.map((x, i) => `${SPLIT_NAMES[i]}: ${formatShare(x)}`).join(' · ')}`;
+  if (stat.split) {
+    title += `\n${stat.split.map((x, i) => `${SPLIT_NAMES[i]}: ${formatShare(x)}`).join(' · ')}`;
+    // Where the line's samples went, in the flame graph's colours: red is NumPy's per-element path.
+    bar.classList.add('split');
+    stat.split.forEach((x, i) => {
+      if (x <= 0) return;
+      const part = h('span', { class: `split-${i}` });
+      part.style.width = `${x * 100}%`;
+      bar.append(part);
+    });
+  }
   return h('span', { class: 'heat', title }, bar, h('span', { class: 'heat-text' }, formatShare(share)));
 }
 
