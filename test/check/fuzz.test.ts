@@ -2,7 +2,7 @@
 // bytes, the checker returns a list of well-formed findings and never throws.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../testkit/run-cli.js';
 import { getParser } from '../../src/check/parse.js';
@@ -22,11 +22,13 @@ function rng(seed: number): () => number {
   };
 }
 
+/** Our own fixtures, the shipped helpers, and the rules' fixtures (NumPy code that exercises every rule). */
 function corpus(): Array<{ name: string; bytes: Uint8Array; kind: FileKind }> {
-  const dirs = [join(REPO_ROOT, 'test', 'fixtures', 'check', 'infra'), join(REPO_ROOT, 'python')];
+  const dirs = [join(REPO_ROOT, 'test', 'fixtures', 'check', 'infra'), join(REPO_ROOT, 'python'), join(REPO_ROOT, 'test', 'fixtures', 'check', 'rules')];
   const out: Array<{ name: string; bytes: Uint8Array; kind: FileKind }> = [];
   for (const dir of dirs) {
-    for (const name of readdirSync(dir)) {
+    if (!existsSync(dir)) continue;
+    for (const name of readdirSync(dir, { recursive: true }) as string[]) {
       if (!name.endsWith('.py') && !name.endsWith('.ipynb')) continue;
       out.push({ name, bytes: readFileSync(join(dir, name)), kind: name.endsWith('.ipynb') ? 'notebook' : 'library' });
     }
