@@ -15,10 +15,12 @@ export class NotebookError extends Error {}
 interface RawCell {
   cell_type?: unknown;
   source?: unknown;
+  /** nbformat 3 kept code in `input`. */
+  input?: unknown;
 }
 
 function cellSource(cell: RawCell, index: number): string {
-  const src = cell.source;
+  const src = cell.source ?? cell.input;
   if (typeof src === 'string') return src;
   if (Array.isArray(src) && src.every((s) => typeof s === 'string')) return src.join('');
   if (src === undefined) return '';
@@ -31,6 +33,18 @@ function isIPythonLine(line: string): boolean {
   return t.startsWith('%') || t.startsWith('!') || (/^[\w.]+\?{1,2}$/.test(t.trimEnd()));
 }
 
+/** nbformat 4 has a top-level `cells` list; nbformat 3 nested them in `worksheets`. */
+function cellsOf(doc: unknown): unknown[] {
+  if (typeof doc === 'object' && doc !== null) {
+    const { cells, worksheets } = doc as { cells?: unknown; worksheets?: unknown };
+    if (Array.isArray(cells)) return cells;
+    if (Array.isArray(worksheets) && worksheets.every((w) => typeof w === 'object' && w !== null && Array.isArray((w as { cells?: unknown }).cells))) {
+      return worksheets.flatMap((w) => (w as { cells: unknown[] }).cells);
+    }
+  }
+  throw new NotebookError('not a Jupyter notebook (no "cells" list)');
+}
+
 export function parseNotebook(json: string): NotebookSource {
   let doc: unknown;
   try {
@@ -38,10 +52,7 @@ export function parseNotebook(json: string): NotebookSource {
   } catch (err) {
     throw new NotebookError(`not valid JSON (${(err as Error).message})`);
   }
-  if (typeof doc !== 'object' || doc === null || !Array.isArray((doc as { cells?: unknown }).cells)) {
-    throw new NotebookError('not a Jupyter notebook (no "cells" list)');
-  }
-  const cells = (doc as { cells: unknown[] }).cells;
+  const cells = cellsOf(doc);
   const lines: string[] = [];
   const lineMap: NotebookSource['lineMap'] = [];
   const cellLines = new Map<number, string[]>();

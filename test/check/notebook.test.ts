@@ -43,3 +43,13 @@ test('broken JSON and non-notebooks are NotebookErrors saying which', () => {
   assert.throws(() => parseNotebook(nb([{ cell_type: 'code', source: 42 }])), /cell 1 has a source/);
   assert.throws(() => parseNotebook(nb([7])), /cell 1 is not an object/);
 });
+
+test('nbformat 3 notebooks (worksheets, `input`) are read too', () => {
+  const v3 = JSON.stringify({
+    nbformat: 3,
+    worksheets: [{ cells: [{ cell_type: 'heading', source: 'T' }, { cell_type: 'code', input: ['import numpy as np\n', 'x = np.ones(3)\n'] }] }],
+  });
+  const src = parseNotebook(v3);
+  assert.equal(src.text, 'import numpy as np\nx = np.ones(3)\n');
+  assert.deepEqual(src.lineMap[1], { cell: 2, line: 2 });
+});
