@@ -47,6 +47,19 @@ ruleTable('VEC006', [
     expect: [[3, 'VEC006'], [4, 'VEC006'], [5, 'VEC006']],
     fix: 'm.sum(axis=1)',
   },
+  {
+    name: 'a function that returns from an if (a select)',
+    code: `
+      import numpy as np
+      def clip_pos(v):
+          if v < 0:
+              return 0.0
+          return v
+      f = np.vectorize(clip_pos)
+    `,
+    expect: [[6, 'VEC006']],
+    fix: 'f = lambda v: np.where(v < 0, 0.0, v)  # works on whole arrays as is',
+  },
   { name: 'opaque functions stay silent', code: `
       import numpy as np
       from mylib import lookup

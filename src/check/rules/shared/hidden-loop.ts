@@ -3,7 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import { dottedName, field, keywordArg, named, positionalArgs, unparen } from '../../ast.js';
 import type { ArrayFacts } from '../../arrays.js';
 import { MATH_TO_NUMPY } from '../../numpy-api.js';
-import { npAlias, translate, usesLoopVars, type Substitution } from './translate.js';
+import { npAlias, translate, usesLoopVars, whereOf, type Substitution } from './translate.js';
 
 export interface HiddenLoopSite {
   helper: 'np.vectorize' | 'np.frompyfunc' | 'np.apply_along_axis';
@@ -108,10 +108,18 @@ export function vectorizedTwin(facts: ArrayFacts, site: HiddenLoopSite): Twin | 
     }
     return finish(site, expr, args !== undefined, names);
   }
-  if (!lambda.body || names.length === 0) return null;
+  if ((!lambda.body && !lambda.select) || names.length === 0) return null;
   const sub: Substitution = { elements: new Map(), indexes: new Map(), rowAxis: '-1', np, temps: new Set() };
   names.forEach((p, k) => sub.elements.set(p, args?.[k] ? wrap(args[k] as Node) : p));
   if (args && args.length !== names.length) return null;
+  if (lambda.select) {
+    const { cond, then, otherwise } = lambda.select;
+    if (!usesLoopVars(cond, { ...sub, elements: new Map(names.map((p) => [p, p])) })) return null;
+    const [c, a, b] = [cond, then, otherwise].map((n) => translate(n, sub, facts));
+    if (c == null || a == null || b == null || [c, a, b].some((t) => /axis=/.test(t as string))) return null;
+    return finish(site, whereOf(np, c, a, b), args !== undefined, names);
+  }
+  if (!lambda.body) return null;
   // a body that ignores its parameters is a constant, not a per-element computation
   if (!usesLoopVars(lambda.body, { ...sub, elements: new Map(names.map((p) => [p, p])) })) return null;
   const t = translate(lambda.body, sub, facts);
@@ -138,7 +146,13 @@ function wrap(n: Node): string {
   return u.type === 'identifier' || u.type === 'attribute' || u.type === 'subscript' || u.type === 'call' ? u.text : `(${u.text})`;
 }
 
-interface FunctionParts { params: string[]; body?: Node; builtin?: (x: string, np: string) => string }
+interface FunctionParts {
+  params: string[];
+  body?: Node;
+  /** `if c: return a` + `return b` (or `else: return b`): a select. */
+  select?: { cond: Node; then: Node; otherwise: Node };
+  builtin?: (x: string, np: string) => string;
+}
 
 function functionParts(facts: ArrayFacts, fn: Node): FunctionParts | null {
   const f = unparen(fn);
@@ -168,11 +182,29 @@ function functionParts(facts: ArrayFacts, fn: Node): FunctionParts | null {
 
 function oneLiner(def: Node): FunctionParts | null {
   const stmts = named(field(def, 'body') ?? def).filter((s) => !(s.type === 'expression_statement' && named(s)[0]?.type === 'string'));
-  if (stmts.length !== 1 || stmts[0]?.type !== 'return_statement') return null;
-  const body = named(stmts[0])[0];
   const params = named(field(def, 'parameters') ?? def).map((p) => (p.type === 'identifier' ? p.text : ''));
-  if (!body || params.some((p) => p === '')) return null;
-  return { params, body };
+  if (params.some((p) => p === '')) return null;
+  if (stmts.length === 1 && stmts[0]?.type === 'return_statement') {
+    const body = named(stmts[0])[0];
+    return body ? { params, body } : null;
+  }
+  const select = selectOf(stmts);
+  return select ? { params, select } : null;
+}
+
+/** `if c: return a` then `return b` / `else: return b`, with nothing else. */
+function selectOf(stmts: Node[]): FunctionParts['select'] | null {
+  const [first, second] = stmts;
+  if (!first || first.type !== 'if_statement' || stmts.length > 2) return null;
+  const alts = first.childrenForFieldName('alternative').filter((a): a is Node => a !== null);
+  const then = named(field(first, 'consequence') ?? first);
+  const cond = field(first, 'condition');
+  const returned = (list: Node[]): Node | null => (list.length === 1 && list[0]?.type === 'return_statement' ? named(list[0])[0] ?? null : null);
+  const a = returned(then);
+  let b: Node | null = null;
+  if (alts.length === 1 && alts[0]?.type === 'else_clause' && !second) b = returned(named(field(alts[0], 'body') ?? alts[0]));
+  else if (alts.length === 0 && second) b = returned([second]);
+  return cond && a && b ? { cond, then: a, otherwise: b } : null;
 }
 
 function alongAxisTwin(facts: ArrayFacts, site: HiddenLoopSite, np: string): Twin | null {
