@@ -21,6 +21,8 @@ export interface Candidate {
   /** Relative to the command-line argument it was found under (decides the file kind). */
   relPath: string;
   explicit: boolean;
+  /** Text given on stdin (`--stdin-filename`): used instead of reading `absPath`. */
+  contents?: Uint8Array;
 }
 
 /** A path that cannot be checked, reported as an E902 finding at 1:1. */

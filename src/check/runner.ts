@@ -119,7 +119,7 @@ export async function runCheck(files: Candidate[], problems: DiscoveryProblem[],
   };
 
   for (const file of files) {
-    const read = readBounded(file.absPath);
+    const read: ReadResult = file.contents ? { ok: true, bytes: file.contents } : readBounded(file.absPath);
     if (!read.ok) {
       settle(file, [fileProblem(read.message)]);
       continue;

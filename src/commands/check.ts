@@ -1,6 +1,6 @@
 // vecprof check: find Python-level loops over NumPy arrays in .py files and notebooks, statically.
 import { Option, type Command } from 'commander';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../errors.js';
 import { log } from '../log.js';
@@ -8,7 +8,7 @@ import { writeStdout } from '../render/output.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { defaultCacheDir } from '../check/cache.js';
 import { enabledCodes, loadConfig, perFileIgnoredCodes } from '../check/config.js';
-import { discover, type Candidate } from '../check/discover.js';
+import { discover, displayPathOf, type Candidate } from '../check/discover.js';
 import { pathMatcher } from '../check/globs.js';
 import { OUTPUT_FORMATS, render, type OutputFormat } from '../check/output/index.js';
 import { runCheck, type CheckRun } from '../check/runner.js';
@@ -31,6 +31,7 @@ interface CheckOptions {
   threads?: number;
   exitZero: boolean;
   html?: string;
+  stdinFilename?: string;
 }
 
 function codeList(value: string, previous: string[] | undefined): string[] {
@@ -52,6 +53,14 @@ export interface CheckRequest {
   cwd: string;
   options: CheckOptions;
   onProgress?: (done: number, total: number) => void;
+  /** The text to check when --stdin-filename is given (read by the caller). */
+  stdin?: Uint8Array;
+}
+
+async function readStdin(): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }
 
 /** Everything `vecprof check` does short of printing: config, discovery, analysis. */
@@ -62,13 +71,22 @@ export async function performCheck(req: CheckRequest): Promise<CheckRun> {
   if (config.source) log.debug({ config: config.source }, 'check: using [tool.vecprof] settings');
   const enabled = enabledCodes(config, { select: options.select, ignore: options.ignore, extendSelect: options.extendSelect });
   const exclude = [pathMatcher(cwd, options.exclude), pathMatcher(config.root, config.exclude)];
-  const found = discover(paths, { cwd, exclude, respectGitignore: options.respectGitignore });
+  const found =
+    req.stdin !== undefined && options.stdinFilename !== undefined
+      ? { files: [stdinCandidate(options.stdinFilename, cwd, req.stdin)], problems: [] }
+      : discover(paths, { cwd, exclude, respectGitignore: options.respectGitignore });
   const ignoredFor = (file: Candidate): string[] => {
     const matcher = (pattern: string): boolean => pathMatcher(config.root, [pattern]).matches(file.absPath, false);
     return perFileIgnoredCodes(config, matcher);
   };
   const cacheDir = options.cache ? resolve(cwd, options.cacheDir ?? defaultCacheDir()) : null;
   return runCheck(found.files, found.problems, { enabled, cacheDir, threads: options.threads, ignoredFor, onProgress: req.onProgress });
+}
+
+/** Editors pipe the unsaved buffer in: it is checked as if it were the named file (kind, config, display path). */
+function stdinCandidate(name: string, cwd: string, contents: Uint8Array): Candidate {
+  const absPath = resolve(cwd, name);
+  return { absPath, displayPath: displayPathOf(absPath, cwd), relPath: basename(absPath), explicit: true, contents };
 }
 
 export function registerCheck(program: Command): void {
@@ -88,6 +106,7 @@ export function registerCheck(program: Command): void {
     .option('--cache-dir <dir>', 'cache directory (default: $VECPROF_CACHE_DIR, $XDG_CACHE_HOME/vecprof or ~/.cache/vecprof)')
     .option('--threads <n>', 'worker threads (default: one per CPU; 0 analyses on the main thread)', threadCount)
     .option('--exit-zero', 'exit 0 even when there are findings', false)
+    .option('--stdin-filename <path>', 'check the text on stdin as if it were this file (for editors)')
     .option('--html <file>', 'also write a one-file HTML report (findings inline in the source)')
     .addHelpText(
       'after',
@@ -114,7 +133,11 @@ export function registerCheck(program: Command): void {
         : undefined;
       let run: CheckRun;
       try {
-        run = await performCheck({ paths, cwd: process.cwd(), options, onProgress });
+        const stdin = options.stdinFilename !== undefined ? await readStdin() : undefined;
+        if (stdin !== undefined && paths.length > 0 && !(paths.length === 1 && paths[0] === '-')) {
+          throw new UsageError('--stdin-filename checks stdin only: give no paths (or `-`)');
+        }
+        run = await performCheck({ paths: stdin === undefined ? paths : [], cwd: process.cwd(), options, onProgress, stdin });
       } finally {
         if (barStarted) bar?.stop();
       }

@@ -208,3 +208,17 @@ test('an unknown --output-format is a usage error', async () => {
   const r = await check(['--output-format', 'xml', FIX]);
   assert.equal(r.code, 2);
 });
+
+test('--stdin-filename checks stdin as that file; with paths it is a usage error', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { CLI } = await import('../../testkit/run-cli.js');
+  const run = (args: string[]): ReturnType<typeof spawnSync> =>
+    spawnSync(process.execPath, [CLI, 'check', '--no-cache', '--output-format', 'json', ...args], { input: LOOP, encoding: 'utf8', cwd: FIX, env: { ...process.env, NO_COLOR: '1' } });
+  const r = run(['--stdin-filename', 'pkg/edited.py']);
+  assert.equal(r.status, 1, String(r.stderr));
+  const findings = JSON.parse(String(r.stdout)) as Finding[];
+  assert.deepEqual(findings.map((f) => [f.path, f.code, f.line]), [['pkg/edited.py', 'VEC001', 6]]);
+  const bad = run(['--stdin-filename', 'x.py', 'loops.py']);
+  assert.equal(bad.status, 2);
+  assert.match(String(bad.stderr), /--stdin-filename checks stdin only/);
+});
