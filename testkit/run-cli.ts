@@ -1,6 +1,8 @@
 // Runs the built CLI as a user would, in a child process, and captures everything.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const CLI = fileURLToPath(new URL('../../bin/vecprof.js', import.meta.url));
@@ -49,4 +51,12 @@ export function logLines(stderr: string): Array<{ level: number; msg: string; [k
     .split('\n')
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as { level: number; msg: string });
+}
+
+/**
+ * A vecprof cache dir shared by the test files of one `node --test` run (they are processes of the same runner),
+ * so the cost model is calibrated once per run, not once per file; never the user's own cache.
+ */
+export function sharedTestCacheDir(): string {
+  return join(tmpdir(), `vecprof-test-cache-${process.ppid}`);
 }

@@ -15,12 +15,15 @@ import { runHelper } from '../python/worker.js';
 import type { BudgetConfig } from '../budget/types.js';
 import { COST_MODEL_SCHEMA, costModelFromBudget, type Calibration, type CostModel } from './costmodel.js';
 
-/** Every other size, the loop only up to 2^16, short cells: enough for slopes, intercepts and both bandwidths. */
+/**
+ * Every other size up to 2^14, then every size (the cache knee needs the resolution), the loop only up to 2^16,
+ * short cells: enough for slopes, intercepts and both bandwidths in a few seconds.
+ */
 export function calibrationConfig(peakBytes: number): BudgetConfig {
   return {
     op: 'sum',
     dtype: 'float64',
-    exponents: [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24],
+    exponents: [0, 2, 4, 6, 8, 10, 12, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24],
     loopMaxExponent: 16,
     sampleSeconds: 0.002,
     minSamples: 10,

@@ -3,13 +3,12 @@
 // is measured once more before it counts as a miss.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { accuracyTable, measurePattern, PATTERNS, type AccuracyRow } from '../../testkit/advise-accuracy.js';
-import { REPO_ROOT } from '../../testkit/run-cli.js';
+import { REPO_ROOT, sharedTestCacheDir } from '../../testkit/run-cli.js';
 
-const env = { VECPROF_CACHE_DIR: mkdtempSync(join(tmpdir(), 'vecprof-accuracy-')) };
+const env = { VECPROF_CACHE_DIR: sharedTestCacheDir() };
 const rows: AccuracyRow[] = [];
 
 for (const { file, code } of PATTERNS) {

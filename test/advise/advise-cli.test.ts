@@ -1,17 +1,14 @@
 // vecprof advise end to end on a small script, and the shape probe it relies on.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runShapes } from '../../src/advise/shapes.js';
 import type { AdviceReport } from '../../src/advise/types.js';
 import { locatePython } from '../../src/python/locate.js';
-import { REPO_ROOT, runCli } from '../../testkit/run-cli.js';
+import { REPO_ROOT, runCli, sharedTestCacheDir } from '../../testkit/run-cli.js';
 
 const dir = join(REPO_ROOT, 'test/fixtures/advise/small');
-const cacheDir = mkdtempSync(join(tmpdir(), 'vecprof-advise-cache-'));
-const env = { VECPROF_CACHE_DIR: cacheDir };
+const env = { VECPROF_CACHE_DIR: sharedTestCacheDir() };
 
 test('the shape probe reports each distinct shape of the names at a line, and ignores scalars and non-arrays', async () => {
   const python = await locatePython();
