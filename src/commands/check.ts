@@ -67,7 +67,8 @@ async function readStdin(): Promise<Uint8Array> {
 export async function performCheck(req: CheckRequest): Promise<CheckRun> {
   const { options, cwd } = req;
   const paths = req.paths.length ? req.paths : ['.'];
-  const config = loadConfig(resolve(cwd, paths[0]!), cwd);
+  const configFrom = req.stdin !== undefined && options.stdinFilename !== undefined ? options.stdinFilename : paths[0]!;
+  const config = loadConfig(resolve(cwd, configFrom), cwd);
   if (config.source) log.debug({ config: config.source }, 'check: using [tool.vecprof] settings');
   const enabled = enabledCodes(config, { select: options.select, ignore: options.ignore, extendSelect: options.extendSelect });
   const exclude = [pathMatcher(cwd, options.exclude), pathMatcher(config.root, config.exclude)];
