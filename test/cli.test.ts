@@ -53,3 +53,21 @@ test('diagnostics on a piped stderr are JSON lines', async () => {
   assert.ok(lines.length > 0, 'at least one debug line');
   for (const l of lines) assert.equal(typeof l.level, 'number');
 });
+
+test('a reader that closes the pipe early (| head) ends vecprof quietly, without an EPIPE trace', async () => {
+  const { spawn } = await import('node:child_process');
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { CLI } = await import('../testkit/run-cli.js');
+  // Enough findings that the output outlives the reader's interest by far.
+  const dir = mkdtempSync(join(tmpdir(), 'vecprof-epipe-'));
+  const body = 'def f():\n' + Array.from({ length: 50 }, (_, i) => `    print("line ${i}")`).join('\n') + '\n';
+  for (let i = 0; i < 40; i++) writeFileSync(join(dir, `m${i}.py`), body);
+  const child = spawn(process.execPath, [CLI, 'check', '--no-cache', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  child.stdout.once('data', () => child.stdout.destroy());
+  const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
+  assert.doesNotMatch(stderr, /EPIPE|Unhandled|internal error/);
+  assert.ok(code === 0 || code === 1, `quiet exit, got ${String(code)}`);
+});
