@@ -68,16 +68,23 @@ function timed(cmd, args) {
   return { wall, stdout: r.stdout };
 }
 
-// Runs a Python command under a parent that reports its child's CPU time (RUSAGE_CHILDREN) on stderr.
-const CPU_OF_CHILD = 'import resource,subprocess,sys\nr=subprocess.run(sys.argv[1:])\nu=resource.getrusage(resource.RUSAGE_CHILDREN)\nsys.stderr.write("cpu %r\\n" % (u.ru_utime+u.ru_stime))\nsys.exit(r.returncode)';
+// Runs a Python command under a parent that reports its child's wall (spawn to exit, as vecprof's launcher measures
+// a profiled program) and CPU time (RUSAGE_CHILDREN) on stderr; the parent's own start-up stays out of both.
+const WALL_AND_CPU_OF_CHILD = [
+  'import resource,subprocess,sys,time',
+  't=time.perf_counter()',
+  'r=subprocess.run(sys.argv[1:])',
+  'w=time.perf_counter()-t',
+  'u=resource.getrusage(resource.RUSAGE_CHILDREN)',
+  'sys.stderr.write("wall %r cpu %r\\n" % (w, u.ru_utime+u.ru_stime))',
+  'sys.exit(r.returncode)',
+].join('\n');
 
 function withCpu(args) {
-  const started = performance.now();
-  const r = spawnSync(PYTHON, ['-c', CPU_OF_CHILD, PYTHON, ...args], { encoding: 'utf8' });
-  const wall = (performance.now() - started) / 1000;
-  const cpu = /cpu ([\d.e-]+)\n$/.exec(r.stderr);
-  if (r.status !== 0 || !cpu) throw new Error(`${args.join(' ')} failed (${r.status}): ${r.stderr.slice(-2000)}`);
-  return { program: wall, cpu: Number(cpu[1]) };
+  const r = spawnSync(PYTHON, ['-c', WALL_AND_CPU_OF_CHILD, PYTHON, ...args], { encoding: 'utf8' });
+  const m = /wall ([\d.e-]+) cpu ([\d.e-]+)\n$/.exec(r.stderr);
+  if (r.status !== 0 || !m) throw new Error(`${args.join(' ')} failed (${r.status}): ${r.stderr.slice(-2000)}`);
+  return { program: Number(m[1]), cpu: Number(m[2]) };
 }
 
 function plain(script) {
