@@ -6,6 +6,9 @@
   run far below BLAS peak and large ones near it, so the rate depends on the inner dimension.
 - "pairwise": seconds per element of the broadcast distance matrix `sqrt(((x[:, None] - y[None]) ** 2).sum(-1))` over
   N×M×D elements for several row lengths D: short rows pay NumPy's per-inner-loop overhead on every pair.
+- "op": nanoseconds per element of common whole-array operations on 2^20 float64 (8 MiB, in cache), so a rewrite
+  such as `np.where(x > 0, x, 0.0)` is priced by what its calls cost here, not by bytes alone (np.where and np.exp
+  are compute-bound; a sum streams).
 Each value is the median of several timed calls after a warm-up, with the garbage collector off.
 """
 import gc
@@ -40,6 +43,27 @@ def main():
         w = rng.random((k, k))
         seconds = median_seconds(lambda: a @ w, repeats=11)
         emit("matmul", k=k, batch=batch, ns_per_fma=seconds * 1e9 / (batch * k * k * k))
+    n_ops = 1 << 20
+    x = rng.standard_normal(n_ops)
+    mask = x > 0
+    ops = {
+        "sum": lambda: x.sum(),
+        "add": lambda: x + 1.0,
+        "multiply": lambda: x * 2.0,
+        "divide": lambda: x / 3.0,
+        "compare": lambda: x > 0.0,
+        "maximum": lambda: np.maximum(x, 0.0),
+        "clip": lambda: np.clip(x, -1.0, 1.0),
+        "abs": lambda: np.abs(x),
+        "where": lambda: np.where(mask, x, 0.0),
+        "sqrt": lambda: np.sqrt(np.abs(x)),
+        "exp": lambda: np.exp(x),
+        "tanh": lambda: np.tanh(x),
+        "log": lambda: np.log(np.abs(x) + 1.0),
+        "copy": lambda: x.copy(),
+    }
+    for name, fn in ops.items():
+        emit("op", name=name, ns_per_element=median_seconds(fn, repeats=9) * 1e9 / n_ops)
     n = m = 256
     for d in (1, 2, 3, 4, 8, 16, 32, 64):
         x = rng.random((n, d))

@@ -54,12 +54,13 @@ async function readCached(path: string): Promise<CostModel | null> {
   }
 }
 
-/** Batched matmul and broadcast-distance rates (python/vecprof_calibrate.py): about a second. */
+/** Batched matmul, broadcast-distance and whole-array op rates (python/vecprof_calibrate.py): a few seconds. */
 async function measureKernels(python: string): Promise<Calibration> {
   const { messages } = await runHelper({ python, script: helperPath('vecprof_calibrate.py'), timeoutMs: 120_000, label: 'calibration helper' });
   return {
     matmul: messages.filter((m) => m.type === 'matmul').map((m) => ({ k: Number(m.k), nsPerFma: Number(m.ns_per_fma) })),
     pairwise: messages.filter((m) => m.type === 'pairwise').map((m) => ({ d: Number(m.d), nsPerElement: Number(m.ns_per_element) })),
+    ops: Object.fromEntries(messages.filter((m) => m.type === 'op').map((m) => [String(m.name), Number(m.ns_per_element)])),
   };
 }
 

@@ -3,7 +3,7 @@
 import { median } from 'simple-statistics';
 import type { BudgetResult } from '../budget/types.js';
 
-export const COST_MODEL_SCHEMA = 'vecprof.costmodel/3';
+export const COST_MODEL_SCHEMA = 'vecprof.costmodel/4';
 
 export interface CostModel {
   schema: typeof COST_MODEL_SCHEMA;
@@ -25,11 +25,14 @@ export interface CostModel {
   matmul: Array<{ k: number; nsPerFma: number }>;
   /** The broadcast distance matrix over N×M×D: nanoseconds per element for row length D. */
   pairwise: Array<{ d: number; nsPerElement: number }>;
+  /** Common whole-array operations (sum, add, compare, maximum, where, exp, …): nanoseconds per element in cache. */
+  ops: Record<string, number>;
 }
 
 export interface Calibration {
   matmul: CostModel['matmul'];
   pairwise: CostModel['pairwise'];
+  ops: CostModel['ops'];
 }
 
 export interface VectorizedWork {
@@ -72,6 +75,7 @@ export function costModelFromBudget(result: BudgetResult, calibration: Calibrati
     llcBytes: d.llc.effectiveBytes,
     matmul: calibration.matmul,
     pairwise: calibration.pairwise,
+    ops: calibration.ops,
   };
 }
 

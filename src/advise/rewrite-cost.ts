@@ -13,13 +13,38 @@ export interface Priced {
 
 const REDUCTIONS = /\.(sum|mean|max|min|prod|any|all|std|var|argmax|argmin)\(|np\.(sum|mean|max|min|prod|dot|linalg\.norm)\(|@|np\.einsum\(/;
 
-/** Whole-array NumPy calls a rewrite makes: np.f(...) calls, methods, and arithmetic operators between arrays. */
-export function countCalls(replacement: string): number {
+/** NumPy names that cost what a calibrated operation costs. */
+const OP_ALIASES: Record<string, string> = {
+  minimum: 'maximum', fmax: 'maximum', fmin: 'maximum', absolute: 'abs', fabs: 'abs', negative: 'add', subtract: 'add',
+  true_divide: 'divide', power: 'multiply', square: 'multiply', exp2: 'exp', expm1: 'exp', log1p: 'log', log2: 'log',
+  log10: 'log', sin: 'tanh', cos: 'tanh', tan: 'tanh', sinh: 'tanh', cosh: 'tanh', greater: 'compare', less: 'compare',
+  equal: 'compare', not_equal: 'compare', greater_equal: 'compare', less_equal: 'compare', logical_and: 'compare',
+  logical_or: 'compare', mean: 'sum', prod: 'sum', max: 'sum', min: 'sum', any: 'sum', all: 'sum', nansum: 'sum',
+  cumsum: 'add', sign: 'abs', floor: 'abs', ceil: 'abs', round: 'abs', rint: 'abs',
+};
+
+/**
+ * The whole-array operations in the first line of a rewrite, as names of calibrated operations: NumPy calls,
+ * reductions called as methods, and arithmetic or comparison operators between arrays.
+ */
+export function operationsIn(replacement: string): string[] {
   const code = replacement.split('\n')[0]!.replace(/#.*$/, '');
-  const calls = (code.match(/\b(np|numpy|xp)\.[a-z_.]+\(|\.\w+\(/g) ?? []).length;
-  const rhs = code.includes('=') ? code.slice(code.indexOf('=') + 1) : code;
-  const operators = (rhs.replace(/\*\*/g, '^').match(/[-+*/^%<>]|==|!=/g) ?? []).length;
-  return Math.max(1, calls + operators);
+  const rhs = code.includes('=') && !/^[^=]*[<>!=]=/.test(code) ? code.slice(code.indexOf('=') + 1) : code;
+  const ops: string[] = [];
+  for (const m of rhs.matchAll(/\b(?:np|numpy|xp)\.([a-z_][a-z0-9_]*)\(|\.(sum|mean|max|min|prod|any|all|std|var|copy)\(/g)) {
+    const name = (m[1] ?? m[2])!;
+    ops.push(OP_ALIASES[name] ?? name);
+  }
+  const bare = rhs.replace(/\*\*/g, '^').replace(/(==|!=|<=|>=)/g, '<');
+  for (const op of bare.match(/[-+*/^%<>]/g) ?? []) {
+    ops.push(op === '<' || op === '>' ? 'compare' : op === '/' || op === '%' ? 'divide' : op === '*' || op === '^' ? 'multiply' : 'add');
+  }
+  return ops;
+}
+
+/** Whole-array NumPy calls a rewrite makes. */
+export function countCalls(replacement: string): number {
+  return Math.max(1, operationsIn(replacement).length);
 }
 
 function elementsOf(a: ArraySeen): number {
@@ -34,20 +59,27 @@ function primaryArray(finding: Finding, arrays: Map<string, ArraySeen>): ArraySe
 function elementwise(finding: Finding, stats: RangeStats, arrays: Map<string, ArraySeen>, model: CostModel): Priced | null {
   const a = primaryArray(finding, arrays);
   const replacement = finding.fix?.replacement ?? '';
-  const reduction = REDUCTIONS.test(replacement);
-  const calls = countCalls(replacement);
+  const ops = operationsIn(replacement);
+  const calls = Math.max(1, ops.length);
+  const reduction = REDUCTIONS.test(replacement) && calls === 1;
   const itemsize = a?.itemsize ?? 8;
   // Elements per entry: the array when it was seen, else the loop's trip count per entry.
   const perEntry = a ? elementsOf(a) : stats.bodyHits !== undefined ? stats.bodyHits / (stats.entries ?? 1) : null;
   if (perEntry === null) return null;
-  // A reduction reads its input once; every other call reads one input and writes one output.
-  const bytesPerElement = reduction && calls === 1 ? itemsize : 2 * itemsize * calls;
   const entries = stats.entries ?? 1;
+  // Streaming bound: a reduction reads its input once; every other call reads one input and writes one output.
+  const bytesPerElement = reduction ? itemsize : 2 * itemsize * calls;
   const workingSetBytes = perEntry * itemsize * (reduction ? 1 : 2);
-  const once = predictVectorizedSeconds(model, { elements: perEntry, bytesPerElement, calls, workingSetBytes });
+  const streaming = predictVectorizedSeconds(model, { elements: perEntry, bytesPerElement, calls, workingSetBytes });
+  // Compute bound: what these operations cost per element here (np.where and np.exp cost far more than they move).
+  const fallback = model.ops.add ?? 0;
+  const nsPerElement = (ops.length > 0 ? ops : ['add']).reduce((sum, op) => sum + (model.ops[op] ?? fallback), 0) * (itemsize / 8);
+  const computed = (calls * model.numpyPerCallNs + perEntry * nsPerElement) / 1e9;
+  const once = Math.max(streaming, computed);
+  const what = ops.length > 0 ? ops.join(' + ') : 'one whole-array call';
   return {
     predictedSeconds: entries * once,
-    basis: `${calls} NumPy call${calls > 1 ? 's' : ''} over ${Math.round(perEntry).toLocaleString('en-US')} elements (${formatBytes(perEntry * bytesPerElement)} moved)${entries > 1 ? ` × ${entries.toLocaleString('en-US')} entries` : ''}`,
+    basis: `${what} over ${Math.round(perEntry).toLocaleString('en-US')} elements (${formatBytes(perEntry * bytesPerElement)} moved${nsPerElement > 0 ? `, ${formatDuration(nsPerElement)}/element measured here` : ''})${entries > 1 ? ` × ${entries.toLocaleString('en-US')} entries` : ''}`,
   };
 }
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildAdvice, namesIn, watchesFor } from '../../src/advise/build.js';
 import { rangeStats, lineSecondsFor } from '../../src/advise/join.js';
-import { countCalls } from '../../src/advise/rewrite-cost.js';
+import { countCalls, operationsIn } from '../../src/advise/rewrite-cost.js';
 import { COST_MODEL_SCHEMA, type CostModel } from '../../src/advise/costmodel.js';
 import type { Finding } from '../../src/check/types.js';
 import type { LineStat, Profile } from '../../src/profile/model.js';
@@ -20,6 +20,7 @@ const model: CostModel = {
   llcBytes: 32 * 2 ** 20,
   matmul: [{ k: 8, nsPerFma: 0.2 }],
   pairwise: [{ d: 3, nsPerElement: 5 }],
+  ops: { add: 0.1, maximum: 0.3, where: 3, compare: 0.1, sum: 0.1 },
 };
 
 // A 1 s run sampled 1000 times: the relu loop (lines 8-9) has 600 samples, a NumPy line (14) 300, line 30 runs a
@@ -83,7 +84,8 @@ test('buildAdvice ranks the priced finding first, then the hot loop and the kern
     [4, 'cold', 40],
   ]);
   const top = items[0]!;
-  // np.maximum over 1e6 float64: one call, 16 MB moved (fits the 32 MiB cache) → 1 µs + 16e6 / 40e9 s = 0.401 ms
+  // np.maximum over 1e6 float64: streaming 16 MB (fits the 32 MiB cache) takes 1 µs + 16e6 / 40e9 s = 0.401 ms,
+  // computing at the calibrated 0.3 ns per element 1 µs + 0.3 ms = 0.301 ms: the slower bound holds.
   assert.ok(Math.abs(top.prediction!.predictedSeconds - 0.000401) < 1e-9, String(top.prediction!.predictedSeconds));
   assert.ok(Math.abs(top.prediction!.speedup - 0.6 / 0.000401) < 1e-6);
   assert.match(top.summary, /runs 1,000,000 times and takes 60 % of the run/);
@@ -106,6 +108,21 @@ test('watches ask for the arrays named in the loop and in the rewrite', () => {
 
 test('namesIn keeps identifiers and self attributes, drops keywords, builtins and strings', () => {
   assert.deepEqual(namesIn(['for k in range(self.w.shape[0]):  # over w', 'out[k] = a[k] @ self.w + "bias"']), ['k', 'self.w', 'out', 'a']);
+});
+
+test('operationsIn names the calibrated operations a rewrite performs', () => {
+  assert.deepEqual(operationsIn('out = np.where(x > 0, x, 0.0)'), ['where', 'compare']);
+  assert.deepEqual(operationsIn('total = a.sum()'), ['sum']);
+  assert.deepEqual(operationsIn('out = np.minimum(np.abs(x), 1.0)'), ['maximum', 'abs']);
+  assert.deepEqual(operationsIn('f = lambda t: t ** 2 - 1.0'), ['multiply', 'add']);
+});
+
+test('a compute-bound rewrite is priced by its calibrated cost per element, not by its bytes', () => {
+  const where: Finding = { ...relu, fix: { description: '', replacement: 'out = np.where(x > 0, x, 0.0)', safety: 'unsafe' } };
+  const shapes = new Map([['/w/app.py:8:VEC004', [{ name: 'x', shape: [1_000_000], itemsize: 8, nbytes: 8_000_000, dtype: 'float64' }]]]);
+  const [top] = buildAdvice({ profile: profile(), findings: [where], shapes, model, sources: {}, cwd: '/w', displayPath: (p) => p });
+  // 2 calls × 1 µs + 1e6 × (3 + 0.1) ns = 3.102 ms, above the 32 MB / 40 GB/s = 0.8 ms streaming bound
+  assert.ok(Math.abs(top!.prediction!.predictedSeconds - 0.003102) < 1e-9, String(top!.prediction!.predictedSeconds));
 });
 
 test('countCalls counts whole-array calls and operators of a rewrite', () => {

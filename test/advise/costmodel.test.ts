@@ -22,6 +22,7 @@ const model: CostModel = {
     { k: 16, nsPerFma: 0.1 },
   ],
   pairwise: [{ d: 3, nsPerElement: 8 }],
+  ops: { add: 0.1 },
 };
 
 test('a small array is priced at cache bandwidth plus the call overhead', () => {
@@ -66,6 +67,7 @@ test('budget --calibrate measures the model and caches it per machine and interp
   assert.ok(printed.memoryBytesPerSecond > 1e8);
   assert.deepEqual(printed.matmul.map((m) => m.k), [2, 4, 8, 16, 32, 64, 128, 256]);
   assert.ok(printed.pairwise.every((p) => p.nsPerElement > 0));
+  for (const op of ['sum', 'add', 'compare', 'maximum', 'where', 'exp']) assert.ok(printed.ops[op]! > 0, `op ${op} calibrated`);
   const files = readdirSync(cache).filter((f) => f.startsWith('costmodel-'));
   assert.equal(files.length, 1);
   assert.deepEqual(JSON.parse(readFileSync(join(cache, files[0]!), 'utf8')), printed);
