@@ -186,7 +186,8 @@ def main():
     np_timer = make_timer(np_setup, np_stmt)
     rows = []
     for e in exps:
-        a = rng.random(1 << e).astype(dtype, copy=False)
+        # exponents may be fractional (the cost-model calibration uses half steps around the cache knee)
+        a = rng.random(int(round(2 ** e))).astype(dtype, copy=False)
         row = [Cell("numpy", e, np_timer, a)]
         if e <= loop_max:
             row.append(Cell("loop", e, loop_timer, a))

@@ -16,14 +16,15 @@ import type { BudgetConfig } from '../budget/types.js';
 import { COST_MODEL_SCHEMA, costModelFromBudget, type Calibration, type CostModel } from './costmodel.js';
 
 /**
- * Every other size up to 2^14, then every size (the cache knee needs the resolution), the loop only up to 2^16,
- * short cells: enough for slopes, intercepts and both bandwidths in a few seconds.
+ * Every other size up to 2^14, then half steps (the cache knee is placed between two neighbouring sizes, so their
+ * spacing is its resolution: see memoryWeight), the loop only up to 2^16, short cells: enough for slopes,
+ * intercepts and both bandwidths in a few seconds.
  */
 export function calibrationConfig(peakBytes: number): BudgetConfig {
   return {
     op: 'sum',
     dtype: 'float64',
-    exponents: [0, 2, 4, 6, 8, 10, 12, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24],
+    exponents: [0, 2, 4, 6, 8, 10, 12, 14, 15, 16, 17, 18, 19, 20, 20.5, 21, 21.5, 22, 22.5, 23, 23.5, 24],
     loopMaxExponent: 16,
     sampleSeconds: 0.002,
     minSamples: 10,

@@ -3,7 +3,7 @@
 import { median } from 'simple-statistics';
 import type { BudgetResult } from '../budget/types.js';
 
-export const COST_MODEL_SCHEMA = 'vecprof.costmodel/4';
+export const COST_MODEL_SCHEMA = 'vecprof.costmodel/5';
 
 export interface CostModel {
   schema: typeof COST_MODEL_SCHEMA;
@@ -92,13 +92,33 @@ export function interpolate(table: Array<{ x: number; y: number }>, x: number): 
   return Math.exp(Math.log(a.y) + t * (Math.log(b.y) - Math.log(a.y)));
 }
 
-/** Predicted seconds for the vectorized rewrite: per-call cost plus bytes at the bandwidth of where they live. */
+/** The calibration measures half-step sizes around the cache, so the knee is known to within a factor of √2. */
+const KNEE_RESOLUTION = Math.SQRT2;
+
+/**
+ * Where a working set of `bytes` lives, as a weight from 0 (in the last-level cache) to 1 (in memory). The knee lies
+ * somewhere between two measured sizes, so across that interval the weight moves from 0 to 1 in log size instead
+ * of jumping.
+ */
+export function memoryWeight(model: CostModel, bytes: number): number {
+  if (model.llcBytes === null) return 1;
+  const low = model.llcBytes / Math.sqrt(KNEE_RESOLUTION);
+  const high = model.llcBytes * Math.sqrt(KNEE_RESOLUTION);
+  return Math.min(1, Math.max(0, Math.log(bytes / low) / Math.log(high / low)));
+}
+
+/** Geometric blend of an in-cache and an in-memory estimate by where the working set lives. */
+export function blendByWorkingSet(model: CostModel, workingSetBytes: number, inCache: number, inMemory: number): number {
+  const t = memoryWeight(model, workingSetBytes);
+  return Math.exp((1 - t) * Math.log(inCache) + t * Math.log(inMemory));
+}
+
+/** Predicted seconds for streaming the rewrite's bytes: per-call cost plus bytes at the bandwidth of where they live. */
 export function predictVectorizedSeconds(model: CostModel, work: VectorizedWork): number {
   const calls = work.calls ?? 1;
   const bytes = work.elements * work.bytesPerElement;
-  const fits = model.llcBytes !== null && (work.workingSetBytes ?? bytes) <= model.llcBytes;
-  const bandwidth = fits ? model.cacheBytesPerSecond : model.memoryBytesPerSecond;
-  return (calls * model.numpyPerCallNs) / 1e9 + bytes / bandwidth;
+  const overhead = (calls * model.numpyPerCallNs) / 1e9;
+  return blendByWorkingSet(model, work.workingSetBytes ?? bytes, overhead + bytes / model.cacheBytesPerSecond, overhead + bytes / model.memoryBytesPerSecond);
 }
 
 /** What an element loop should cost by the model (for loops seen only statically). */

@@ -2,7 +2,7 @@
 // with the bytes taken from the arrays the program actually held at the loop.
 import type { Finding } from '../check/types.js';
 import { formatBytes, formatDuration, formatRate } from '../render/units.js';
-import { interpolate, predictVectorizedSeconds, type CostModel } from './costmodel.js';
+import { blendByWorkingSet, interpolate, predictVectorizedSeconds, type CostModel } from './costmodel.js';
 import type { RangeStats } from './join.js';
 import type { ArraySeen } from './shapes.js';
 
@@ -67,15 +67,18 @@ function elementwise(finding: Finding, stats: RangeStats, arrays: Map<string, Ar
   const perEntry = a ? elementsOf(a) : stats.bodyHits !== undefined ? stats.bodyHits / (stats.entries ?? 1) : null;
   if (perEntry === null) return null;
   const entries = stats.entries ?? 1;
-  // Streaming bound: a reduction reads its input once; every other call reads one input and writes one output.
+  // Two bounds: streaming the bytes, and computing at what these operations cost per element here (measured in
+  // cache; np.where and np.exp cost far more than they move). In cache the compute bound is the measured one; from
+  // memory the slower of the two holds.
   const bytesPerElement = reduction ? itemsize : 2 * itemsize * calls;
   const workingSetBytes = perEntry * itemsize * (reduction ? 1 : 2);
-  const streaming = predictVectorizedSeconds(model, { elements: perEntry, bytesPerElement, calls, workingSetBytes });
-  // Compute bound: what these operations cost per element here (np.where and np.exp cost far more than they move).
+  const overhead = (calls * model.numpyPerCallNs) / 1e9;
   const fallback = model.ops.add ?? 0;
   const nsPerElement = (ops.length > 0 ? ops : ['add']).reduce((sum, op) => sum + (model.ops[op] ?? fallback), 0) * (itemsize / 8);
-  const computed = (calls * model.numpyPerCallNs + perEntry * nsPerElement) / 1e9;
-  const once = Math.max(streaming, computed);
+  const computed = overhead + (perEntry * nsPerElement) / 1e9;
+  const streamedFromMemory = overhead + (perEntry * bytesPerElement) / model.memoryBytesPerSecond;
+  const inCache = nsPerElement > 0 ? computed : predictVectorizedSeconds(model, { elements: perEntry, bytesPerElement, calls, workingSetBytes: 0 });
+  const once = blendByWorkingSet(model, workingSetBytes, inCache, Math.max(computed, streamedFromMemory));
   const what = ops.length > 0 ? ops.join(' + ') : 'one whole-array call';
   return {
     predictedSeconds: entries * once,

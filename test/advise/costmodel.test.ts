@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { COST_MODEL_SCHEMA, interpolate, predictLoopSeconds, predictVectorizedSeconds, type CostModel } from '../../src/advise/costmodel.js';
+import { COST_MODEL_SCHEMA, interpolate, memoryWeight, predictLoopSeconds, predictVectorizedSeconds, type CostModel } from '../../src/advise/costmodel.js';
 import { runCli } from '../../testkit/run-cli.js';
 
 const model: CostModel = {
@@ -47,9 +47,22 @@ test('calibration tables interpolate in log-log and clamp at their ends', () => 
 });
 
 test('a working set that fits the cache is priced at cache bandwidth even when the bytes moved do not', () => {
-  const n = 1_500_000; // 12 MB in, 12 MB out, moved twice
+  const n = 1_000_000; // 8 MB in, 8 MB out, moved twice
   const s = predictVectorizedSeconds(model, { elements: n, bytesPerElement: 32, calls: 2, workingSetBytes: 2 * n * 8 });
   assert.ok(Math.abs(s - (2 * 600e-9 + (n * 32) / 50e9)) < 1e-12);
+});
+
+test('around the cache knee the price moves smoothly from cache to memory speed', () => {
+  const llc = model.llcBytes!;
+  assert.equal(memoryWeight(model, llc / 2), 0);
+  assert.equal(memoryWeight(model, llc * 2), 1);
+  assert.ok(Math.abs(memoryWeight(model, llc) - 0.5) < 1e-12, 'halfway at the knee itself');
+  // Without the fixed per-call cost, the price per byte can only rise as the working set leaves the cache.
+  const streaming = { ...model, numpyPerCallNs: 0 };
+  const at = (bytes: number): number => predictVectorizedSeconds(streaming, { elements: bytes / 8, bytesPerElement: 8, workingSetBytes: bytes });
+  const perByte = [llc / 2, llc / 1.1, llc, llc * 1.1, llc * 2].map((b) => at(b) / b);
+  for (let i = 1; i < perByte.length; i++) assert.ok(perByte[i]! >= perByte[i - 1]! * (1 - 1e-12), `cost per byte never falls (${perByte.join(', ')})`);
+  assert.ok(perByte[4]! > 3 * perByte[0]!, 'memory is priced well above cache');
 });
 
 test('the loop is priced per iteration', () => {
