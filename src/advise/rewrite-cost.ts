@@ -186,12 +186,16 @@ export function priceRewrite(finding: Finding, stats: RangeStats, arrays: Map<st
   }
 }
 
+/**
+ * A line's bandwidth counts the bytes of the arrays it names once per run of the line: temporaries are not seen,
+ * so it is a lower bound, and "bandwidth-bound" is claimed only when even that bound is near the peak.
+ */
 export function describeBandwidth(bytesPerSecond: number, model: CostModel): { percentOfPeak: number | null; bound: boolean; text: string } {
   const peak = model.peakBytesPerSecond ?? model.memoryBytesPerSecond;
   const percent = peak > 0 ? (100 * bytesPerSecond) / peak : null;
   const bound = percent !== null && percent >= 60;
   const text = bound
     ? `bandwidth-bound at ${percent!.toFixed(0)} % of peak (${formatRate(bytesPerSecond)}): vectorizing further will not help`
-    : `NumPy kernel at ${formatRate(bytesPerSecond)}${percent !== null ? ` (${percent.toFixed(0)} % of peak)` : ''}`;
+    : `NumPy kernel streaming at least ${formatRate(bytesPerSecond)}${percent !== null ? ` (${percent.toFixed(0)} % of peak)` : ''}`;
   return { percentOfPeak: percent, bound, text };
 }

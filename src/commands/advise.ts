@@ -14,7 +14,7 @@ import { setExitCode, wantsProgress, type GlobalOptions } from './context.js';
 
 export const ADVISE_SAMPLE_RATE_HZ = 250;
 
-interface AdviseOptions {
+export interface AdviseOptions {
   module?: string;
   timeout?: number;
   json: boolean;
@@ -43,6 +43,28 @@ export async function deliverAdvice(report: AdviceReport, o: { json: boolean; ht
   else writeStdout(renderAdviceText(report, { top: o.top }));
 }
 
+/** The whole verb, shared with `vecprof profile --advise`. */
+export async function adviseAction(script: string | undefined, args: string[], o: AdviseOptions, globals: GlobalOptions): Promise<void> {
+  if (script === undefined && o.module === undefined) {
+    throw new UsageError('nothing to advise on', { hint: 'give a script (vecprof advise script.py args) or -m module' });
+  }
+  const target: RunTarget = o.module !== undefined ? { module: o.module } : { script: script! };
+  const python = await locatePython({ python: globals.python });
+  const run: RunOptions = {
+    python,
+    target,
+    args: o.module !== undefined && script !== undefined ? [script, ...args] : args,
+    cwd: process.cwd(),
+    ...(o.timeout === undefined ? {} : { timeoutMs: o.timeout * 1000 }),
+    native: true,
+    // Advice is priced from sampled shares: a finer rate than profile's default keeps short loops measurable.
+    rateHz: ADVISE_SAMPLE_RATE_HZ,
+  };
+  const report = await runAdvise({ run, progress: wantsProgress(globals), recalibrate: o.recalibrate });
+  await deliverAdvice(report, o);
+  setExitCode(exitCodeOf(report.profile, {}));
+}
+
 export function registerAdvise(program: Command): void {
   const cmd = program
     .command('advise')
@@ -58,25 +80,7 @@ export function registerAdvise(program: Command): void {
     .option('--top <n>', 'hot items to list', positive('--top'), 8)
     .option('--recalibrate', "measure this machine's cost model again first", false)
     .action(async (script: string | undefined, args: string[], o: AdviseOptions, command: Command) => {
-      const globals = command.optsWithGlobals<GlobalOptions>();
-      if (script === undefined && o.module === undefined) {
-        throw new UsageError('nothing to advise on', { hint: 'give a script (vecprof advise script.py args) or -m module' });
-      }
-      const target: RunTarget = o.module !== undefined ? { module: o.module } : { script: script! };
-      const python = await locatePython({ python: globals.python });
-      const run: RunOptions = {
-        python,
-        target,
-        args: o.module !== undefined && script !== undefined ? [script, ...args] : args,
-        cwd: process.cwd(),
-        ...(o.timeout === undefined ? {} : { timeoutMs: o.timeout * 1000 }),
-        native: true,
-        // Advice is priced from sampled shares: a finer rate than profile's default keeps short loops measurable.
-        rateHz: ADVISE_SAMPLE_RATE_HZ,
-      };
-      const report = await runAdvise({ run, progress: wantsProgress(globals), recalibrate: o.recalibrate });
-      await deliverAdvice(report, o);
-      setExitCode(exitCodeOf(report.profile, {}));
+      await adviseAction(script, args, o, command.optsWithGlobals<GlobalOptions>());
     });
   keepProgramArgsApart(program, cmd);
 }

@@ -39,6 +39,7 @@ interface ProfileOptions {
   native: boolean;
   top: number;
   html?: string;
+  advise: boolean;
 }
 
 function positive(name: string, integer: boolean) {
@@ -75,8 +76,17 @@ export function registerProfile(program: Command): void {
     .option('--rate <hz>', 'samples per second in sample mode (default 100)', positive('--rate', true))
     .option('--no-native', 'sample mode: Python frames only (no C frames, so no NumPy/kernel split)')
     .option('--top <n>', 'rows per table in the summary', positive('--top', true), 10)
+    .option('--advise', 'profile as `vecprof advise` does, check the code that ran and rank the fixes', false)
     .action(async (script: string | undefined, args: string[], options: ProfileOptions, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions & ProfileOptions>();
+      if (options.advise) {
+        if (options.pid !== undefined || options.import !== undefined) {
+          throw new UsageError('--advise needs a program to run (a script or -m module)', { hint: 'it reruns the program to read the array sizes' });
+        }
+        const { adviseAction } = await import('./advise.js');
+        await adviseAction(script, args, { ...options, recalibrate: false, out: undefined }, globals);
+        return;
+      }
       const profile = await profileFor(script, args, options, globals);
       await deliver(profile, options);
       if (options.html !== undefined) await (await import('../report/for-command.js')).writeProfileReport(options.html, profile);
