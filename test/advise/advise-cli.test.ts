@@ -55,3 +55,13 @@ test('bad input: a missing script and no target are usage errors', async () => {
   assert.equal(none.code, 2);
   assert.match(none.stderr, /nothing to advise on/);
 });
+
+test('profile --advise gives the advice for the same program; with --import it is a usage error', async () => {
+  const r = await runCli(['profile', '--advise', join(dir, 'relu_small.py')], { env, cwd: dir, timeoutMs: 240_000 });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^vecprof advise: /m);
+  assert.match(r.stdout, /relu_small\.py:8 \[VEC004\]/);
+  const bad = await runCli(['profile', '--advise', '--import', 'x.prof'], { env, cwd: dir });
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--advise needs a program to run/);
+});
