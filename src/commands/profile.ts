@@ -1,7 +1,7 @@
 // vecprof profile: run a program under the right profiler(s), or attach to one, or read a profile made elsewhere;
 // print one summary after the program is done, or write the model and its views to --out.
 import { Option, type Command } from 'commander';
-import pc from 'picocolors';
+import { colorEnabled } from '../render/colors.js';
 import { mkdir } from 'node:fs/promises';
 import { constants } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -215,7 +215,7 @@ async function deliver(profile: Profile, o: ProfileOptions): Promise<void> {
   }
   // The program's own output is done by now, so the summary never interleaves with it.
   if (o.json) writeStdout(`${JSON.stringify(profile, null, 2)}\n`);
-  else writeStdout(renderProfileText(profile, { top: o.top, sourceSnippets: true, color: pc.isColorSupported }));
+  else writeStdout(renderProfileText(profile, { top: o.top, sourceSnippets: true, color: colorEnabled }));
   if (profile.meta.stoppedBy === 'timeout') log.warn('the program was stopped at the time limit: the profile covers what ran until then');
 }
 

@@ -1,5 +1,5 @@
 // The advisor's ranked list for a terminal: the hot items first with their rewrite and price, cold ones last.
-import pc from 'picocolors';
+import { pc } from './colors.js';
 import type { Advice, AdviceReport } from '../advise/types.js';
 import { formatDuration, formatRatio } from './units.js';
 

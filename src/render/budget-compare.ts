@@ -1,4 +1,4 @@
-import pc from 'picocolors';
+import { pc } from './colors.js';
 import type { SizeChange } from '../budget/compare.js';
 import type { BudgetResult } from '../budget/types.js';
 import { formatCount, formatRatio, textTable } from './units.js';

@@ -1,5 +1,5 @@
 // The seed-style table and the summary of what the sweep means, for a terminal or a pipe.
-import pc from 'picocolors';
+import { pc } from './colors.js';
 import type { BudgetResult, BudgetRow, Crossover } from '../budget/types.js';
 import { formatBytes, formatCount, formatDuration, formatPercent, formatRate, formatRatio, textTable } from './units.js';
 

@@ -1,4 +1,4 @@
-import pc from 'picocolors';
+import { pc } from './colors.js';
 import type { DoctorReport } from '../commands/doctor.js';
 
 export function renderDoctor(report: DoctorReport): string {

@@ -1,6 +1,6 @@
 // A pattern's result for a terminal or a pipe: per group, time per call with the speedup over the loop, peak
 // memory, then crossovers, the speedup at the largest size, the seed's claim and what this machine says.
-import pc from 'picocolors';
+import { pc } from './colors.js';
 import type { GroupSummary, PatternCrossover, PatternResult, PatternRow, VersionEntry } from '../budget/patterns/types.js';
 import { formatBytes, formatCount, formatDuration, formatRatio, textTable } from './units.js';
 

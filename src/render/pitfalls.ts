@@ -1,5 +1,5 @@
 // The pitfalls, each as: what was measured here, then one sentence on what it means for the user's own benchmarks.
-import pc from 'picocolors';
+import { pc } from './colors.js';
 import type { PitfallsResult } from '../budget/pitfalls.js';
 import { UNBATCHED_TOLERANCE } from '../budget/pitfalls.js';
 import { formatCount, formatDuration, formatPercent, formatRatio, textTable } from './units.js';

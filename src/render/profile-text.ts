@@ -2,19 +2,18 @@
 // and memory when it was measured. Reads only the model, plus the user's source files for the snippets.
 import { readFileSync } from 'node:fs';
 import { relative, isAbsolute, sep } from 'node:path';
-import pc from 'picocolors';
+import { colorEnabled, createColors, type Colors } from './colors.js';
 import type { FunctionStat, LineStat, MemoryStat, Profile, SampleSplit } from '../profile/model.js';
 import { PYTHON_HELPERS_DIR } from '../paths.js';
 import { formatBytes, formatSeconds, textTable } from './units.js';
 
-type Colors = ReturnType<typeof pc.createColors>;
 
 export interface ProfileTextOptions {
   /** Rows per table (default 10). */
   top?: number;
   /** Print the source line under each hot line (default true). */
   sourceSnippets?: boolean;
-  /** Colour (default: picocolors' own decision, which honours NO_COLOR, FORCE_COLOR and a non-TTY stdout). */
+  /** Colour (default: render/colors.ts's decision: a terminal on stdout, NO_COLOR and FORCE_COLOR honoured). */
   color?: boolean;
   /** Paths are shown relative to this directory (default: the current one). */
   cwd?: string;
@@ -245,7 +244,7 @@ function memorySection(m: MemoryStat, top: number, snippets: boolean, cwd: strin
 }
 
 export function renderProfileText(p: Profile, opts: ProfileTextOptions = {}): string {
-  const c = pc.createColors(opts.color ?? pc.isColorSupported);
+  const c = createColors(opts.color ?? colorEnabled);
   const top = opts.top ?? 10;
   const snippets = opts.sourceSnippets ?? true;
   const cwd = opts.cwd ?? process.cwd();

@@ -1,8 +1,6 @@
 // The default format, like ruff's: `path:line:col: CODE message`, a code frame with a caret under the spot, and
 // the suggested rewrite; a summary line at the end.
-import pc from 'picocolors';
-
-type Colors = ReturnType<typeof pc.createColors>;
+import { createColors, type Colors } from '../../render/colors.js';
 import { parseNotebook } from '../notebook.js';
 import type { Finding } from '../types.js';
 import type { RenderInput } from './index.js';
@@ -11,7 +9,7 @@ const CONTEXT = 1;
 
 /** Colour only when the destination is a terminal that wants it (picocolors alone would also colour in CI logs piped to files). */
 export function colorsFor(input: RenderInput): Colors {
-  return pc.createColors(input.color && pc.isColorSupported);
+  return createColors(input.color);
 }
 
 export function location(f: Finding): string {

@@ -1,0 +1,14 @@
+// Colour for results on stdout: only for a person at a terminal. picocolors alone also colours whenever a `CI`
+// variable is set, which puts escape codes into piped output and files; NO_COLOR and FORCE_COLOR still rule.
+import picocolors from 'picocolors';
+
+function wanted(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0';
+  return Boolean(process.stdout.isTTY) && env.TERM !== 'dumb';
+}
+
+export const colorEnabled = wanted();
+export const pc = picocolors.createColors(colorEnabled);
+export type Colors = typeof pc;
+export const createColors = (enabled: boolean): Colors => picocolors.createColors(enabled && colorEnabled);
