@@ -174,8 +174,11 @@ function lineAdvice(l: LineStat, input: AdviceInput, secondsOf: LineSeconds, dur
     perIterationNs: l.hits ? (time * 1e9) / l.hits : undefined,
     arrays: [...arrays.values()],
   };
-  const inNumpy = l.split ? l.split.nativeKernel >= 0.5 : (l.hits ?? 0) < LOOP_HITS;
-  if ((l.hits ?? 0) >= LOOP_HITS && !(l.split && l.split.nativeKernel >= 0.5)) {
+  // Time in native code beyond the interpreter and NumPy's per-element path: kernels, and the allocations and page
+  // faults of their temporaries.
+  const native = l.split ? 1 - l.split.python - l.split.numpyScalar : null;
+  const inNumpy = native !== null ? native >= 0.5 : (l.hits ?? 0) < LOOP_HITS;
+  if ((l.hits ?? 0) >= LOOP_HITS && !(native !== null && native >= 0.5)) {
     return { ...base, kind: 'hot-loop', summary: `line ${l.line} ${describeLoop({ timeSeconds: time, share, bodyHits: l.hits, lines: [] }, l.share)}: hot Python loop, no known pattern` };
   }
   if (!inNumpy) return null;

@@ -5,9 +5,10 @@ import { locatePython, type PythonInfo } from '../python/locate.js';
 import { runHelper, type HelperMessage } from '../python/worker.js';
 import { helperPath, packageVersion } from '../paths.js';
 import { noiseSnapshot, readMachine } from '../env/machine.js';
-import { InterruptedError, VecprofError } from '../errors.js';
+import { VecprofError } from '../errors.js';
 import { log } from '../log.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { PartialWriter, runInterruptible } from './interruptible.js';
 import { createProgress } from '../render/progress.js';
 import { median } from 'simple-statistics';
 import { summarize } from './stats.js';
@@ -183,7 +184,7 @@ export async function runPattern(opts: PatternRunOptions): Promise<PatternResult
   const finishedSizes = new Set<number>();
   const progress = createProgress(opts.progress, `pattern ${spec.name}`);
   const outFile = opts.outDir ? join(opts.outDir, `pattern-${spec.name}.json`) : null;
-  let pendingWrite: Promise<void> = Promise.resolve();
+  const writer = new PartialWriter(outFile);
 
   const snapshot = (complete: boolean, interrupted: boolean): PatternResult =>
     assemblePattern({
@@ -221,10 +222,7 @@ export async function runPattern(opts: PatternRunOptions): Promise<PatternResult
         progress.update(Number(msg.done), `size ${String(msg.size)}`);
         if (msg.finished === true) {
           finishedSizes.add(Number(msg.size));
-          if (outFile) {
-            const partial = snapshot(false, false);
-            pendingWrite = pendingWrite.then(() => writeFileAtomic(outFile, `${JSON.stringify(partial)}\n`));
-          }
+          writer.write(() => snapshot(false, false));
         }
         break;
       default:
@@ -232,27 +230,18 @@ export async function runPattern(opts: PatternRunOptions): Promise<PatternResult
     }
   };
 
-  let interrupted = false;
-  try {
-    await runHelper({
+  const interrupted = await runInterruptible(
+    {
       python: opts.python.command,
       script: helperPath('vecprof_patterns.py'),
       args: [JSON.stringify(helperConfig(spec, config, 'measure'))],
       timeoutMs: config.timeoutSeconds * 1000,
       onMessage,
       label: `pattern helper (${spec.name})`,
-    });
-  } catch (err) {
-    if (!(err instanceof InterruptedError)) {
-      progress.stop();
-      await pendingWrite.catch(() => undefined);
-      throw err;
-    }
-    interrupted = true;
-  } finally {
-    progress.stop();
-  }
-  await pendingWrite;
+    },
+    progress,
+    writer,
+  );
   environment.noiseEnd = interrupted ? null : await noiseSnapshot();
   const result = snapshot(!interrupted, interrupted);
   if (outFile) await writeFileAtomic(outFile, `${JSON.stringify(result)}\n`);

@@ -2,13 +2,14 @@
 // so an interrupted run loses nothing it had finished.
 import { join } from 'node:path';
 import { locatePython } from '../python/locate.js';
-import { runHelper, type HelperMessage } from '../python/worker.js';
+import type { HelperMessage } from '../python/worker.js';
 import { helperPath, packageVersion } from '../paths.js';
 import { noiseSnapshot, readMachine, type MachineInfo, type NoiseSnapshot } from '../env/machine.js';
-import { InterruptedError, VecprofError } from '../errors.js';
+import { VecprofError } from '../errors.js';
 import { log } from '../log.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { createProgress } from '../render/progress.js';
+import { PartialWriter, runInterruptible } from './interruptible.js';
 import { summarize } from './stats.js';
 import { analyze } from './analyze.js';
 import { noiseWarnings, rowWarnings } from './warnings.js';
@@ -106,7 +107,7 @@ export async function runBudget(opts: BudgetRunOptions): Promise<BudgetResult> {
   let peakWallNs = 0;
   const progress = createProgress(opts.progress, `budget ${opts.config.op}`);
   const outFile = opts.outDir ? join(opts.outDir, 'budget.json') : null;
-  let pendingWrite: Promise<void> = Promise.resolve();
+  const writer = new PartialWriter(outFile);
 
   const snapshot = (complete: boolean, interrupted: boolean): BudgetResult =>
     assembleResult({
@@ -135,10 +136,7 @@ export async function runBudget(opts: BudgetRunOptions): Promise<BudgetResult> {
         const cell = cellFromMessage(msg);
         cells.push(cell);
         log.debug({ kernel: cell.kernel, size: cell.size, medianNs: cell.wall.median, samples: cell.wall.n }, 'cell finished');
-        if (outFile && cell.kernel === 'numpy') {
-          const partial = snapshot(false, false);
-          pendingWrite = pendingWrite.then(() => writeFileAtomic(outFile, `${JSON.stringify(partial)}\n`));
-        }
+        if (cell.kernel === 'numpy') writer.write(() => snapshot(false, false));
         break;
       }
       case 'progress':
@@ -149,27 +147,18 @@ export async function runBudget(opts: BudgetRunOptions): Promise<BudgetResult> {
     }
   };
 
-  let interrupted = false;
-  try {
-    await runHelper({
+  const interrupted = await runInterruptible(
+    {
       python: python.command,
       script: helperPath('vecprof_budget.py'),
       args: [JSON.stringify(helperConfig(opts.config))],
       timeoutMs: opts.config.timeoutSeconds * 1000,
       onMessage,
       label: 'budget helper',
-    });
-  } catch (err) {
-    if (!(err instanceof InterruptedError)) {
-      progress.stop();
-      await pendingWrite.catch(() => undefined);
-      throw err;
-    }
-    interrupted = true;
-  } finally {
-    progress.stop();
-  }
-  await pendingWrite;
+    },
+    progress,
+    writer,
+  );
   environment.noiseEnd = interrupted ? null : await noiseSnapshot();
   const result = snapshot(!interrupted, interrupted);
   if (outFile) await writeFileAtomic(outFile, `${JSON.stringify(result)}\n`);
