@@ -54,6 +54,15 @@ function bandwidthOf(result: BudgetResult, regimes: Array<'L2' | 'LLC' | 'DRAM'>
   return amortized.length > 0 ? median(amortized.map((r) => r.bytesPerSecond!)) : null;
 }
 
+/**
+ * The cache the prices assume: the measured knee, but never below half of what sysfs reports. A knee measured while
+ * other processes thrash the shared cache can land far too low, and a working set of half the cache fits anyway.
+ */
+export function effectiveCache(knee: number | null, sysfs: number | null): number | null {
+  if (knee === null) return sysfs;
+  return sysfs === null ? knee : Math.max(knee, sysfs / 2);
+}
+
 export function costModelFromBudget(result: BudgetResult, calibration: Calibration): CostModel {
   const d = result.derived;
   if (d.loopPerElementNs === null || d.numpyPerCallNs === null) {
@@ -72,7 +81,7 @@ export function costModelFromBudget(result: BudgetResult, calibration: Calibrati
     cacheBytesPerSecond: cache,
     memoryBytesPerSecond: memory,
     peakBytesPerSecond: peak,
-    llcBytes: d.llc.effectiveBytes,
+    llcBytes: effectiveCache(d.llc.effectiveBytes, d.llc.sysfsBytes),
     matmul: calibration.matmul,
     pairwise: calibration.pairwise,
     ops: calibration.ops,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { COST_MODEL_SCHEMA, interpolate, memoryWeight, predictLoopSeconds, predictVectorizedSeconds, type CostModel } from '../../src/advise/costmodel.js';
+import { COST_MODEL_SCHEMA, effectiveCache, interpolate, memoryWeight, predictLoopSeconds, predictVectorizedSeconds, type CostModel } from '../../src/advise/costmodel.js';
 import { runCli } from '../../testkit/run-cli.js';
 
 const model: CostModel = {
@@ -63,6 +63,14 @@ test('around the cache knee the price moves smoothly from cache to memory speed'
   const perByte = [llc / 2, llc / 1.1, llc, llc * 1.1, llc * 2].map((b) => at(b) / b);
   for (let i = 1; i < perByte.length; i++) assert.ok(perByte[i]! >= perByte[i - 1]! * (1 - 1e-12), `cost per byte never falls (${perByte.join(', ')})`);
   assert.ok(perByte[4]! > 3 * perByte[0]!, 'memory is priced well above cache');
+});
+
+test('the cache the prices assume is the measured knee, but not below half of what sysfs reports', () => {
+  const MiB = 2 ** 20;
+  assert.equal(effectiveCache(24 * MiB, 32 * MiB), 24 * MiB);
+  assert.equal(effectiveCache(6 * MiB, 32 * MiB), 16 * MiB);
+  assert.equal(effectiveCache(null, 32 * MiB), 32 * MiB);
+  assert.equal(effectiveCache(6 * MiB, null), 6 * MiB);
 });
 
 test('the loop is priced per iteration', () => {

@@ -66,7 +66,8 @@ test('an element loop allocates no NumPy buffers per element: the later 8 MB buf
 });
 
 test('Python objects: resident growth is charged to the line that built them, apart from NumPy buffers', async () => {
-  const n = 1_000_000;
+  // Large enough that the list's line spans many RSS samples, so its growth is not left to the next line's sample.
+  const n = 3_000_000;
   const profile = await runMemory(await options('py_objects.py', [String(n)]));
   const memory = profile.memory!;
   const byGrowth = [...memory.lines].sort((a, b) => (b.rssGrowthBytes ?? 0) - (a.rssGrowthBytes ?? 0));
