@@ -116,7 +116,9 @@ function findingAdvice(f: Finding, input: AdviceInput, lines: Map<string, LineSt
   const arrays = largestByName(input.shapes.get(watchId(file, start, f.code)) ?? []);
   const hot = stats.share >= HOT_SHARE && !NOT_LOOP_CODES.has(f.code);
   const priced = hot ? priceRewrite(f, stats, arrays, input.model) : null;
-  const rewrite = f.fix?.replacement.split('\n')[0];
+  // A generic hint (a comment, not code) is not quoted as if it were the rewrite.
+  const firstLine = f.fix?.replacement.split('\n')[0]?.trim();
+  const rewrite = firstLine && !firstLine.startsWith('#') ? firstLine : undefined;
   const advice: Advice = {
     rank: 0,
     kind: hot ? 'vectorize' : 'cold',
@@ -150,7 +152,7 @@ function findingAdvice(f: Finding, input: AdviceInput, lines: Map<string, LineSt
   } else {
     const p = advice.prediction;
     const price = p
-      ? `; ${rewrite ? `\`${rewrite}\`` : 'the rewrite'} should take ≈${formatDuration(p.predictedSeconds * 1e9)} instead of ${formatDuration(p.measuredSeconds * 1e9)} (≈${formatRatio(p.speedup)}), saving ${(p.savesShare * 100).toFixed(0)} % of the run`
+      ? `; ${rewrite ? `\`${rewrite}\`` : 'a whole-array rewrite'} should take ≈${formatDuration(p.predictedSeconds * 1e9)} instead of ${formatDuration(p.measuredSeconds * 1e9)} (≈${formatRatio(p.speedup)}), saving ${(p.savesShare * 100).toFixed(0)} % of the run`
       : '';
     advice.summary = `${where} ${describeLoop(stats, stats.share)}; ${f.message}${price}`;
   }
@@ -196,6 +198,29 @@ function lineAdvice(l: LineStat, input: AdviceInput, secondsOf: LineSeconds, dur
   };
 }
 
+/**
+ * A hot loop without a finding shows up as its header and its body lines, each hot: one item per loop reads better.
+ * Hot-loop lines of one file that follow each other become one item over their range, the times added up.
+ */
+function mergeAdjacentLoops(items: Advice[]): Advice[] {
+  const loops = items.filter((a) => a.kind === 'hot-loop').sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+  const merged: Advice[] = [];
+  for (const a of loops) {
+    const last = merged.at(-1);
+    if (last && last.file === a.file && a.line === last.endLine + 1) {
+      last.endLine = a.line;
+      last.timeSeconds += a.timeSeconds;
+      last.share += a.share;
+      last.hits = Math.min(last.hits ?? Infinity, a.hits ?? Infinity);
+      last.perIterationNs = last.hits ? (last.timeSeconds * 1e9) / last.hits : undefined;
+      last.summary = `lines ${last.line}–${last.endLine} run ${last.hits.toLocaleString('en-US')} times and take ${(last.share * 100).toFixed(last.share < 0.1 ? 1 : 0)} % of the run: hot Python loop, no known pattern`;
+    } else {
+      merged.push({ ...a });
+    }
+  }
+  return [...merged, ...items.filter((a) => a.kind !== 'hot-loop')];
+}
+
 const KIND_ORDER = { vectorize: 0, 'hot-loop': 0, 'numpy-kernel': 0, cold: 1 } as const;
 
 export function buildAdvice(input: AdviceInput): Advice[] {
@@ -210,10 +235,12 @@ export function buildAdvice(input: AdviceInput): Advice[] {
     items.push(a);
     if (!NOT_LOOP_CODES.has(f.code)) for (let l = loopRange(f).start; l <= a.endLine; l++) covered.add(`${a.file}:${l}`);
   }
+  const unmatched: Advice[] = [];
   for (const l of hotUnmatchedLines(input.profile, covered, input.cwd, secondsOf, duration)) {
     const a = lineAdvice(l, input, secondsOf, duration);
-    if (a) items.push(a);
+    if (a) unmatched.push(a);
   }
+  items.push(...mergeAdjacentLoops(unmatched));
   items.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || b.timeSeconds - a.timeSeconds || a.line - b.line);
   items.forEach((a, i) => (a.rank = i + 1));
   return items;
