@@ -5,9 +5,9 @@ import { locatePython, type PythonInfo } from '../python/locate.js';
 import { runHelper, type HelperMessage } from '../python/worker.js';
 import { helperPath, packageVersion } from '../paths.js';
 import { noiseSnapshot, readMachine } from '../env/machine.js';
-import { VecprofError } from '../errors.js';
 import { log } from '../log.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { finiteSamples } from './messages.js';
 import { PartialWriter, runInterruptible } from './interruptible.js';
 import { createProgress } from '../render/progress.js';
 import { median } from 'simple-statistics';
@@ -76,12 +76,7 @@ export function helperConfig(
   };
 }
 
-function samples(value: unknown, what: string): number[] {
-  if (!Array.isArray(value) || value.length === 0 || !value.every((x) => typeof x === 'number' && Number.isFinite(x))) {
-    throw new VecprofError(`pattern helper sent a malformed ${what}`, { hint: 'reinstall vecprof; this is a bug if it persists' });
-  }
-  return value as number[];
-}
+const samples = (value: unknown, what: string): number[] => finiteSamples(value, 'pattern helper', what);
 
 export function patternCellFromMessage(msg: HelperMessage): PatternCell {
   const wallNs = samples(msg.wall_ns, 'cell (wall_ns)');

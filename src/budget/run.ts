@@ -5,7 +5,7 @@ import { locatePython } from '../python/locate.js';
 import type { HelperMessage } from '../python/worker.js';
 import { helperPath, packageVersion } from '../paths.js';
 import { noiseSnapshot, readMachine, type MachineInfo, type NoiseSnapshot } from '../env/machine.js';
-import { VecprofError } from '../errors.js';
+import { finiteSamples } from './messages.js';
 import { log } from '../log.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { createProgress } from '../render/progress.js';
@@ -23,12 +23,7 @@ export interface BudgetRunOptions {
   outDir?: string;
 }
 
-function numbers(value: unknown, what: string): number[] {
-  if (!Array.isArray(value) || value.length === 0 || !value.every((x) => typeof x === 'number' && Number.isFinite(x))) {
-    throw new VecprofError(`budget helper sent a malformed ${what}`, { hint: 'reinstall vecprof; this is a bug if it persists' });
-  }
-  return value as number[];
-}
+const numbers = (value: unknown, what: string): number[] => finiteSamples(value, 'budget helper', what);
 
 export function cellFromMessage(msg: HelperMessage): KernelCell {
   const wallNs = numbers(msg.wall_ns, 'cell (wall_ns)');
