@@ -145,6 +145,20 @@ def peak_bandwidth(nbytes, dtype, repeats):
     return n * src.itemsize, results
 
 
+def sample_pass(cells, pass_no, passes, min_samples, min_ns, max_ns):
+    """One visit to a size: its cells (kernels or versions) alternate sample by sample until each has this pass's
+    share of the samples and time (the last pass tops up to the full quota), or reaches its share of the time cap."""
+    share_samples = math.ceil(min_samples * (pass_no + 1) / passes)
+    share_ns = min_ns * (pass_no + 1) / passes
+    cap_ns = max_ns * (pass_no + 1) / passes
+    while True:
+        pending = [c for c in cells if (len(c.wall) < share_samples or c.spent_ns < share_ns) and c.spent_ns < cap_ns]
+        if not pending:
+            return
+        for cell in pending:
+            cell.sample()
+
+
 def schedule(cell_count, passes, gap):
     """Visit order: pass p of cell c happens at step c + p*gap, so a cell's visits are spread over the run
     and cells still finish one after another (a Ctrl-C keeps the finished ones)."""
@@ -202,19 +216,7 @@ def main():
             if cell.reps == 0:
                 cell.reps = calibrate(cell.timer, cell.array, sample_ns)
         last = pass_no == passes - 1
-        # per-pass quota: an equal share of the cell's samples and time; the last pass tops up
-        share_samples = math.ceil(min_samples * (pass_no + 1) / passes)
-        share_ns = min_ns * (pass_no + 1) / passes
-        cap_ns = max_ns * (pass_no + 1) / passes
-        while True:
-            pending = [
-                c for c in row
-                if (len(c.wall) < share_samples or c.spent_ns < share_ns) and c.spent_ns < cap_ns
-            ]
-            if not pending:
-                break
-            for cell in pending:  # alternate kernels sample by sample
-                cell.sample()
+        sample_pass(row, pass_no, passes, min_samples, min_ns, max_ns)
         done_steps += 1
         if last:
             for cell in row:

@@ -13,14 +13,13 @@ Two modes:
 """
 import gc
 import json
-import math
 import sys
 import time
 import tracemalloc
 
 import numpy as np
 
-from vecprof_budget import PERF, THREAD, Cell, calibrate, make_timer, schedule
+from vecprof_budget import PERF, THREAD, Cell, calibrate, make_timer, sample_pass, schedule
 from vecprof_protocol import emit, hello
 
 PROCESS = time.process_time_ns
@@ -101,18 +100,7 @@ def measure(config):
         if row["cells"] is None:
             row["cells"] = start_row(row, config)
         cells = row["cells"]
-        share_samples = math.ceil(min_samples * (pass_no + 1) / passes)
-        share_ns = min_ns * (pass_no + 1) / passes
-        cap_ns = max_ns * (pass_no + 1) / passes
-        while True:
-            pending = [
-                c for c in cells
-                if (len(c.wall) < share_samples or c.spent_ns < share_ns) and c.spent_ns < cap_ns
-            ]
-            if not pending:
-                break
-            for cell in pending:  # versions alternate sample by sample
-                cell.sample()
+        sample_pass(cells, pass_no, passes, min_samples, min_ns, max_ns)
         if pass_no == passes - 1:
             for cell in cells:
                 emit(
