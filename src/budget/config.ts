@@ -6,8 +6,8 @@ import { BUDGET_OPS, DTYPES, type BudgetConfig, type BudgetOp, type Dtype } from
 
 export const MAX_EXPONENT = 30;
 
-export interface BudgetCliOptions {
-  op: string;
+/** The timing options every budget run shares (sum, patterns), as commander hands them over: text. */
+export interface TimingCliOptions {
   dtype: string;
   sizes: string;
   loopMax: string;
@@ -16,8 +16,12 @@ export interface BudgetCliOptions {
   sampleMs: string;
   passes: string;
   seed: string;
-  peak: boolean;
   timeout: string;
+}
+
+export interface BudgetCliOptions extends TimingCliOptions {
+  op: string;
+  peak: boolean;
 }
 
 export const BUDGET_DEFAULTS = {

@@ -13,24 +13,16 @@ import { setExitCode, wantsProgress, type GlobalOptions } from '../../commands/c
 import { runPattern } from '../pattern-run.js';
 import { runPitfalls } from '../pitfalls.js';
 import { checkPatternOptions, selectPatterns, toPatternConfig, type PatternCliOptions } from './config.js';
+import type { TimingCliOptions } from '../config.js';
 import { renderPatternPlot } from './plot.js';
 import type { PatternResult } from './types.js';
 
 /** The budget options this dispatch reads; commander fills them, `given` comes from the option sources. */
-export interface CatalogueOptions {
+export interface CatalogueOptions extends TimingCliOptions {
   calibrate?: boolean;
   pattern?: string;
   pitfalls?: boolean;
   quick?: boolean;
-  dtype: string;
-  sizes: string;
-  loopMax: string;
-  minSamples: string;
-  minTime: string;
-  sampleMs: string;
-  passes: string;
-  seed: string;
-  timeout: string;
   out?: string;
   json?: boolean;
 }

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { freemem } from 'node:os';
 import { UsageError } from '../../errors.js';
-import { parseSizes } from '../config.js';
+import { parseSizes, type TimingCliOptions } from '../config.js';
 import { DTYPES, type Dtype } from '../types.js';
 import { PATTERN_NAMES, findPattern } from './index.js';
 import type { PatternConfig, PatternSpec } from './types.js';
@@ -17,18 +17,9 @@ export const PATTERN_DEFAULTS = {
 } as const;
 
 /** The options of `vecprof budget` that matter here, with whether the user typed them. */
-export interface PatternCliOptions {
+export interface PatternCliOptions extends TimingCliOptions {
   pattern: string;
   quick: boolean;
-  dtype: string;
-  sizes: string;
-  loopMax: string;
-  minSamples: string;
-  minTime: string;
-  sampleMs: string;
-  passes: string;
-  seed: string;
-  timeout: string;
   /** Names of the options given on the command line (not defaults). */
   given: ReadonlySet<string>;
 }
