@@ -13,22 +13,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { buildReport } from '../dist/src/report/build.js';
+// The same seeded generator the budget's bootstrap uses, so every run benchmarks the same profile.
+import { seededRandom as rng } from '../dist/src/budget/stats.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, keep: { type: 'string' } } });
 const RUNS = Number(values.runs);
 const CHROMIUM = process.env.VECPROF_CHROMIUM ?? '/usr/bin/chromium';
 
-/** A small seeded generator (mulberry32), so every run benchmarks the same profile. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function syntheticProfile(totalSamples, seed = 1) {
   const rand = rng(seed);
