@@ -32,18 +32,40 @@ export function indexLines(profile: Profile, cwd: string): Map<string, LineStat[
 
 export type LineSeconds = (l: LineStat) => number;
 
+/** Interpreter start-up, and the sampler attaching, take this long at most before the first sample can land. */
+const UNSAMPLED_STARTUP_SECONDS = 0.3;
+
 /**
- * Seconds a line stands for. With samples (auto and sample modes) it is the line's samples over all samples, times
- * the sampled run's wall time: sampling is the pass that disturbs the program least, while traced times and the
- * shares derived from them carry the tracer's cost, which falls on loop lines most. Without samples, the share of
- * the run; without that, the traced time. `wallSeconds` is the run's length without a profiler attached, where a
- * quieter run measured it (sampling itself slows the program a little, more so with native stacks).
+ * Seconds one sample stands for. The sampler's own clock says `intervalSeconds`, and it catches up when it falls
+ * behind, so samples × interval is the span it saw; the run's wall time also holds the interpreter's start-up, which
+ * no sample can see. Spreading that start-up over the samples overstated a short loop by up to 1.6×. When the
+ * samples fall well short of the wall time for another reason (a sampler starved of CPU), they share the wall.
+ */
+export function secondsPerSample(totalSamples: number, intervalSeconds: number | undefined, wallSeconds: number): number {
+  if (totalSamples <= 0) return 0;
+  const even = wallSeconds / totalSamples;
+  if (intervalSeconds === undefined || intervalSeconds <= 0) return even;
+  const span = totalSamples * intervalSeconds;
+  return span <= wallSeconds && span >= wallSeconds - UNSAMPLED_STARTUP_SECONDS ? intervalSeconds : even;
+}
+
+/**
+ * Seconds a line stands for. With samples (auto and sample modes) it is the line's samples times the seconds a
+ * sample stands for: sampling is the pass that disturbs the program least, while traced times and the shares
+ * derived from them carry the tracer's cost, which falls on loop lines most. Without samples, the share of the run;
+ * without that, the traced time. `wallSeconds` is the run's length without a profiler attached, where a quieter
+ * run measured it: sampling itself slows the program a little, more so with native stacks, and the sampled seconds
+ * shrink by the same factor.
  */
 export function lineSecondsFor(profile: Profile, wallSeconds = profile.meta.durationSeconds): LineSeconds {
-  const duration = wallSeconds;
+  const sampledWall = profile.meta.durationSeconds;
   const total = profile.samples?.stacks.reduce((s, st) => s + st.weight, 0) ?? 0;
-  if (total > 0) return (l) => ((l.samples ?? 0) / total) * duration;
-  return (l) => (l.share > 0 ? l.share * duration : (l.time ?? 0));
+  if (total > 0) {
+    const slowdown = sampledWall > 0 ? Math.min(1, wallSeconds / sampledWall) : 1;
+    const perSample = secondsPerSample(total, profile.samples?.intervalSeconds, sampledWall) * slowdown;
+    return (l) => (l.samples ?? 0) * perSample;
+  }
+  return (l) => (l.share > 0 ? l.share * wallSeconds : (l.time ?? 0));
 }
 
 export function rangeStats(lines: LineStat[] | undefined, start: number, end: number, secondsOf: LineSeconds, durationSeconds: number): RangeStats {

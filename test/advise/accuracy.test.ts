@@ -1,7 +1,7 @@
 // Proof for the advisor: for each seed pattern the predicted speedup of the rewrite is within 2× of the speedup
 // measured by running the bad and the good version. Machines here are shared and noisy, so a pattern that misses
 // is measured once more before it counts as a miss.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,10 +20,9 @@ for (const { file, code } of PATTERNS) {
   });
 }
 
-test('write the predicted-vs-measured table as a test artifact', (t) => {
-  assert.equal(rows.length, PATTERNS.length, 'every pattern was measured');
-  const table = accuracyTable(rows);
-  t.diagnostic(`\n${table}`);
+// The table of whatever was measured is an artifact, not a test: a missed pattern already fails its own test above.
+after(() => {
+  if (rows.length === 0) return;
   mkdirSync(join(REPO_ROOT, 'test-artifacts'), { recursive: true });
-  writeFileSync(join(REPO_ROOT, 'test-artifacts', 'advise-accuracy.md'), `${table}\n`);
+  writeFileSync(join(REPO_ROOT, 'test-artifacts', 'advise-accuracy.md'), `${accuracyTable(rows)}\n`);
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildAdvice, namesIn, watchesFor } from '../../src/advise/build.js';
-import { rangeStats, lineSecondsFor } from '../../src/advise/join.js';
+import { rangeStats, lineSecondsFor, secondsPerSample } from '../../src/advise/join.js';
 import { countCalls, operationsIn } from '../../src/advise/rewrite-cost.js';
 import { COST_MODEL_SCHEMA, type CostModel } from '../../src/advise/costmodel.js';
 import type { Finding } from '../../src/check/types.js';
@@ -69,6 +69,27 @@ test('rangeStats: a plain (unprofiled) wall time rescales the sampled seconds', 
   const p = profile();
   const s = rangeStats(p.lines, 8, 9, lineSecondsFor(p, 0.5), 0.5);
   assert.ok(Math.abs(s.timeSeconds - 0.3) < 1e-12);
+});
+
+test('secondsPerSample: the sampler\'s interval when its samples cover the run bar start-up, else the wall shared out', () => {
+  // 54 samples at 4 ms of a 0.26 s run: 0.216 s sampled, the rest was the interpreter starting.
+  assert.equal(secondsPerSample(54, 0.004, 0.26), 0.004);
+  // A sampler starved of CPU took 100 samples in 4 s: each stands for 40 ms of the run, not 4.
+  assert.ok(Math.abs(secondsPerSample(100, 0.004, 4) - 0.04) < 1e-12);
+  // More samples than the wall allows, or no interval recorded: the wall shared out.
+  assert.ok(Math.abs(secondsPerSample(300, 0.004, 1) - 1 / 300) < 1e-12);
+  assert.ok(Math.abs(secondsPerSample(10, undefined, 1) - 0.1) < 1e-12);
+  assert.equal(secondsPerSample(0, 0.004, 1), 0);
+});
+
+test('lineSecondsFor: samples times the interval, shrunk by the sampler\'s slowdown', () => {
+  const p = profile();
+  p.meta.durationSeconds = 1.2; // 1000 samples at 1 ms = 1 s sampled; 0.2 s of start-up
+  p.samples!.intervalSeconds = 0.001;
+  const line9 = p.lines.find((l) => l.line === 9)!;
+  assert.ok(Math.abs(lineSecondsFor(p)(line9) - 0.5) < 1e-12);
+  // Without the sampler the run took 1.08 s: 10 % faster, and so is each sampled second.
+  assert.ok(Math.abs(lineSecondsFor(p, 1.08)(line9) - 0.45) < 1e-12);
 });
 
 test('buildAdvice ranks the priced finding first, then the hot loop and the kernel, and the cold finding last', () => {
