@@ -7,7 +7,7 @@ import type { Node } from 'web-tree-sitter';
 import { dottedName, field, named, statementsIn, unparen } from './ast.js';
 import { attributeValue, lookupName, returnsArray } from './lookup.js';
 import {
-  collectComprehensions, collectEvidence, COMPREHENSION_TYPES, EVIDENCE, firstParameter, isArrayAnnotation, readFromImport,
+  collectArrayAliases, collectComprehensions, collectEvidence, COMPREHENSION_TYPES, EVIDENCE, firstParameter, isArrayAnnotation, readFromImport,
   readImport, readParameters,
 } from './scan.js';
 import { ARRAY_FUNCS, ARRAY_SEQUENCE_FUNCS, REDUCTIONS } from './numpy-api.js';
@@ -62,6 +62,8 @@ export interface ArrayFacts {
   numpyAliases: Set<string>;
   /** `from numpy import zeros as z, random`: local name → path inside numpy. */
   numpyNames: Map<string, string>;
+  /** Module-level type aliases of arrays (`Prices = npt.NDArray[np.float64]`): annotations naming them are arrays. */
+  arrayAliases: ReadonlySet<string>;
   /** Whether the file can hold arrays at all (imports numpy, or uses `.shape`/`.dtype`/`.ndim`). */
   mayHaveArrays: boolean;
   module: Scope;
@@ -108,6 +110,7 @@ export function computeArrayFacts(ctx: AnalysisContext): ArrayFacts {
   const numpyNames = new Map<string, string>();
   const loops: Node[] = [];
   const comprehensions: Node[] = [];
+  const arrayAliases = new Set<string>();
   const mentionsNumpy = source.includes('numpy');
   EVIDENCE.lastIndex = 0;
   const hasEvidence = EVIDENCE.test(source);
@@ -190,6 +193,7 @@ export function computeArrayFacts(ctx: AnalysisContext): ArrayFacts {
       }
     }
     collectComprehensions(source, root, comprehensions);
+    for (const a of collectArrayAliases(source, root)) arrayAliases.add(a);
     comprehensions.sort((a, b) => a.startIndex - b.startIndex);
   }
 
@@ -209,7 +213,7 @@ export function computeArrayFacts(ctx: AnalysisContext): ArrayFacts {
           const right = field(node, 'right');
           const type = field(node, 'type');
           if (!left) break;
-          if (type && scope.kind === 'class' && left.type === 'identifier' && isArrayAnnotation(type)) {
+          if (type && scope.kind === 'class' && left.type === 'identifier' && isArrayAnnotation(type, arrayAliases)) {
             // dataclass-style field declared as an array: `w: np.ndarray`
             scope.attributes?.set(left.text, [{ expr: null, scope, annotation: type }]);
           }
@@ -270,7 +274,7 @@ export function computeArrayFacts(ctx: AnalysisContext): ArrayFacts {
   };
 
   const facts: ArrayFacts = {
-    ctx, source, fileKind: ctx.fileKind, numpyAliases, numpyNames, mayHaveArrays, module, loops, comprehensions, scopeAt,
+    ctx, source, fileKind: ctx.fileKind, numpyAliases, numpyNames, arrayAliases, mayHaveArrays, module, loops, comprehensions, scopeAt,
     valueOf: (node) => evaluate(facts, node),
     isArray: (node) => evaluate(facts, node).kind === 'array',
     numpyPath: (callee) => numpyPathOf(callee, numpyAliases, numpyNames),

@@ -41,7 +41,7 @@ function withEvidence(v: Value, scope: Scope, name: string): Value {
 
 function bindingValue(facts: ArrayFacts, b: Binding, scope: Scope): Value {
   if (b.fixed) return b.fixed;
-  if (b.annotation && isArrayAnnotation(b.annotation)) return { kind: 'array' };
+  if (b.annotation && isArrayAnnotation(b.annotation, facts.arrayAliases)) return { kind: 'array' };
   if (b.param) {
     const def = field(b.param, 'value');
     if (def && def.type !== 'none') {
@@ -99,7 +99,7 @@ export function attributeValue(facts: ArrayFacts, obj: string, attr: string, at:
   if (!list || list.length === 0) return UNKNOWN;
   let sawArray = false;
   for (const a of list) {
-    if (a.annotation && isArrayAnnotation(a.annotation)) { sawArray = true; continue; }
+    if (a.annotation && isArrayAnnotation(a.annotation, facts.arrayAliases)) { sawArray = true; continue; }
     if (!a.expr || a.expr.type === 'none') continue;
     const v = evaluate(facts, a.expr);
     if (v.kind === 'array') sawArray = true;
@@ -117,7 +117,7 @@ export function returnsArray(facts: ArrayFacts, fn: Scope): boolean {
   const node = fn.node as Node;
   const ret = field(node, 'return_type');
   let result = false;
-  if (ret) result = isArrayAnnotation(ret);
+  if (ret) result = isArrayAnnotation(ret, facts.arrayAliases);
   else {
     const values: Node[] = [];
     const stack: Node[] = [];

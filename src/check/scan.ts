@@ -9,12 +9,52 @@ export const EVIDENCE = /\b([A-Za-z_][A-Za-z0-9_]*)\.(?:shape|dtype|ndim)\b/g;
 
 export const ARRAY_ANNOTATION = /^(?:Optional\[)?\s*["']?(?:[A-Za-z_][A-Za-z0-9_]*\.)*(?:ndarray|NDArray)\b(?!\w)/;
 
-export function isArrayAnnotation(type: Node | null): boolean {
+/** `Temps`, `"Temps"`, `Optional[Temps]`, `Temps | None`: one name, maybe optional (checked against the file's aliases). */
+const ALIAS_USE = /^(?:Optional\[)?\s*["']?([A-Za-z_][A-Za-z0-9_]*)["']?\s*(?:\]|\|\s*None)?$/;
+
+/** `np.ndarray`, `npt.NDArray[np.float64]`, or a name this file aliases to one (`Prices = npt.NDArray[...]`). */
+export function isArrayAnnotation(type: Node | null, aliases?: ReadonlySet<string>): boolean {
   if (!type) return false;
-  const text = type.text.replace(/\s+/g, ' ').trim();
-  if (!ARRAY_ANNOTATION.test(text)) return false;
+  return isArrayAnnotationText(type.text, aliases);
+}
+
+function isArrayAnnotationText(raw: string, aliases?: ReadonlySet<string>): boolean {
+  const text = raw.replace(/\s+/g, ' ').trim();
+  if (!ARRAY_ANNOTATION.test(text)) {
+    const m = aliases && aliases.size > 0 ? ALIAS_USE.exec(text) : null;
+    return !!m && (aliases as ReadonlySet<string>).has(m[1] as string);
+  }
   // `ndarray | list[float]` or `Union[ndarray, list]`: a list may arrive, so no promise
   return !/\b(?:list|List|Sequence|Iterable|tuple|Tuple)\b/.test(text);
+}
+
+/**
+ * Module-level type aliases of arrays: `Prices = npt.NDArray[np.float64]`, `Vec: TypeAlias = np.ndarray`,
+ * `type Image = NDArray[np.uint8]` (3.12). Found in the text, each confirmed to be a top-level statement; an alias
+ * of an alias (`Matrix = Prices`) follows in document order.
+ */
+const ALIAS_DEF = /^(?:type[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?::[ \t]*(?:typing\.|typing_extensions\.)?TypeAlias[ \t]*)?=[ \t]*([^\n#]+)/gm;
+
+const ALIAS_RHS = /^["']?(?:(?:[A-Za-z_][A-Za-z0-9_]*\.)*(?:ndarray|NDArray)(?:\[.*\])?|[A-Za-z_][A-Za-z0-9_]*)["']?$/;
+
+export function collectArrayAliases(source: string, root: Node): Set<string> {
+  const out = new Set<string>();
+  if (!/NDArray|ndarray/.test(source)) return out;
+  ALIAS_DEF.lastIndex = 0;
+  for (let m = ALIAS_DEF.exec(source); m; m = ALIAS_DEF.exec(source)) {
+    const name = m[1] as string;
+    const rhs = (m[2] as string).trim();
+    // a type, not a call: `Prices = npt.NDArray[np.float64]`, never `buf = np.ndarray((3, 3))`
+    if (name === 'type' || !ALIAS_RHS.test(rhs) || !isArrayAnnotationText(rhs, out)) continue;
+    const at = m.index + m[0].indexOf(name, m[0].startsWith('type') ? 4 : 0);
+    const id = root.descendantForIndex(at);
+    let stmt = id?.parent ?? null;
+    if (stmt?.type === 'assignment') stmt = stmt.parent;
+    if (id?.type !== 'identifier' || !stmt || (stmt.type !== 'expression_statement' && stmt.type !== 'type_alias_statement')) continue;
+    if (stmt.parent?.type !== 'module') continue;
+    out.add(name);
+  }
+  return out;
 }
 
 export type BindFn = (scope: Scope, name: string, b: Binding) => void;

@@ -38,7 +38,7 @@ export const VEC002: Rule = {
   },
   check(_ctx, facts: ArrayFacts, report) {
     reportLoops(facts, 'VEC002', (v) =>
-      `nested Python loops over pairs of rows of ${pair(v.arrays)} ` +
+      `nested Python loops over pairs of ${v.detail ?? 'rows'} of ${pair(v.arrays)} ` +
       `(${code(v.shape.header)}): broadcasting computes all pairs at once, but allocates an N×M×D temporary; ` +
       'for large inputs use scipy.spatial.distance.cdist or batches of rows', report);
   },

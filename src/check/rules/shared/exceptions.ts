@@ -5,6 +5,7 @@ import { dottedName, field, identifiersIn, named, some, statements, statementsIn
 import type { ArrayFacts } from '../../arrays.js';
 import type { LoopShape } from './loop.js';
 import { isPureOneLiner } from './translate.js';
+import { randomDraw } from './random-draw.js';
 import { MATH_TO_NUMPY, REDUCTIONS } from '../../numpy-api.js';
 
 const STOP_TYPES = new Set([
@@ -150,6 +151,7 @@ function invariantArrayUse(facts: ArrayFacts, shape: LoopShape, loopVars: Set<st
 function callOut(facts: ArrayFacts, call: Node, productLoop: boolean): string | null {
   const callee = field(call, 'function');
   if (!callee) return 'opaque call';
+  if (randomDraw(facts, call)) return null;
   const np = facts.numpyPath(callee);
   if (np !== null) return ELEMENTWISE_NUMPY.has(np) ? null : `NumPy call without an element-wise twin (${callee.text})`;
   const name = dottedName(callee);

@@ -1,7 +1,8 @@
 // What the four loop rules share: the verdict type, the substitution that vectorizes a loop's names, the rule
 // chosen for a body (matrix product > branch > plain), and the generic fixes when no exact rewrite exists.
 import type { Node } from 'web-tree-sitter';
-import { field, identifiersIn, positionalArgs, some, walk } from '../../ast.js';
+import { field, identifiersIn, named, positionalArgs, some, statementsIn, walk } from '../../ast.js';
+import { randomDraw } from './random-draw.js';
 import type { ArrayFacts } from '../../arrays.js';
 import type { SuggestedFix } from '../../types.js';
 import type { LoopShape } from './loop.js';
@@ -35,6 +36,7 @@ export function substitution(shape: LoopShape, np: string): Substitution {
   const indexes = new Map<string, (a: string) => string>();
   for (const i of shape.indexVars) indexes.set(i, slice);
   const sub: Substitution = { elements: new Map(shape.elements), indexes, rowAxis: '1', np, temps: new Set() };
+  if (shape.count !== undefined) sub.count = shape.count;
   if (shape.indexValues) sub.bare = new Map(shape.indexValues);
   if (shape.rangeEndOffset !== undefined && !Number.isNaN(start)) {
     sub.ranges = new Map([...shape.indexVars].map((i) => [i, { start, endOffset: end }]));
@@ -96,14 +98,18 @@ export function matmulIn(facts: ArrayFacts, body: Node, sub: Substitution): { te
   return hit;
 }
 
-/** An `if`, a conditional expression or max/min/abs that acts on this iteration's values. */
-export function branchIn(body: Node, sub: Substitution): boolean {
+/** An `if`, a conditional expression or max/min/abs that acts on this iteration's values (or on a fresh random draw). */
+export function branchIn(body: Node, sub: Substitution, facts?: ArrayFacts): boolean {
+  const varies = (c: Node): boolean => usesLoopVars(c, sub) || (!!facts && some(c, (k) => k.type === 'call' && randomDraw(facts, k) !== null));
   return some(body, (n) => {
     if (n.type === 'if_statement') {
       const c = field(n, 'condition');
-      return !!c && usesLoopVars(c, sub);
+      return !!c && varies(c);
     }
-    if (n.type === 'conditional_expression') return usesLoopVars(n, sub);
+    if (n.type === 'conditional_expression') {
+      const c = named(n)[1];
+      return usesLoopVars(n, sub) || (!!c && varies(c));
+    }
     if (n.type === 'call') {
       const f = field(n, 'function');
       return !!f && f.type === 'identifier' && ['max', 'min', 'abs'].includes(f.text) && usesLoopVars(n, sub);
@@ -118,6 +124,13 @@ export function branchIn(body: Node, sub: Substitution): boolean {
  */
 export function readsElements(facts: ArrayFacts, shape: LoopShape, skip: Set<number> = new Set()): boolean {
   let found = false;
+  // `phase = (i * f) % 1.0; out[i] = 2 * phase - 1`: a local computed from the index is the index's value too
+  const fromIndex = new Set(shape.indexVars);
+  for (const st of statementsIn(shape.body)) {
+    const left = st.type === 'assignment' ? field(st, 'left') : null;
+    const right = left?.type === 'identifier' ? field(st, 'right') : null;
+    if (left && right && [...identifiersIn(right)].some((id) => fromIndex.has(id))) fromIndex.add(left.text);
+  }
   walk(shape.body, (n) => {
     if (found || skip.has(n.id)) return false;
     if (n.type === 'identifier' && shape.elements.has(n.text)) found = true;
@@ -131,7 +144,7 @@ export function readsElements(facts: ArrayFacts, shape: LoopShape, skip: Set<num
       // `w[k] = f(k)`: an element computed from its index (a window, a schedule)
       else if (isElement && p?.type === 'assignment') {
         const value = field(p, 'right');
-        if (value && [...identifiersIn(value)].some((id) => shape.indexVars.has(id))) found = true;
+        if (value && [...identifiersIn(value)].some((id) => fromIndex.has(id))) found = true;
       }
     }
     return !found;

@@ -3,8 +3,9 @@ import type { Node } from 'web-tree-sitter';
 import { dottedName, field, headerColon, identifiersIn, intLiteral, named, positionalArgs, statements, stmtExpr, unparen, walk } from '../../ast.js';
 import type { ArrayFacts } from '../../arrays.js';
 import { npAlias } from './translate.js';
+import { bindIteration, isSmall, isSmallArray, SMALL } from './unpack.js';
 
-export const SMALL = 100;
+export { SMALL } from './unpack.js';
 
 export interface LoopShape {
   node: Node;
@@ -27,6 +28,8 @@ export interface LoopShape {
   rangeOver?: string;
   /** `np.arange(…)` with the range's own arguments: what a bare index becomes once vectorized. */
   indexValues?: Map<string, string>;
+  /** How many iterations, as code (`n`, `len(a)`, `n - 1`): the `size=` of a per-iteration random draw. */
+  count?: string;
   /** While loops: the counter increment statement, not part of the work. */
   counterStep?: Node;
 }
@@ -89,6 +92,8 @@ function classifyIteration(facts: ArrayFacts, node: Node, left: Node, right: Nod
     if (!over && stopValue.int !== undefined && stopValue.int - (start ?? 0) < SMALL) return null;
     shape.indexVars.add(target.text);
     shape.indexValues = new Map([[target.text, `${npAlias(facts)}.arange(${args.map((a) => a.text).join(', ')})`]]);
+    if (args.length === 1 || start === 0) shape.count = stop.text;
+    else if (start !== null) shape.count = `${/^[\w.]+$|^len\([^()]*\)$/.test(stop.text) ? stop.text : `(${stop.text})`} - ${start}`;
     if (over) {
       if (over.small) return null;
       shape.arrays.push(over.text);
@@ -100,70 +105,30 @@ function classifyIteration(facts: ArrayFacts, node: Node, left: Node, right: Nod
     for (const a of indexed) if (!shape.arrays.includes(a)) shape.arrays.push(a);
     return shape;
   }
-  if (calleeName === 'enumerate' || calleeName === 'zip' || calleeName === 'reversed') return calleeName === 'reversed' ? null : classifyIterator(facts, shape, calleeName, iter, target);
+  if (calleeName === 'reversed') return null;
   if (npPath === 'ndindex') return classifyNdindex(facts, shape, iter, target);
   if (calleeName === 'itertools.product' || calleeName === 'product') return classifyProduct(facts, shape, iter, target);
   if (npPath === 'nditer' || npPath === 'ndenumerate') {
     // only arrays (or array-likes NumPy converts) can be walked this way
     const arr = positionalArgs(iter)[0];
     const kind = arr ? facts.valueOf(arr).kind : 'other';
-    if (!arr || kind === 'other' || kind === 'arrays' || small(facts, arr)) return null;
+    if (!arr || kind === 'other' || kind === 'arrays' || isSmall(facts, arr)) return null;
     const elVar = npPath === 'nditer' ? target : named(target)[1];
     if (!elVar || elVar.type !== 'identifier') return null;
     shape.arrays.push(arr.text);
     shape.elements.set(elVar.text, arr.text);
     return shape;
   }
-  const v = facts.valueOf(iter);
-  if (v.kind !== 'array' || small(facts, iter)) return null;
-  // `for c in np.unique(labels)`: a loop over categories, each iteration a whole-array mask
-  if (npPath === 'unique') return null;
-  if (target.type !== 'identifier') return null;
-  const text = iter.type === 'attribute' && field(iter, 'attribute')?.text === 'flat' ? (field(iter, 'object') as Node).text : iter.text;
-  shape.arrays.push(text);
-  shape.elements.set(target.text, text);
-  if (v.ndim !== undefined && v.ndim >= 2) shape.rows.add(target.text);
+  // `for x in a`, `enumerate(a)`, `zip(a, b)`, and their unpackings
+  const bound = bindIteration(facts, target, iter);
+  if (!bound) return null;
+  shape.arrays.push(...bound.arrays);
+  shape.elements = bound.elements;
+  shape.indexVars = bound.indexVars;
+  shape.rows = bound.rows;
+  if (bound.offsetCounter) shape.rangeStart = Number.NaN;
+  shape.count = `len(${bound.arrays[0] as string})`;
   return shape;
-}
-
-/** Provably fewer than SMALL elements in all (a few big rows are not small: `rand(64, 512, 512)`). */
-function small(facts: ArrayFacts, node: Node): boolean {
-  return isSmallArray(facts.valueOf(node));
-}
-
-function isSmallArray(v: { len0?: number; ndim?: number; size?: number }): boolean {
-  if (v.len0 === undefined || v.len0 >= SMALL) return false;
-  return v.ndim === 1 || (v.size !== undefined && v.size < SMALL);
-}
-
-function classifyIterator(facts: ArrayFacts, shape: LoopShape, kind: 'enumerate' | 'zip', iter: Node, target: Node): LoopShape | null {
-  const args = positionalArgs(iter);
-  const targets = target.type === 'pattern_list' || target.type === 'tuple_pattern' ? named(target) : [];
-  if (kind === 'enumerate') {
-    const arr = args[0];
-    const [idx, el] = targets;
-    if (!arr || !idx || !el || idx.type !== 'identifier' || el.type !== 'identifier') return null;
-    const v = facts.valueOf(arr);
-    if (v.kind !== 'array' || small(facts, arr)) return null;
-    shape.arrays.push(arr.text);
-    shape.indexVars.add(idx.text);
-    shape.elements.set(el.text, arr.text);
-    if (v.ndim !== undefined && v.ndim >= 2) shape.rows.add(el.text);
-    return shape;
-  }
-  if (args.length < 2 || targets.length !== args.length) return null;
-  let anySmall = false;
-  for (let k = 0; k < args.length; k++) {
-    const a = args[k] as Node;
-    const t = targets[k] as Node;
-    const v = facts.valueOf(a);
-    if (v.kind !== 'array' || t.type !== 'identifier') return null;
-    if (small(facts, a)) anySmall = true;
-    shape.arrays.push(a.text);
-    shape.elements.set(t.text, a.text);
-    if (v.ndim !== undefined && v.ndim >= 2) shape.rows.add(t.text);
-  }
-  return anySmall ? null : shape;
 }
 
 /** `len(a)`, `a.shape[0]`, `a.size`, `len(a) - 1`: the array whose length bounds a range. */
@@ -284,7 +249,7 @@ function classifyNdindex(facts: ArrayFacts, shape: LoopShape, iter: Node, target
   const first = args[0] ? unparen(args[0]) : null;
   if (!first || target.type !== 'identifier') return null;
   const arr = first.type === 'attribute' && field(first, 'attribute')?.text === 'shape' ? field(first, 'object') : null;
-  if (!arr || facts.valueOf(arr).kind !== 'array' || small(facts, arr)) return null;
+  if (!arr || facts.valueOf(arr).kind !== 'array' || isSmall(facts, arr)) return null;
   if (args.length === 1 && first.type !== 'attribute') return null;
   shape.arrays.push(arr.text);
   shape.indexVars.add(target.text);

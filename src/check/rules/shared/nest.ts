@@ -8,7 +8,7 @@ import { exceptionOf } from './exceptions.js';
 import { rewriteBody } from './fix.js';
 import { branchIn, describe, fallback, isWriteTarget, type LoopCode, type LoopVerdict } from './judging.js';
 import { classifyLoop, type LoopShape } from './loop.js';
-import { npAlias, translate, type Substitution } from './translate.js';
+import { isFullSlice, npAlias, translate, type Substitution } from './translate.js';
 
 /** Nested loops: pairs of rows (VEC002) or a 2-D element nest (VEC001 on the outer loop). */
 export function judgeNest(facts: ArrayFacts, outer: LoopShape, innerNode: Node): LoopVerdict | null {
@@ -22,7 +22,6 @@ export function judgeNest(facts: ArrayFacts, outer: LoopShape, innerNode: Node):
   if (!prep.every((p) => isListPrep(p))) return null;
   const np = npAlias(facts);
   const a = outer.arrays[0] as string;
-  const b = inner.arrays.find((x) => x !== a) ?? (inner.arrays[0] as string);
   const innerVars = new Set([...inner.indexVars, ...inner.elements.keys()]);
   // X[i, j]: one array walked element by element in 2-D
   const elementwise2d = some(inner.body, (n) => {
@@ -43,33 +42,49 @@ export function judgeNest(facts: ArrayFacts, outer: LoopShape, innerNode: Node):
     return { code, node: outer.node, anchor: outer.node, shape: outer, arrays: [a], fix };
   }
   // pairs: the body reads an item of the outer array and an item of the inner one
-  const readsOuter = usesAny(inner.body, outer);
-  const readsInner = usesAny(inner.body, inner);
+  const readsOuter = itemRead(inner.body, outer);
+  const readsInner = itemRead(inner.body, inner);
   if (!readsOuter || !readsInner) return null;
+  const [x, y] = [readsOuter.array, readsInner.array];
   const sub: Substitution = { elements: new Map(), indexes: new Map(), rowAxis: '-1', np, temps: new Set() };
   for (const [v] of outer.elements) sub.elements.set(v, `${outer.elements.get(v)}[:, None]`);
   for (const v of outer.indexVars) sub.indexes.set(v, (x) => `${x}[:, None]`);
   for (const [v] of inner.elements) sub.elements.set(v, `${inner.elements.get(v)}[None]`);
   for (const v of inner.indexVars) sub.indexes.set(v, (x) => `${x}[None]`);
   const lines = pairLines(facts, inner, sub, prep);
+  const columns = readsOuter.column && readsInner.column;
+  const description = `all pairs of ${columns ? 'columns' : 'rows'} of ${x === y ? x : `${x} and ${y}`} at once with broadcasting`;
   const fix: SuggestedFix = lines
-    ? { description: `all pairs of ${a} and ${b} at once with broadcasting`, replacement: lines.join('\n'), safety: 'unsafe' }
-    : {
-        description: `all pairs of ${a} and ${b} at once with broadcasting`,
-        replacement: `d = ${np}.sqrt(((${a}[:, None] - ${b}[None]) ** 2).sum(-1))  # or scipy.spatial.distance.cdist(${a}, ${b})`,
-        safety: 'display-only',
-      };
-  return { code: 'VEC002', node: outer.node, anchor: outer.node, shape: outer, arrays: [a, b], fix };
+    ? { description, replacement: lines.join('\n'), safety: 'unsafe' }
+    : columns
+      ? { description, replacement: `g = ${x}.T @ ${y}  # products of every pair of columns; or broadcast ${x}.T[:, None] against ${y}.T[None]`, safety: 'display-only' }
+      : {
+          description,
+          replacement: `d = ${np}.sqrt(((${x}[:, None] - ${y}[None]) ** 2).sum(-1))  # or scipy.spatial.distance.cdist(${x}, ${y})`,
+          safety: 'display-only',
+        };
+  const verdict: LoopVerdict = { code: 'VEC002', node: outer.node, anchor: outer.node, shape: outer, arrays: [x, y], fix };
+  if (columns) verdict.detail = 'columns';
+  return verdict;
 }
 
-function usesAny(body: Node, shape: LoopShape): boolean {
+/** The item of `shape` the body reads: an element variable, a row `A[i]`, or a column `A[:, j]`; null when none. */
+function itemRead(body: Node, shape: LoopShape): { array: string; column: boolean } | null {
   const ids = identifiersIn(body);
-  if ([...shape.elements.keys()].some((v) => ids.has(v))) return true;
-  return some(body, (n) => {
+  const el = [...shape.elements].find(([v]) => ids.has(v));
+  if (el) return { array: el[1], column: false };
+  let hit: { array: string; column: boolean } | null = null;
+  some(body, (n) => {
     if (n.type !== 'subscript' || isWriteTarget(n)) return false;
-    const first = n.childrenForFieldName('subscript')[0];
-    return !!first && shape.indexVars.has(first.text);
+    const idx = n.childrenForFieldName('subscript').filter((c): c is Node => c !== null && c.type !== 'comment');
+    const first = idx[0];
+    const array = field(n, 'value')?.text ?? '';
+    if (first && shape.indexVars.has(first.text)) hit = { array, column: false };
+    // `A[:, j]`: column j (pairs of columns: a covariance or Gram matrix of features)
+    else if (idx.length === 2 && isFullSlice(first) && shape.indexVars.has((idx[1] as Node).text)) hit = { array, column: true };
+    return hit !== null;
   });
+  return hit;
 }
 
 function isListPrep(stmt: Node): boolean {

@@ -1,9 +1,10 @@
 // Turning a per-element expression into its whole-array twin: `math.exp(x[i]) * 2` → `np.exp(x) * 2`.
 // Returns null whenever the rewrite would not be exact for the shape seen; callers then fall back to a generic hint.
 import type { Node } from 'web-tree-sitter';
-import { field, intLiteral, named, positionalArgs, unparen } from '../../ast.js';
+import { field, intLiteral, named, positionalArgs, some, unparen } from '../../ast.js';
 import type { ArrayFacts } from '../../arrays.js';
 import { BUILTIN_TO_NUMPY, MATH_TO_NUMPY } from '../../numpy-api.js';
+import { drawAll, randomDraw } from './random-draw.js';
 
 export interface Substitution {
   /** Element variables: `x` of `for x in a` → `a` (or `a[:, None]` for the outer loop of a pair). */
@@ -18,8 +19,15 @@ export interface Substitution {
   temps: Set<string>;
   /** A bare index's whole-array value: `k` of `for k in range(n)` → `np.arange(n)`. */
   bare?: Map<string, string>;
+  /** The loop's iteration count as code (`n`, `len(a)`): the `size=` of a per-iteration random draw. */
+  count?: string;
   /** `for i in range(s, len(a) - k)`: `a[i + c]` reads the slice `a[s + c:c - k]`. */
   ranges?: Map<string, { start: number; endOffset: number }>;
+}
+
+/** A bare `:` (the whole axis). */
+export function isFullSlice(node: Node | null | undefined): boolean {
+  return !!node && node.type === 'slice' && node.text.replace(/\s+/g, '') === ':';
 }
 
 /** `i`, `i + 1`, `i - 2` → [name, offset] when `node` is an index variable plus a literal. */
@@ -82,7 +90,14 @@ export function translate(node: Node, sub: Substitution, facts: ArrayFacts): str
 
 function translateNode(node: Node, sub: Substitution, facts: ArrayFacts): string | null {
   const n = node;
-  if (!usesLoopVars(n, sub)) {
+  const draw = n.type === 'call' ? randomDraw(facts, n) : null;
+  if (draw) {
+    const args = positionalArgs(n);
+    const moving = args.some((a) => usesLoopVars(a, sub));
+    const ts = args.map((a) => translate(a, sub, facts));
+    return ts.some((t) => t === null) ? null : drawAll(draw, n, ts as string[], sub.count, moving);
+  }
+  if (!usesLoopVars(n, sub) && !some(n, (k) => k.type === 'call' && randomDraw(facts, k) !== null)) {
     // loop-invariant: fine as a scalar, but a whole array here would broadcast differently once vectorized
     if (n.type === 'identifier' && facts.isArray(n)) return null;
     return n.text;
@@ -183,6 +198,11 @@ function translateSubscript(n: Node, sub: Substitution, facts: ArrayFacts): stri
     const hi = shifted[1] - range.endOffset;
     if (lo < 0 || hi > 0) return null;
     return `${obj.text}[${lo === 0 ? '' : lo}:${hi === 0 ? '' : hi}]`;
+  }
+  // `A[:, j]`: column j of A is row j of A.T
+  const col = idx.length === 2 ? unparen(idx[1] as Node) : null;
+  if (col && isFullSlice(idx[0]) && col.type === 'identifier' && sub.indexes.has(col.text) && !usesLoopVars(obj, sub) && facts.valueOf(obj).kind === 'array') {
+    return (sub.indexes.get(col.text) as (a: string) => string)(`${obj.text}.T`);
   }
   // `A[i]`, `A[i, k]`, `A[i][k]`
   const first = unparen(idx[0] as Node);

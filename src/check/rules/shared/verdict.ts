@@ -114,16 +114,24 @@ function judge(facts: ArrayFacts, loop: Node): LoopVerdict | null {
   taint(shape, sub);
   const main = shape.arrays[0] as string;
   const matmul = matmulIn(facts, shape.body, sub);
-  const branch = branchIn(shape.body, sub);
+  const branch = branchIn(shape.body, sub, facts);
   const code: LoopCode = matmul ? 'VEC003' : branch ? 'VEC004' : 'VEC001';
   const rewritten = growth.size > 0 ? null : rewriteBody(facts, shape, { ...sub, temps: new Set() });
   const fix: SuggestedFix = rewritten
     ? { description: describe(code, main), replacement: rewritten.lines.join('\n'), safety: 'unsafe' }
     : fallback(code, main, np, matmul);
-  if (rewritten && code === 'VEC003' && matmul) {
+  // a stack of matrices (3-D): einsum spells out the contraction; for rows of a 2-D array `X @ w` is all there is
+  if (rewritten && code === 'VEC003' && matmul && !knownBelow3d(facts, main, loop)) {
     fix.replacement += `  # or ${np}.einsum('bnm,mk->bnk', ${main}, ${matmul.other ?? 'w'}) for stacks of matrices`;
   }
   const verdict: LoopVerdict = { code, node: loop, anchor: loop, shape, arrays: [main], fix };
   if (matmul) verdict.detail = matmul.text;
   return verdict;
+}
+
+/** `main` is a name known to hold a 1-D or 2-D array here (rows of a matrix, not a stack of matrices). */
+function knownBelow3d(facts: ArrayFacts, main: string, at: Node): boolean {
+  if (!/^[A-Za-z_]\w*$/.test(main)) return false;
+  const v = facts.lookup(main, facts.scopeAt(at.startIndex), at.startIndex);
+  return v.kind === 'array' && v.ndim !== undefined && v.ndim < 3;
 }
