@@ -57,7 +57,7 @@ async function checkFiles(files: string[], cwd: string): Promise<Finding[]> {
   const run = await performCheck({
     paths: files,
     cwd,
-    options: { exclude: [], respectGitignore: false, outputFormat: 'json', statistics: false, cache: true, exitZero: true, threads: 0 },
+    options: { exclude: [], respectGitignore: false, outputFormat: 'json', statistics: false, cache: true, exitZero: true, threads: 0, fullParse: false },
   });
   return run.findings;
 }

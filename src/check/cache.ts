@@ -50,10 +50,10 @@ export function analysisFingerprint(): string {
   return fingerprint;
 }
 
-export function cacheKey(enabled: Iterable<string>, kind: FileKind, bytes: Uint8Array): string {
+export function cacheKey(enabled: Iterable<string>, kind: FileKind, bytes: Uint8Array, fullParse = false): string {
   return createHash('sha256')
     .update(analysisFingerprint())
-    .update('\0')
+    .update(fullParse ? '\0full\0' : '\0')
     .update([...enabled].sort().join(','))
     .update('\0')
     .update(kind)

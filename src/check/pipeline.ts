@@ -7,7 +7,8 @@ import { analyze } from './analyze.js';
 import type { FileFinding } from './cache.js';
 import { NotebookError, parseNotebook, type NotebookSource } from './notebook.js';
 import { applyNoqa, fileNoqa } from './noqa.js';
-import { parsePython } from './parse.js';
+import { parsePython, type ParseResult } from './parse.js';
+import { skeletonOf, triggerWords } from './skeleton.js';
 import type { FileKind, RawFinding } from './types.js';
 
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
@@ -84,8 +85,26 @@ function mapToCells(f: RawFinding, nb: NotebookSource): FileFinding {
   return mapped;
 }
 
+/**
+ * Parse the units of `python` that could hold a finding (see skeleton.ts). The skeleton keeps every kept line where
+ * it was, so findings need no mapping; when it does not parse, the whole text is parsed, so a syntax error is
+ * reported where it is and as Python would put it. A syntax error inside a unit left out goes unseen: `fullParse`
+ * (--full-parse, and text from an editor) parses everything.
+ */
+function parseWhatMatters(parser: Parser, python: string, kind: FileKind, enabled: ReadonlySet<string>, fullParse: boolean): ParseResult & { source: string } {
+  const vec = [...enabled].some((c) => c.startsWith('VEC'));
+  const trigger = triggerWords(vec, enabled.has('LOG001') && kind === 'library');
+  const skeleton = trigger && !fullParse ? skeletonOf(python, trigger) : { text: python, skipped: 0 };
+  if (skeleton.skipped > 0) {
+    const parsed = parsePython(parser, skeleton.text);
+    if (!parsed.syntaxError) return { ...parsed, source: skeleton.text };
+    parsed.tree.delete();
+  }
+  return { ...parsePython(parser, python), source: python };
+}
+
 /** Parse and analyse text that passed screening. */
-export function analyzeText(parser: Parser, text: string, kind: FileKind, enabled: ReadonlySet<string>): FileFinding[] {
+export function analyzeText(parser: Parser, text: string, kind: FileKind, enabled: ReadonlySet<string>, fullParse = false): FileFinding[] {
   let python = text;
   let notebook: NotebookSource | null = null;
   if (kind === 'notebook') {
@@ -99,10 +118,10 @@ export function analyzeText(parser: Parser, text: string, kind: FileKind, enable
     if (fileNoqa(python).kind === 'all' || !worthAnalysing(python, kind, enabled)) return [];
   }
   if (python.trim() === '') return [];
-  const { tree, syntaxError } = parsePython(parser, python);
+  const { tree, syntaxError, source } = parseWhatMatters(parser, python, kind, enabled, fullParse);
   let raw: RawFinding[];
   try {
-    raw = syntaxError ? [syntaxError] : analyze({ tree, source: python, fileKind: kind }, (code) => enabled.has(code));
+    raw = syntaxError ? [syntaxError] : analyze({ tree, source, fileKind: kind }, (code) => enabled.has(code));
   } finally {
     tree.delete();
   }

@@ -16,6 +16,8 @@ export interface RunOptions {
   enabled: ReadonlySet<string>;
   /** Cache directory, or null for --no-cache. */
   cacheDir: string | null;
+  /** Parse every unit of every file, not only those that could hold a finding (see skeleton.ts). */
+  fullParse?: boolean;
   /** Worker threads; 0 or 1 analyses on the main thread. */
   threads?: number;
   /** Codes per-file-ignores drops for a file. */
@@ -133,7 +135,7 @@ export async function runCheck(files: Candidate[], problems: DiscoveryProblem[],
     }
     analysed++;
     texts.set(file, { kind, text: s.text });
-    const key = opts.cacheDir === null ? null : cacheKey(opts.enabled, kind, read.bytes);
+    const key = opts.cacheDir === null ? null : cacheKey(opts.enabled, kind, read.bytes, opts.fullParse === true);
     const cached = key === null ? null : readCache(opts.cacheDir!, key);
     if (cached !== null) {
       cacheHits++;
@@ -166,7 +168,7 @@ export async function runCheck(files: Candidate[], problems: DiscoveryProblem[],
     const parser = await getParser();
     for (const p of held) {
       try {
-        const findings = analyzeText(parser, p.text, p.kind, opts.enabled);
+        const findings = analyzeText(parser, p.text, p.kind, opts.enabled, opts.fullParse === true);
         if (p.key !== null) writeCache(opts.cacheDir!, p.key, findings);
         settle(p.file, findings);
       } catch (err) {
@@ -218,7 +220,7 @@ class Pool {
     opts: RunOptions,
     private readonly onReply: (p: Pending, reply: WorkerReply) => void,
   ) {
-    this.init = { enabled: [...opts.enabled], cacheDir: opts.cacheDir };
+    this.init = { enabled: [...opts.enabled], cacheDir: opts.cacheDir, fullParse: opts.fullParse === true };
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
 

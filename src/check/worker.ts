@@ -9,6 +9,7 @@ import type { FileKind } from './types.js';
 export interface WorkerInit {
   enabled: string[];
   cacheDir: string | null;
+  fullParse: boolean;
 }
 
 export interface WorkerJob {
@@ -32,7 +33,7 @@ port.on('message', (job: WorkerJob) => {
   void parserReady.then((parser) => {
     let reply: WorkerReply;
     try {
-      const findings = analyzeText(parser, job.text, job.kind, enabled);
+      const findings = analyzeText(parser, job.text, job.kind, enabled, init.fullParse);
       if (init.cacheDir !== null && job.cacheKey !== null) writeCache(init.cacheDir, job.cacheKey, findings);
       reply = { type: 'result', id: job.id, findings };
     } catch (err) {

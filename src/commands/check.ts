@@ -29,6 +29,7 @@ interface CheckOptions {
   cache: boolean;
   cacheDir?: string;
   threads?: number;
+  fullParse: boolean;
   exitZero: boolean;
   html?: string;
   stdinFilename?: string;
@@ -81,7 +82,9 @@ export async function performCheck(req: CheckRequest): Promise<CheckRun> {
     return perFileIgnoredCodes(config, matcher);
   };
   const cacheDir = options.cache ? resolve(cwd, options.cacheDir ?? defaultCacheDir()) : null;
-  return runCheck(found.files, found.problems, { enabled, cacheDir, threads: options.threads, ignoredFor, onProgress: req.onProgress });
+  // an editor's buffer is one file: parse all of it, so a syntax error anywhere shows
+  const fullParse = options.fullParse || req.stdin !== undefined;
+  return runCheck(found.files, found.problems, { enabled, cacheDir, threads: options.threads, fullParse, ignoredFor, onProgress: req.onProgress });
 }
 
 /** Editors pipe the unsaved buffer in: it is checked as if it were the named file (kind, config, display path). */
@@ -106,6 +109,7 @@ export function registerCheck(program: Command): void {
     .option('--no-cache', 'do not read or write the content-hash cache')
     .option('--cache-dir <dir>', 'cache directory (default: $VECPROF_CACHE_DIR, $XDG_CACHE_HOME/vecprof or ~/.cache/vecprof)')
     .option('--threads <n>', 'worker threads (default: one per CPU; 0 analyses on the main thread)', threadCount)
+    .option('--full-parse', 'parse all of every file, so syntax errors are reported anywhere (default: only the code that could hold a finding)', false)
     .option('--exit-zero', 'exit 0 even when there are findings', false)
     .option('--stdin-filename <path>', 'check the text on stdin as if it were this file (for editors)')
     .option('--html <file>', 'also write a one-file HTML report (findings inline in the source)')

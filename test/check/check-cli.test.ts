@@ -222,3 +222,16 @@ test('--stdin-filename checks stdin as that file; with paths it is a usage error
   assert.equal(bad.status, 2);
   assert.match(String(bad.stderr), /--stdin-filename checks stdin only/);
 });
+
+test('a syntax error in a function that cannot hold a finding: seen with --full-parse and from an editor', async () => {
+  const source = `${LOOP}\n\ndef broken(x):\n    return x +* 2\n`;
+  const dir = scratch({ 'mod.py': source });
+  const quick = await checkJson(['--no-cache', 'mod.py'], { cwd: dir });
+  assert.deepEqual(quick.findings.map((f) => [f.code, f.line]), [['VEC001', 6]], 'the default parses only the loop');
+  const full = await checkJson(['--no-cache', '--full-parse', 'mod.py'], { cwd: dir });
+  assert.deepEqual(full.findings.map((f) => [f.code, f.line]), [['E999', 12]]);
+  const { spawnSync } = await import('node:child_process');
+  const { CLI } = await import('../../testkit/run-cli.js');
+  const editor = spawnSync(process.execPath, [CLI, 'check', '--no-cache', '--output-format', 'json', '--stdin-filename', 'mod.py'], { input: source, encoding: 'utf8', cwd: dir });
+  assert.deepEqual((JSON.parse(editor.stdout) as Finding[]).map((f) => [f.code, f.line]), [['E999', 12]]);
+});
