@@ -18,6 +18,17 @@ function isCallee(n: Node): boolean {
   return !!p && ((p.type === 'attribute' && field(p, 'attribute')?.id === n.id) || (p.type === 'keyword_argument' && field(p, 'name')?.id === n.id));
 }
 
+/** `w` in `x @ w`, `np.dot(x, w)`, `x.dot(w)`. */
+function isProductOperand(facts: ArrayFacts, n: Node): boolean {
+  const p = n.parent;
+  if (p?.type === 'binary_operator' && field(p, 'operator')?.type === '@') return true;
+  const call = p?.type === 'argument_list' ? p.parent : null;
+  const callee = call ? field(call, 'function') : null;
+  if (!callee) return false;
+  const path = facts.numpyPath(callee);
+  return path === 'dot' || path === 'matmul' || (callee.type === 'attribute' && field(callee, 'attribute')?.text === 'dot');
+}
+
 export function atom(e: string): string {
   return /^[A-Za-z_][\w.]*(?:\((?:[^()]|\([^()]*\))*\)|\[[^\]]*\])*$/.test(e) ? e : `(${e})`;
 }
@@ -44,7 +55,8 @@ export function judgeComprehension(facts: ArrayFacts, comp: Node): LoopVerdict |
   // nested comprehensions build nested lists: leave them to a person
   if (some(value, (n) => n.type === 'list_comprehension' || n.type === 'generator_expression' || n.type === 'set_comprehension')) return null;
   // `[x == k for k in labels]`: one whole-array mask per element, already vectorized work
-  if (some(value, (n) => n.type === 'identifier' && !loopVars.has(n.text) && !isCallee(n) && facts.valueOf(n).kind === 'array')) return null;
+  // (the other matrix of a per-item product, `[m @ v for m in mats]`, is not such a mask)
+  if (some(value, (n) => n.type === 'identifier' && !loopVars.has(n.text) && !isCallee(n) && !isProductOperand(facts, n) && facts.valueOf(n).kind === 'array')) return null;
   const np = npAlias(facts);
   const sub = substitution(shape, np);
   const main = shape.arrays[0] as string;

@@ -262,20 +262,50 @@ function dependency(facts: ArrayFacts, shape: LoopShape, outerVars: Set<string>)
     const carried = readsCarried(e, allAssigned, assignedBefore, loopVars);
     if (carried) return `value carried between iterations (${carried})`;
   }
-  // an accumulator read anywhere but its own update is a prefix scan
+  // an accumulator read anywhere but its own updates is a prefix scan; updates of two kinds (`s += x; s *= 2`) are a
+  // recurrence, while one kind in several branches (`loss += a * a` or `loss += d * (a - d)`) is still one reduction
   for (const acc of accumulators) {
-    let uses = 0;
+    const kinds = new Set<string>();
     for (const s of stmts) {
+      const e = stmtExpr(s);
+      const right = e.type === 'assignment' || e.type === 'augmented_assignment' ? field(e, 'right') : null;
+      const kind = !right ? null : e.type === 'assignment' && isGrowthOf(right, acc) ? 'growth' : accumulationKind(e, acc);
+      if (kind !== null && field(e, 'left')?.text === acc) {
+        kinds.add(kind);
+        continue;
+      }
       const reads = s.type === 'if_statement' ? ifConditions(s) : [s];
-      if (reads.some((r) => identifiersIn(r).has(acc))) uses++;
+      if (reads.some((r) => identifiersIn(r).has(acc))) return `running value ${acc} is read inside the loop`;
     }
-    if (uses > 1) return `running value ${acc} is read inside the loop`;
+    if (kinds.size > 1) return `running value ${acc} is updated in two ways`;
   }
   for (const w of subscriptWrites) {
     for (const r of subscriptReads) if (r.name === w.name && r.index !== w.index) return `x[i] from x[i-1] (${w.name})`;
   }
+  // `x[i] = (b[i] - A[i] @ x) / A[i, i]` (Gauss–Seidel): each element is computed from the whole array being written
+  const written = new Set(subscriptWrites.map((w) => w.name));
+  const whole = written.size > 0 ? wholeRead(shape.body, written) : null;
+  if (whole) return `reads all of ${whole} while writing it`;
   void facts;
   return null;
+}
+
+/** A name among `names` read as a whole array (not `x[…]`, not `len(x)` or `x.shape`). */
+function wholeRead(body: Node, names: Set<string>): string | null {
+  let hit: string | null = null;
+  walk(body, (n) => {
+    if (hit) return false;
+    if (n.type !== 'identifier' || !names.has(n.text)) return true;
+    const p = n.parent;
+    if (!p) return true;
+    if (p.type === 'subscript' && field(p, 'value')?.id === n.id) return true;
+    if (p.type === 'attribute' && field(p, 'object')?.id === n.id && ['shape', 'size', 'ndim', 'dtype'].includes(field(p, 'attribute')?.text ?? '')) return true;
+    if (p.type === 'argument_list' && p.parent && field(p.parent, 'function')?.text === 'len') return true;
+    if ((p.type === 'assignment' || p.type === 'augmented_assignment') && field(p, 'left')?.id === n.id) return true;
+    hit = n.text;
+    return false;
+  });
+  return hit;
 }
 
 /** Statements of a body with if/elif/else blocks spliced in place. */
@@ -329,27 +359,34 @@ function isGrowthOf(right: Node, name: string): boolean {
 
 /** `s += e`, `s = s + e`, `s = max(s, e)`, with e free of s. */
 function isAccumulation(e: Node, name: string): boolean {
+  return accumulationKind(e, name) !== null;
+}
+
+/** The reduction an accumulation performs (`+` for `+=`, `-=` and `s = s + e`; `*`; `max`; `min`; `|`; `&`), else null. */
+function accumulationKind(e: Node, name: string): string | null {
   const right = field(e, 'right');
-  if (!right) return false;
+  if (!right) return null;
   if (e.type === 'augmented_assignment') {
     const op = field(e, 'operator')?.text ?? '';
-    return ['+=', '-=', '*=', '|=', '&='].includes(op) && !identifiersIn(right).has(name);
+    if (!['+=', '-=', '*=', '|=', '&='].includes(op) || identifiersIn(right).has(name)) return null;
+    return op === '-=' ? '+' : op.slice(0, 1);
   }
   const r = unparen(right);
   if (r.type === 'binary_operator' && ['+', '*'].includes(field(r, 'operator')?.type ?? '')) {
     const l = field(r, 'left');
     const rr = field(r, 'right');
-    if (l?.text === name && rr && !identifiersIn(rr).has(name)) return true;
-    if (rr?.text === name && l && !identifiersIn(l).has(name)) return true;
+    const op = field(r, 'operator')?.type as string;
+    if (l?.text === name && rr && !identifiersIn(rr).has(name)) return op;
+    if (rr?.text === name && l && !identifiersIn(l).has(name)) return op;
   }
   if (r.type === 'call' && ['max', 'min'].includes(field(r, 'function')?.text ?? '')) {
     const args = named(field(r, 'arguments') as Node);
     if (args.length === 2 && args.filter((a) => a.text === name).length === 1) {
       const other = args.find((a) => a.text !== name) as Node;
-      return !identifiersIn(other).has(name);
+      return identifiersIn(other).has(name) ? null : (field(r, 'function') as Node).text;
     }
   }
-  return false;
+  return null;
 }
 
 /** A name assigned somewhere in the body but read here before any assignment this iteration. */

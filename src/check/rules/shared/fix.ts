@@ -47,6 +47,15 @@ function rewriteStatement(facts: ArrayFacts, shape: LoopShape, sub: Substitution
       return t === null || !obj || op !== '=' || shape.rangeStart !== 0 ? null : [`${sub.np}.fill_diagonal(${obj.text}, ${t})`];
     }
     const target = writeTarget(left, shape, sub);
+    if (target === null && op === '=') {
+      // `out[idx[k]] = max(out[idx[k]], v[k])`: a read-modify-write through an index array (repeats must combine)
+      const rmw = readModifyWrite(right, left.text);
+      if (rmw) {
+        const t = translate(rmw.other, sub, facts);
+        return t === null ? null : scatter(left, rmw.op, t, sub, facts);
+      }
+      if (right.text.includes(left.text)) return null;
+    }
     const t = rowwise(right, sub, facts);
     if (t === null) return null;
     if (target !== null) return [`${target} ${op} ${t}`];
@@ -117,6 +126,27 @@ function indexedArrays(node: Node, sub: Substitution): string[] {
   return out;
 }
 
+/** `t = max(t, e)`, `t = min(e, t)`, `t = t + e`: the reduction (as an operator for scatter) and `e`. */
+function readModifyWrite(right: Node, target: string): { op: string; other: Node } | null {
+  const r = unparen(right);
+  if (r.type === 'call' && ['max', 'min'].includes(field(r, 'function')?.text ?? '')) {
+    const args = positionalArgs(r);
+    const mine = args.filter((a) => a.text === target);
+    const other = args.find((a) => a.text !== target);
+    if (args.length === 2 && mine.length === 1 && other && !other.text.includes(target)) return { op: (field(r, 'function') as Node).text, other };
+  }
+  if (r.type === 'binary_operator' && ['+', '*'].includes(field(r, 'operator')?.type ?? '')) {
+    const l = field(r, 'left');
+    const rr = field(r, 'right');
+    const op = `${field(r, 'operator')?.type as string}=`;
+    if (l?.text === target && rr && !rr.text.includes(target)) return { op, other: rr };
+    if (rr?.text === target && l && !l.text.includes(target)) return { op, other: l };
+  }
+  return null;
+}
+
+const UFUNC_AT: Record<string, string> = { '+=': 'add', '-=': 'subtract', '*=': 'multiply', max: 'maximum', min: 'minimum' };
+
 /** `counts[lab] += 1` → `np.add.at(counts, labels, 1)` (repeated indices add up); `out[idx] = v` for plain writes. */
 function scatter(left: Node, op: string, value: string, sub: Substitution, facts: ArrayFacts): string[] | null {
   const obj = field(left, 'value');
@@ -125,7 +155,8 @@ function scatter(left: Node, op: string, value: string, sub: Substitution, facts
   const parts = idx.map((i) => (i.type === 'slice' ? null : translate(i, sub, facts)));
   if (parts.some((p) => p === null)) return null;
   const where = parts.length === 1 ? (parts[0] as string) : `(${parts.join(', ')})`;
-  if (op === '+=') return [`${sub.np}.add.at(${obj.text}, ${where}, ${value})`];
+  const ufunc = UFUNC_AT[op];
+  if (ufunc) return [`${sub.np}.${ufunc}.at(${obj.text}, ${where}, ${value})`];
   if (op === '=') return [`${obj.text}[${parts.join(', ')}] = ${value}`];
   return null;
 }
@@ -202,7 +233,7 @@ function appendOf(call: Node): { list: string; value: Node } | null {
 
 function rewriteIf(facts: ArrayFacts, shape: LoopShape, sub: Substitution, s: Node): string[] | null {
   const alts = s.childrenForFieldName('alternative').filter((a): a is Node => a !== null);
-  if (alts.some((a) => a.type === 'elif_clause')) return null;
+  if (alts.some((a) => a.type === 'elif_clause')) return rewriteChain(facts, shape, sub, s, alts);
   const cond = field(s, 'condition');
   const c = cond ? translate(cond, sub, facts) : null;
   if (c === null) return null;
@@ -219,7 +250,7 @@ function rewriteIf(facts: ArrayFacts, shape: LoopShape, sub: Substitution, s: No
     const e1 = field(a, 'right');
     const t1 = e1 ? translate(e1, sub, facts) : null;
     if (target === null || t1 === null) return null;
-    if (!b) return [`${target} = ${np}.where(${c}, ${t1}, ${target})`];
+    if (!b) return [`${target} = ${np}.where(${c}, ${t1}, ${target.replace(/\[:\]$/, '')})`];
     if (b.type !== 'assignment' || field(b, 'left')?.text !== field(a, 'left')?.text) return null;
     const e2 = field(b, 'right');
     const t2 = e2 ? translate(e2, sub, facts) : null;
@@ -244,6 +275,40 @@ function rewriteIf(facts: ArrayFacts, shape: LoopShape, sub: Substitution, s: No
     return t === null ? null : [`${appended.list} = ${simple(t) ? t : `(${t})`}[${c}]`];
   }
   return null;
+}
+
+/** `if c1: out[i] = e1 / elif c2: out[i] = e2 / else: out[i] = e3` → nested np.where, innermost the else (or out). */
+function rewriteChain(facts: ArrayFacts, shape: LoopShape, sub: Substitution, s: Node, alts: Node[]): string[] | null {
+  const branches: Array<{ cond: Node | null; body: Node[] }> = [{ cond: field(s, 'condition'), body: statements(field(s, 'consequence')) }];
+  for (const alt of alts) {
+    if (alt.type === 'elif_clause') branches.push({ cond: field(alt, 'condition'), body: statements(field(alt, 'consequence')) });
+    else branches.push({ cond: null, body: statements(field(alt, 'body')) });
+  }
+  let left: string | null = null;
+  const parts: Array<{ c: string | null; v: string }> = [];
+  for (const br of branches) {
+    if (br.body.length !== 1) return null;
+    const e = stmtExpr(br.body[0] as Node);
+    if (e.type !== 'assignment' || unparen(field(e, 'left') as Node).type !== 'subscript') return null;
+    const l = (field(e, 'left') as Node).text;
+    if (left !== null && l !== left) return null;
+    left = l;
+    const value = field(e, 'right');
+    const v = value ? translate(value, sub, facts) : null;
+    const c = br.cond ? translate(br.cond, sub, facts) : null;
+    if (v === null || (br.cond && c === null)) return null;
+    parts.push({ c, v });
+  }
+  const first = stmtExpr(branches[0]?.body[0] as Node);
+  const target = writeTarget(unparen(field(first, 'left') as Node), shape, sub);
+  if (target === null) return null;
+  const last = parts[parts.length - 1] as { c: string | null; v: string };
+  let acc = last.c === null ? last.v : whereOf(sub.np, last.c, last.v, target.replace(/\[:\]$/, ''));
+  for (let k = parts.length - 2; k >= 0; k--) {
+    const p = parts[k] as { c: string; v: string };
+    acc = whereOf(sub.np, p.c, p.v, acc);
+  }
+  return [`${target} = ${acc}`];
 }
 
 /**

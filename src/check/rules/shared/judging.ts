@@ -52,11 +52,17 @@ export function describe(code: LoopCode, main: string): string {
   }
 }
 
-export function fallback(code: LoopCode, a: string, np: string, matmul: { other?: string } | null): SuggestedFix {
+export function fallback(code: LoopCode, a: string, np: string, matmul: MatmulSite | null): SuggestedFix {
   switch (code) {
     case 'VEC003': {
-      const w = matmul?.other ?? 'w';
-      return { description: describe(code, a), replacement: `out = ${a} @ ${w}  # or ${np}.einsum('bnm,mk->bnk', ${a}, ${w})`, safety: 'display-only' };
+      const w = matmul?.other;
+      const replacement = w && matmul?.itemOnRight
+        ? `out = ${a} @ ${w}.T  # ${w} @ x for every row x of a 2-D ${a}; for a stack of matrices: ${w} @ ${a}`
+        : w
+        ? `out = ${a} @ ${w}  # matmul broadcasts over the leading (batch) axis; or ${np}.einsum('bnm,mk->bnk', ${a}, ${w})`
+        : `# one call for every item: ${np}.matmul(${a}, …) broadcasts over the batch axis of stacked matrices; ` +
+          `${np}.einsum spells out the rest, e.g. ${np}.einsum('nij,nj->ni', ${a}, x) for a vector per item`;
+      return { description: describe(code, a), replacement, safety: 'display-only' };
     }
     case 'VEC004':
       return { description: describe(code, a), replacement: `out = ${np}.where(${a} > 0, ${a}, 0)  # or ${np}.maximum(${a}, 0), ${np}.clip(${a}, lo, hi), ${np}.abs(${a})`, safety: 'display-only' };
@@ -65,9 +71,17 @@ export function fallback(code: LoopCode, a: string, np: string, matmul: { other?
   }
 }
 
+export interface MatmulSite {
+  text: string;
+  /** The operand that does not move with the loop (`w` of `x[i] @ w`), when only one side moves. */
+  other?: string;
+  /** `W @ x[i]`: the item is the right operand. */
+  itemOnRight: boolean;
+}
+
 /** A `@` / np.matmul / np.dot / .dot() whose operand is this iteration's item. */
-export function matmulIn(facts: ArrayFacts, body: Node, sub: Substitution): { text: string; other?: string } | null {
-  let hit: { text: string; other?: string } | null = null;
+export function matmulIn(facts: ArrayFacts, body: Node, sub: Substitution): MatmulSite | null {
+  let hit: MatmulSite | null = null;
   walk(body, (n) => {
     if (hit) return false;
     let l: Node | null = null;
@@ -89,7 +103,7 @@ export function matmulIn(facts: ArrayFacts, body: Node, sub: Substitution): { te
       const lu = usesLoopVars(l, sub);
       const ru = usesLoopVars(r, sub);
       if (lu || ru) {
-        hit = { text: n.text };
+        hit = { text: n.text, itemOnRight: !lu };
         if (lu !== ru) hit.other = (lu ? r : l).text;
       }
     }
@@ -124,13 +138,23 @@ export function branchIn(body: Node, sub: Substitution, facts?: ArrayFacts): boo
  */
 export function readsElements(facts: ArrayFacts, shape: LoopShape, skip: Set<number> = new Set()): boolean {
   let found = false;
-  // `phase = (i * f) % 1.0; out[i] = 2 * phase - 1`: a local computed from the index is the index's value too
+  // `phase = (i * f) % 1.0; out[i] = 2 * phase - 1`: a local computed from the index is the index's value too, and
+  // `out[i] = rng.normal()`: a fresh random draw per element is element work (one draw with `size=n`)
   const fromIndex = new Set(shape.indexVars);
+  const varies = (e: Node): boolean => [...identifiersIn(e)].some((id) => fromIndex.has(id)) || some(e, (k) => k.type === 'call' && randomDraw(facts, k) !== null);
   for (const st of statementsIn(shape.body)) {
     const left = st.type === 'assignment' ? field(st, 'left') : null;
     const right = left?.type === 'identifier' ? field(st, 'right') : null;
-    if (left && right && [...identifiersIn(right)].some((id) => fromIndex.has(id))) fromIndex.add(left.text);
+    if (left && right && varies(right)) fromIndex.add(left.text);
   }
+  // `if rng.random() < p: flips[i] = True`: the write is decided per element
+  const guarded = (stmt: Node): boolean => {
+    for (let p = stmt.parent; p && p.id !== shape.body.id; p = p.parent) {
+      const c = p.type === 'if_statement' || p.type === 'elif_clause' ? field(p, 'condition') : null;
+      if (c && varies(c)) return true;
+    }
+    return false;
+  };
   walk(shape.body, (n) => {
     if (found || skip.has(n.id)) return false;
     if (n.type === 'identifier' && shape.elements.has(n.text)) found = true;
@@ -144,7 +168,7 @@ export function readsElements(facts: ArrayFacts, shape: LoopShape, skip: Set<num
       // `w[k] = f(k)`: an element computed from its index (a window, a schedule)
       else if (isElement && p?.type === 'assignment') {
         const value = field(p, 'right');
-        if (value && [...identifiersIn(value)].some((id) => fromIndex.has(id))) found = true;
+        if ((value && varies(value)) || guarded(p)) found = true;
       }
     }
     return !found;

@@ -5,6 +5,7 @@ import { field, intLiteral, named, positionalArgs, some, unparen } from '../../a
 import type { ArrayFacts } from '../../arrays.js';
 import { BUILTIN_TO_NUMPY, MATH_TO_NUMPY } from '../../numpy-api.js';
 import { drawAll, randomDraw } from './random-draw.js';
+import { translateDot, translateTranspose } from './product.js';
 
 export interface Substitution {
   /** Element variables: `x` of `for x in a` → `a` (or `a[:, None]` for the outer loop of a pair). */
@@ -168,10 +169,11 @@ function translateNode(node: Node, sub: Substitution, facts: ArrayFacts): string
       const obj = field(n, 'object');
       const attr = field(n, 'attribute')?.text;
       if (!obj || !attr) return null;
-      if (attr === 'real' || attr === 'imag' || attr === 'T') {
+      if (attr === 'real' || attr === 'imag') {
         const t = translate(obj, sub, facts);
         return t === null ? null : `${t}.${attr}`;
       }
+      if (attr === 'T') return translateTranspose(obj, sub, facts);
       return null;
     }
     default:
@@ -224,18 +226,6 @@ function translateSubscript(n: Node, sub: Substitution, facts: ArrayFacts): stri
   if (inner === null || idx.some((r) => usesLoopVars(r, sub))) return null;
   if (/^[A-Za-z_][\w.]*$/.test(inner)) return `${inner}[:, ${idx.map((r) => r.text).join(', ')}]`;
   return null;
-}
-
-function translateDot(l: Node, r: Node, sub: Substitution, facts: ArrayFacts): string | null {
-  // a whole array that does not move with the loop is the other matrix of a batched product: keep it as is
-  const lt = usesLoopVars(l, sub) ? translate(l, sub, facts) : l.text;
-  const rt = usesLoopVars(r, sub) ? translate(r, sub, facts) : r.text;
-  if (lt === null || rt === null) return null;
-  const pairL = /^(\w[\w.]*)\[:, None\]$/.exec(lt);
-  const pairR = /^(\w[\w.]*)\[None\]$/.exec(rt);
-  if (pairL && pairR) return `(${pairL[1]} @ ${pairR[1]}.T)`;
-  if (lt.includes('None') || rt.includes('None')) return null;
-  return `${lt} @ ${rt}`;
 }
 
 function translateCall(n: Node, sub: Substitution, facts: ArrayFacts): string | null {

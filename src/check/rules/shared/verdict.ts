@@ -10,7 +10,7 @@ import { rewriteBody } from './fix.js';
 import { branchIn, describe, fallback, matmulIn, readsElements, substitution, type LoopCode, type LoopVerdict } from './judging.js';
 import { classifyLoop, type LoopShape } from './loop.js';
 import { judgeNest } from './nest.js';
-import { npAlias, usesLoopVars, type Substitution } from './translate.js';
+import { isFullSlice, npAlias, usesLoopVars, type Substitution } from './translate.js';
 
 export type { LoopCode, LoopVerdict } from './judging.js';
 export { substitution } from './judging.js';
@@ -114,6 +114,8 @@ function judge(facts: ArrayFacts, loop: Node): LoopVerdict | null {
   taint(shape, sub);
   const main = shape.arrays[0] as string;
   const matmul = matmulIn(facts, shape.body, sub);
+  // a product per item along any axis (`P[:, s, :] @ V`) is still one batched matmul
+  if (!matmul && sliceWork(shape)) return null;
   const branch = branchIn(shape.body, sub, facts);
   const code: LoopCode = matmul ? 'VEC003' : branch ? 'VEC004' : 'VEC001';
   const rewritten = growth.size > 0 ? null : rewriteBody(facts, shape, { ...sub, temps: new Set() });
@@ -121,8 +123,11 @@ function judge(facts: ArrayFacts, loop: Node): LoopVerdict | null {
     ? { description: describe(code, main), replacement: rewritten.lines.join('\n'), safety: 'unsafe' }
     : fallback(code, main, np, matmul);
   // a stack of matrices (3-D): einsum spells out the contraction; for rows of a 2-D array `X @ w` is all there is
-  if (rewritten && code === 'VEC003' && matmul && !knownBelow3d(facts, main, loop)) {
-    fix.replacement += `  # or ${np}.einsum('bnm,mk->bnk', ${main}, ${matmul.other ?? 'w'}) for stacks of matrices`;
+  if (rewritten && code === 'VEC003' && matmul?.other && rewritten.lines.length === 1 && !knownBelow3d(facts, main, loop) &&
+      fix.replacement.endsWith(`${main} @ ${matmul.other}`)) {
+    fix.replacement += `  # or ${np}.einsum('bnm,mk->bnk', ${main}, ${matmul.other}) for stacks of matrices`;
+  } else if (rewritten && code === 'VEC003' && matmul && !matmul.other) {
+    fix.replacement += `  # for stacks of matrices; a vector per item needs ${np}.einsum('nij,nj->ni', …)`;
   }
   const verdict: LoopVerdict = { code, node: loop, anchor: loop, shape, arrays: [main], fix };
   if (matmul) verdict.detail = matmul.text;
@@ -134,4 +139,19 @@ function knownBelow3d(facts: ArrayFacts, main: string, at: Node): boolean {
   if (!/^[A-Za-z_]\w*$/.test(main)) return false;
   const v = facts.lookup(main, facts.scopeAt(at.startIndex), at.startIndex);
   return v.kind === 'array' && v.ndim !== undefined && v.ndim < 3;
+}
+
+/**
+ * `out[..., c] = img[..., c] * g[c]`, `mu[j] = X[:, j].mean()`: the counter picks a whole column or plane (an axis
+ * after a full slice), so each iteration is already whole-array work over a usually short axis (channels, features).
+ * Pairs of such columns are VEC002's business and are judged as a nest before this; a matrix product per item is
+ * VEC003's whatever the axis.
+ */
+function sliceWork(shape: LoopShape): boolean {
+  return some(shape.body, (n) => {
+    if (n.type !== 'subscript') return false;
+    const idx = n.childrenForFieldName('subscript').filter((c): c is Node => c !== null && c.type !== 'comment');
+    const at = idx.findIndex((i) => i.type === 'identifier' && shape.indexVars.has(i.text));
+    return at > 0 && idx.slice(0, at).every((i) => i.type === 'ellipsis' || isFullSlice(i));
+  });
 }
