@@ -34,6 +34,13 @@ export function lookupName(facts: ArrayFacts, name: string, scope: Scope, pos: n
   return UNKNOWN;
 }
 
+/** `rng: np.random.Generator`, `state: RandomState` (imported from numpy.random). */
+function isGeneratorAnnotation(facts: ArrayFacts, annotation: Node): boolean {
+  const inner = annotation.type === 'type' ? named(annotation)[0] : annotation;
+  const path = inner && (inner.type === 'identifier' || inner.type === 'attribute') ? facts.numpyPath(inner) : null;
+  return path === 'random.Generator' || path === 'random.RandomState';
+}
+
 function withEvidence(v: Value, scope: Scope, name: string): Value {
   if (v.kind === 'unknown' && scope.arrayEvidence.has(name)) return { kind: 'array', evidence: true };
   return v;
@@ -42,6 +49,7 @@ function withEvidence(v: Value, scope: Scope, name: string): Value {
 function bindingValue(facts: ArrayFacts, b: Binding, scope: Scope): Value {
   if (b.fixed) return b.fixed;
   if (b.annotation && isArrayAnnotation(b.annotation, facts.arrayAliases)) return { kind: 'array' };
+  if (b.annotation && isGeneratorAnnotation(facts, b.annotation)) return { kind: 'rng' };
   if (b.param) {
     const def = field(b.param, 'value');
     if (def && def.type !== 'none') {

@@ -1,6 +1,6 @@
 // `[f(x) for x in a]`, `sum(x * x for x in a)`: element loops written as comprehensions.
 import type { Node } from 'web-tree-sitter';
-import { field, named, positionalArgs, some, unparen } from '../../ast.js';
+import { field, identifiersIn, named, positionalArgs, some, unparen } from '../../ast.js';
 import type { ArrayFacts } from '../../arrays.js';
 import type { SuggestedFix } from '../../types.js';
 import { expressionException } from './exceptions.js';
@@ -16,6 +16,13 @@ const WRAPPERS: Record<string, (e: string, np: string) => string> = {
 function isCallee(n: Node): boolean {
   const p = n.parent;
   return !!p && ((p.type === 'attribute' && field(p, 'attribute')?.id === n.id) || (p.type === 'keyword_argument' && field(p, 'name')?.id === n.id));
+}
+
+/** `x` in `x[i]`, `lut` in `lut[c]`: an item picked by the loop, not the whole array. */
+function isIndexedByLoop(n: Node, loopVars: Set<string>): boolean {
+  const p = n.parent;
+  if (p?.type !== 'subscript' || field(p, 'value')?.id !== n.id) return false;
+  return p.childrenForFieldName('subscript').some((i) => !!i && [...identifiersIn(i)].some((id) => loopVars.has(id)));
 }
 
 /** `w` in `x @ w`, `np.dot(x, w)`, `x.dot(w)`. */
@@ -55,8 +62,9 @@ export function judgeComprehension(facts: ArrayFacts, comp: Node): LoopVerdict |
   // nested comprehensions build nested lists: leave them to a person
   if (some(value, (n) => n.type === 'list_comprehension' || n.type === 'generator_expression' || n.type === 'set_comprehension')) return null;
   // `[x == k for k in labels]`: one whole-array mask per element, already vectorized work
-  // (the other matrix of a per-item product, `[m @ v for m in mats]`, is not such a mask)
-  if (some(value, (n) => n.type === 'identifier' && !loopVars.has(n.text) && !isCallee(n) && !isProductOperand(facts, n) && facts.valueOf(n).kind === 'array')) return null;
+  // (nor is the other matrix of a per-item product, `[m @ v for m in mats]`, or a gather `[lut[c] for c in codes]`)
+  if (some(value, (n) => n.type === 'identifier' && !loopVars.has(n.text) && !isCallee(n) && !isProductOperand(facts, n) &&
+      !isIndexedByLoop(n, loopVars) && facts.valueOf(n).kind === 'array')) return null;
   const np = npAlias(facts);
   const sub = substitution(shape, np);
   const main = shape.arrays[0] as string;

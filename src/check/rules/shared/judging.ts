@@ -140,8 +140,11 @@ export function readsElements(facts: ArrayFacts, shape: LoopShape, skip: Set<num
   let found = false;
   // `phase = (i * f) % 1.0; out[i] = 2 * phase - 1`: a local computed from the index is the index's value too, and
   // `out[i] = rng.normal()`: a fresh random draw per element is element work (one draw with `size=n`)
-  const fromIndex = new Set(shape.indexVars);
-  const varies = (e: Node): boolean => [...identifiersIn(e)].some((id) => fromIndex.has(id)) || some(e, (k) => k.type === 'call' && randomDraw(facts, k) !== null);
+  // (a local used only as slice bounds, `s = b * hop; x[s:s + w]`, marks a chunk or frame, not an element)
+  const fromIndex = new Set<string>();
+  const varies = (e: Node): boolean => some(e, (k) =>
+    (k.type === 'identifier' && isName(k) && (shape.indexVars.has(k.text) || (fromIndex.has(k.text) && !inSlice(k, e)))) ||
+    (k.type === 'call' && randomDraw(facts, k) !== null));
   for (const st of statementsIn(shape.body)) {
     const left = st.type === 'assignment' ? field(st, 'left') : null;
     const right = left?.type === 'identifier' ? field(st, 'right') : null;
@@ -174,6 +177,18 @@ export function readsElements(facts: ArrayFacts, shape: LoopShape, skip: Set<num
     return !found;
   });
   return found;
+}
+
+/** An identifier that names a variable (not the `b` of `a.b`, not a keyword argument's name). */
+function isName(n: Node): boolean {
+  const p = n.parent;
+  if (p?.type === 'attribute' && field(p, 'attribute')?.id === n.id) return false;
+  return !(p?.type === 'keyword_argument' && field(p, 'name')?.id === n.id);
+}
+
+function inSlice(n: Node, root: Node): boolean {
+  for (let p = n.parent; p && p.id !== root.id; p = p.parent) if (p.type === 'slice') return true;
+  return false;
 }
 
 export function isWriteTarget(n: Node): boolean {

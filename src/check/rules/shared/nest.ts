@@ -1,7 +1,7 @@
 // Nested loops: pairs of rows of two arrays (VEC002), or one array walked element by element in 2-D (VEC001/VEC004
 // at the outer loop).
 import type { Node } from 'web-tree-sitter';
-import { field, identifiersIn, positionalArgs, some, statements, stmtExpr } from '../../ast.js';
+import { field, identifiersIn, positionalArgs, some, statements, stmtExpr, unparen } from '../../ast.js';
 import type { ArrayFacts } from '../../arrays.js';
 import type { SuggestedFix } from '../../types.js';
 import { exceptionOf } from './exceptions.js';
@@ -9,12 +9,16 @@ import { rewriteBody } from './fix.js';
 import { branchIn, describe, fallback, isWriteTarget, type LoopCode, type LoopVerdict } from './judging.js';
 import { classifyLoop, type LoopShape } from './loop.js';
 import { isFullSlice, npAlias, translate, type Substitution } from './translate.js';
+import { judgeTriple } from './triple.js';
 
 /** Nested loops: pairs of rows (VEC002) or a 2-D element nest (VEC001 on the outer loop). */
 export function judgeNest(facts: ArrayFacts, outer: LoopShape, innerNode: Node): LoopVerdict | null {
   const outerVars = new Set([...outer.indexVars, ...outer.elements.keys()]);
+  const walked = rowWalk(facts, outer, innerNode, outerVars);
+  if (walked !== undefined) return walked;
   const inner = classifyLoop(facts, innerNode, outerVars);
   if (!inner) return null;
+  if (statements(outer.body).length === 1 && statements(inner.body).some((s) => s.type === 'for_statement')) return judgeTriple(facts, outer, inner, outerVars);
   if (exceptionOf(facts, inner, outerVars)) return null;
   if (some(inner.body, (n) => n !== inner.body && (n.type === 'for_statement' || n.type === 'while_statement'))) return null;
   // statements around the inner loop: only `row = []` before and `rows.append(row)` after
@@ -130,4 +134,33 @@ function pairLines(facts: ArrayFacts, inner: LoopShape, sub: Substitution, prep:
   const rewritten = rewriteBody(facts, both, sub, inner.body);
   if (!rewritten) return null;
   return rewritten.lines.map((l) => l.replace(/^(\w+)\[[^\]]*\] = /, '$1 = '));
+}
+
+/**
+ * `for row in img: for v in row: …`: every element of a 2-D array, one at a time (VEC001/VEC004 at the outer loop).
+ * undefined when the inner loop does not walk an outer row, so the other nest shapes get their turn.
+ */
+function rowWalk(facts: ArrayFacts, outer: LoopShape, innerNode: Node, outerVars: Set<string>): LoopVerdict | null | undefined {
+  const left = field(innerNode, 'left');
+  const right = field(innerNode, 'right');
+  const body = field(innerNode, 'body');
+  const row = right ? unparen(right) : null;
+  if (innerNode.type !== 'for_statement' || !left || !body || row?.type !== 'identifier' || !outer.elements.has(row.text)) return undefined;
+  const arr = outer.elements.get(row.text) as string;
+  if (left.type !== 'identifier' || outer.indexVars.size > 0 || identifiersIn(body).has(row.text)) return null;
+  if (some(body, (n) => n.type === 'for_statement' || n.type === 'while_statement')) return null;
+  if (!statements(outer.body).filter((st) => st !== innerNode).every((p) => isListPrep(p))) return null;
+  const inner: LoopShape = {
+    node: innerNode, body, header: outer.header, arrays: [arr], elements: new Map([[left.text, arr]]), indexVars: new Set(),
+    rows: new Set(), rangeStart: 0,
+  };
+  if (exceptionOf(facts, inner, outerVars)) return null;
+  const np = npAlias(facts);
+  const sub: Substitution = { elements: new Map([[left.text, arr]]), indexes: new Map(), rowAxis: 'None', np, temps: new Set() };
+  const code: LoopCode = branchIn(body, sub, facts) ? 'VEC004' : 'VEC001';
+  const rewritten = statements(outer.body).length === 1 ? rewriteBody(facts, inner, sub, body) : null;
+  const fix: SuggestedFix = rewritten && !rewritten.lines.some((l) => l.includes('axis=None'))
+    ? { description: describe(code, arr), replacement: rewritten.lines.join('\n'), safety: 'unsafe' }
+    : fallback(code, arr, np, null);
+  return { code, node: outer.node, anchor: outer.node, shape: outer, arrays: [arr], fix };
 }
