@@ -172,7 +172,9 @@ function writeTarget(left: Node, shape: LoopShape, sub: Substitution): string | 
   const start = shape.rangeStart;
   // the result array is rebuilt whole when the loop starts at 0; the bounding array keeps its exact slice
   const end = obj.text === shape.rangeOver ? shape.rangeEndOffset ?? 0 : 0;
-  const head = `${start === 0 ? '' : start}:${end === 0 ? '' : -end}`;
+  // another array written from position s on, up to len(x) - k: exactly those positions (`y[1:len(x) - 1]`)
+  const otherEnd = start !== 0 && obj.text !== shape.rangeOver && shape.rangeOver && shape.rangeEndOffset ? `len(${shape.rangeOver}) - ${shape.rangeEndOffset}` : '';
+  const head = `${start === 0 ? '' : start}:${end === 0 ? otherEnd : -end}`;
   if (rest.every((r) => r.type === 'identifier' && shape.indexVars.has(r.text))) {
     if (head !== ':') return rest.length > 0 ? null : `${obj.text}[${head}]`;
     // the loop walks this very array (in place, maybe a caller's array): keep writing into it

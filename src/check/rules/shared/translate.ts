@@ -26,6 +26,17 @@ export interface Substitution {
   ranges?: Map<string, { start: number; endOffset: number }>;
 }
 
+/** `x * 100` → `(x * 100)`, so a method call applies to the whole expression. */
+function atomic(t: string): string {
+  let depth = 0;
+  for (const c of t) {
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+    else if (depth === 0 && /[\s+\-*/%<>=&|^~@,]/.test(c)) return `(${t})`;
+  }
+  return t;
+}
+
 /** A bare `:` (the whole axis). */
 export function isFullSlice(node: Node | null | undefined): boolean {
   return !!node && node.type === 'slice' && node.text.replace(/\s+/g, '') === ':';
@@ -185,11 +196,13 @@ function translateSubscript(n: Node, sub: Substitution, facts: ArrayFacts): stri
   const obj = field(n, 'value');
   const idx = n.childrenForFieldName('subscript').filter((c): c is Node => c !== null && c.type !== 'comment');
   if (!obj || idx.length === 0) return null;
-  // `X[i, j]` over a nest of index loops: the whole of X
-  if (idx.length > 1 && idx.every((r) => r.type === 'identifier' && sub.indexes.has(r.text)) && new Set(idx.map((r) => r.text)).size === idx.length) {
-    const fns = idx.map((r) => (sub.indexes.get(r.text) as (a: string) => string)(obj.text));
-    if (!usesLoopVars(obj, sub) && fns.every((f) => f === obj.text)) return obj.text;
-    return null;
+  // `X[i, j]` over a nest of index loops: the whole of X; `img[y, x, 0]`: `img[:, :, 0]`
+  const lead = idx.findIndex((r) => !(r.type === 'identifier' && sub.indexes.has(r.text)));
+  const k = lead === -1 ? idx.length : lead;
+  if (k > 1 && new Set(idx.slice(0, k).map((r) => r.text)).size === k) {
+    const fns = idx.slice(0, k).map((r) => (sub.indexes.get(r.text) as (a: string) => string)(obj.text));
+    if (usesLoopVars(obj, sub) || !fns.every((f) => f === obj.text) || idx.slice(k).some((r) => usesLoopVars(r, sub))) return null;
+    return k === idx.length ? obj.text : `${obj.text}[${[...Array(k).fill(':'), ...idx.slice(k).map((r) => r.text)].join(', ')}]`;
   }
   // `A[i + 1]` over `range(s, len(A) - k)`: the shifted slice (np.diff-style neighbours)
   const shifted = offsetIndex(idx[0] as Node, sub);
@@ -258,8 +271,8 @@ function translateCall(n: Node, sub: Substitution, facts: ArrayFacts): string | 
   }
   if (callee.type === 'identifier') {
     const name = callee.text;
-    if (name === 'float') return targs.length === 1 ? `${targs[0]}.astype(float)` : null;
-    if (name === 'int') return targs.length === 1 ? `${targs[0]}.astype(int)` : null;
+    if (name === 'float') return targs.length === 1 ? `${atomic(targs[0] as string)}.astype(float)` : null;
+    if (name === 'int') return targs.length === 1 ? `${atomic(targs[0] as string)}.astype(int)` : null;
     if ((name === 'max' || name === 'min') && targs.length === 2) return `${np}.${BUILTIN_TO_NUMPY[name]}(${targs[0]}, ${targs[1]})`;
     if ((name === 'max' || name === 'min' || name === 'sum') && targs.length === 1) return `${np}.${name === 'sum' ? 'sum' : name}(${targs[0]}, axis=${sub.rowAxis})`;
     if ((name === 'abs' || name === 'round') && targs.length === 1) return `${np}.${BUILTIN_TO_NUMPY[name]}(${targs[0]})`;

@@ -6,7 +6,7 @@ import type { ArrayFacts } from '../../arrays.js';
 import type { SuggestedFix } from '../../types.js';
 import { judgeComprehension } from './comprehension.js';
 import { exceptionOf } from './exceptions.js';
-import { rewriteBody } from './fix.js';
+import { rewriteBody, type BodyFix } from './fix.js';
 import { branchIn, describe, fallback, matmulIn, readsElements, substitution, type LoopCode, type LoopVerdict } from './judging.js';
 import { classifyLoop, type LoopShape } from './loop.js';
 import { judgeNest } from './nest.js';
@@ -118,7 +118,7 @@ function judge(facts: ArrayFacts, loop: Node): LoopVerdict | null {
   if (!matmul && sliceWork(shape)) return null;
   const branch = branchIn(shape.body, sub, facts);
   const code: LoopCode = matmul ? 'VEC003' : branch ? 'VEC004' : 'VEC001';
-  const rewritten = growth.size > 0 ? null : rewriteBody(facts, shape, { ...sub, temps: new Set() });
+  const rewritten = growth.size > 0 ? null : hoistCalls(facts, shape, rewriteBody(facts, shape, { ...sub, temps: new Set() }));
   const fix: SuggestedFix = rewritten
     ? { description: describe(code, main), replacement: rewritten.lines.join('\n'), safety: 'unsafe' }
     : fallback(code, main, np, matmul);
@@ -154,4 +154,19 @@ function sliceWork(shape: LoopShape): boolean {
     const at = idx.findIndex((i) => i.type === 'identifier' && shape.indexVars.has(i.text));
     return at > 0 && idx.slice(0, at).every((i) => i.type === 'ellipsis' || isFullSlice(i));
   });
+}
+
+/** `for v in load(): e += v * v` → `vals = load()` first, so the rewrite does not call `load()` twice. */
+function hoistCalls(facts: ArrayFacts, shape: LoopShape, fix: BodyFix | null): BodyFix | null {
+  if (!fix) return fix;
+  let lines = fix.lines;
+  for (const arr of new Set(shape.elements.values())) {
+    if (!arr.includes('(')) continue;
+    const uses = lines.join('\n').split(arr).length - 1;
+    if (uses < 2) continue;
+    let name = 'vals';
+    while (new RegExp(`\\b${name}\\b`).test(facts.source)) name += '_';
+    lines = [`${name} = ${arr}`, ...lines.map((l) => l.split(arr).join(name))];
+  }
+  return { lines };
 }
