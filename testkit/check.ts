@@ -84,17 +84,21 @@ export function ruleTable(rule: string, cases: RuleCase[]): void {
   }
 }
 
-/** test/fixtures/check/rules/<CODE>/bad.py has `# expect:` markers; good.py must be clean. */
-export function fixturePair(rule: string): void {
+/**
+ * test/fixtures/check/rules/<CODE>/bad.py has `# expect:` markers; good.py must be clean. With a `stem`, the pair is
+ * `<stem>-bad.py` and `<stem>-good.py` (one pair per class of surface forms: unpacking, aliases, …).
+ */
+export function fixturePair(rule: string, stem?: string): void {
   const dir = join(REPO_ROOT, 'test', 'fixtures', 'check', 'rules', rule);
-  test(`${rule}: fixture bad.py reports exactly the marked lines`, async () => {
-    const src = readFileSync(join(dir, 'bad.py'), 'utf8');
+  const [bad, good] = stem ? [`${stem}-bad.py`, `${stem}-good.py`] : ['bad.py', 'good.py'];
+  test(`${rule}: fixture ${bad} reports exactly the marked lines`, async () => {
+    const src = readFileSync(join(dir, bad), 'utf8');
     const expected = expectedFromMarkers(src);
     assert.ok(expected.some(([, c]) => c === rule), 'the fixture has cases of this rule');
     assert.deepEqual(linesAndCodes(await checkSource(src)), expected);
   });
-  test(`${rule}: fixture good.py is clean`, async () => {
-    const src = readFileSync(join(dir, 'good.py'), 'utf8');
+  test(`${rule}: fixture ${good} is clean`, async () => {
+    const src = readFileSync(join(dir, good), 'utf8');
     assert.deepEqual(linesAndCodes(await checkSource(src)), []);
   });
 }

@@ -10,7 +10,7 @@ export const EVIDENCE = /\b([A-Za-z_][A-Za-z0-9_]*)\.(?:shape|dtype|ndim)\b/g;
 export const ARRAY_ANNOTATION = /^(?:Optional\[)?\s*["']?(?:[A-Za-z_][A-Za-z0-9_]*\.)*(?:ndarray|NDArray)\b(?!\w)/;
 
 /** `Temps`, `"Temps"`, `Optional[Temps]`, `Temps | None`: one name, maybe optional (checked against the file's aliases). */
-const ALIAS_USE = /^(?:Optional\[)?\s*["']?([A-Za-z_][A-Za-z0-9_]*)["']?\s*(?:\]|\|\s*None)?$/;
+const ALIAS_USE = /^(?:Optional\[|None\s*\|)?\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\]|\|\s*None)?$/;
 
 /** `np.ndarray`, `npt.NDArray[np.float64]`, or a name this file aliases to one (`Prices = npt.NDArray[...]`). */
 export function isArrayAnnotation(type: Node | null, aliases?: ReadonlySet<string>): boolean {
@@ -21,7 +21,7 @@ export function isArrayAnnotation(type: Node | null, aliases?: ReadonlySet<strin
 function isArrayAnnotationText(raw: string, aliases?: ReadonlySet<string>): boolean {
   const text = raw.replace(/\s+/g, ' ').trim();
   if (!ARRAY_ANNOTATION.test(text)) {
-    const m = aliases && aliases.size > 0 ? ALIAS_USE.exec(text) : null;
+    const m = aliases && aliases.size > 0 ? ALIAS_USE.exec(text.replace(/^["'](.*)["']$/, '$1').trim()) : null;
     return !!m && (aliases as ReadonlySet<string>).has(m[1] as string);
   }
   // `ndarray | list[float]` or `Union[ndarray, list]`: a list may arrive, so no promise

@@ -350,4 +350,145 @@ ruleTable('VEC001', [
     `, expect: [] },
 ]);
 
+// Surface forms found missing on the held-out corpus batch, each as a class (docs/corpus.md)
+ruleTable('VEC001', [
+  {
+    name: 'enumerate of a three-way zip, unpacked',
+    code: `
+      import numpy as np
+      def net(f: np.ndarray, s: np.ndarray, a: np.ndarray):
+          out = np.empty(len(f))
+          for k, (fi, si, ai) in enumerate(zip(f, s, a)):
+              out[k] = fi - si * ai
+          return out
+    `,
+    expect: [[4, 'VEC001']],
+    fix: 'out = f - s * a',
+  },
+  {
+    name: 'rows unpacked into their columns',
+    code: `
+      import numpy as np
+      def areas(boxes: np.ndarray):
+          out = np.empty(len(boxes))
+          for k, (x1, y1, x2, y2) in enumerate(boxes):
+              out[k] = (x2 - x1) * (y2 - y1)
+          return out
+    `,
+    expect: [[4, 'VEC001']],
+    fix: 'out = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])',
+  },
+  {
+    name: 'a fill from a local computed from the index',
+    code: `
+      import numpy as np
+      def saw(n: int, f: float):
+          out = np.zeros(n)
+          for i in range(n):
+              phase = (i * f) % 1.0
+              out[i] = 2.0 * phase - 1.0
+          return out
+    `,
+    expect: [[4, 'VEC001']],
+    fix: 'phase = (np.arange(n) * f) % 1.0\nout = 2.0 * phase - 1.0',
+  },
+  {
+    name: 'one random draw per element becomes one draw of size n',
+    code: `
+      import numpy as np
+      def noisy(x: np.ndarray, rng: np.random.Generator):
+          y = np.empty_like(x)
+          for i in range(len(x)):
+              y[i] = x[i] + 0.1 * rng.normal()
+          return y
+    `,
+    expect: [[4, 'VEC001']],
+    fix: 'y = x + 0.1 * rng.normal(size=len(x))',
+  },
+  {
+    name: 'a draw with size= is whole-array work per iteration',
+    code: `
+      import numpy as np
+      def paths(n: int, T: int, rng: np.random.Generator):
+          out = np.empty((n, T))
+          for i in range(n):
+              out[i] = np.cumsum(rng.normal(size=T))
+          return out
+    `,
+    expect: [],
+  },
+  {
+    name: 'a parameter annotated with a module alias of NDArray',
+    code: `
+      import numpy as np
+      import numpy.typing as npt
+      Prices = npt.NDArray[np.float64]
+      def total(p: Prices) -> float:
+          s = 0.0
+          for v in p:
+              s += v
+          return s
+    `,
+    expect: [[6, 'VEC001']],
+    fix: 's = p.sum()',
+  },
+  {
+    name: 'a call iterated is evaluated once in the rewrite',
+    code: `
+      import numpy as np
+      def load() -> np.ndarray:
+          return np.load("x.npy")
+      def energy():
+          e = 0.0
+          for v in load():
+              e += v * v
+          return e
+    `,
+    expect: [[6, 'VEC001']],
+    fix: 'vals = load()\ne = (vals * vals).sum()',
+  },
+  {
+    name: 'a range starting at 1 writes exactly the positions it covers',
+    code: `
+      import numpy as np
+      def smooth(x: np.ndarray):
+          y = x.copy()
+          for i in range(1, len(x) - 1):
+              y[i] = (x[i - 1] + x[i] + x[i + 1]) / 3
+          return y
+    `,
+    expect: [[4, 'VEC001']],
+    fix: 'y[1:len(x) - 1] = (x[:-2] + x[1:-1] + x[2:]) / 3',
+  },
+  {
+    name: 'int() of an expression casts the whole expression',
+    code: `
+      import numpy as np
+      def cents(x: np.ndarray):
+          out = np.empty(len(x), dtype=np.int64)
+          for i in range(len(x)):
+              out[i] = int(x[i] * 100)
+          return out
+    `,
+    expect: [[4, 'VEC001']],
+    fix: 'out = (x * 100).astype(int)',
+  },
+  {
+    name: 'a Gauss-Seidel sweep reads the whole array it writes',
+    code: `
+      import numpy as np
+      def sweep(A: np.ndarray, b: np.ndarray, x: np.ndarray):
+          for i in range(len(b)):
+              x[i] = (b[i] - A[i] @ x + A[i, i] * x[i]) / A[i, i]
+          return x
+    `,
+    expect: [],
+  },
+]);
+
 fixturePair('VEC001');
+fixturePair('VEC001', 'unpacking');
+fixturePair('VEC001', 'index-fill');
+fixturePair('VEC001', 'aliases');
+fixturePair('VEC001', 'nests');
+fixturePair('VEC001', 'slices');

@@ -87,4 +87,80 @@ ruleTable('VEC002', [
     `, expect: [] },
 ]);
 
+ruleTable('VEC002', [
+  {
+    name: 'pairs of columns: a covariance matrix',
+    code: `
+      import numpy as np
+      def cov(R: np.ndarray):
+          d = R.shape[1]
+          c = R - R.mean(axis=0)
+          out = np.empty((d, d))
+          for i in range(d):
+              for j in range(d):
+                  out[i, j] = (c[:, i] * c[:, j]).sum() / (len(R) - 1)
+          return out
+    `,
+    expect: [[6, 'VEC002']],
+    fix: 'out = (c.T[:, None] * c.T[None]).sum(axis=-1) / (len(R) - 1)',
+  },
+  {
+    name: 'pairs of columns through @',
+    code: `
+      import numpy as np
+      def gram(X: np.ndarray):
+          d = X.shape[1]
+          G = np.zeros((d, d))
+          for i in range(d):
+              for j in range(d):
+                  G[i, j] = X[:, i] @ X[:, j]
+          return G
+    `,
+    expect: [[5, 'VEC002']],
+    fix: 'G = (X.T @ X)',
+  },
+  {
+    name: 'the triple-loop matrix product, reported once at the outer loop',
+    code: `
+      import numpy as np
+      def mm(A: np.ndarray, B: np.ndarray):
+          n, m = A.shape
+          C = np.zeros((n, B.shape[1]))
+          for i in range(n):
+              for j in range(B.shape[1]):
+                  for k in range(m):
+                      C[i, j] += A[i, k] * B[k, j]
+          return C
+    `,
+    expect: [[5, 'VEC002']],
+    fix: 'C = A @ B',
+  },
+  {
+    name: 'a transposed operand in the triple loop',
+    code: `
+      import numpy as np
+      def mmt(A: np.ndarray, B: np.ndarray, out: np.ndarray):
+          for i in range(A.shape[0]):
+              for j in range(B.shape[0]):
+                  for k in range(A.shape[1]):
+                      out[i, j] += A[i, k] * B[j, k]
+          return out
+    `,
+    expect: [[3, 'VEC002']],
+    fix: 'out += A @ B.T',
+  },
+  { name: 'Floyd-Warshall is not a product (the k loop is outside)', code: `
+      import numpy as np
+      def fw(D: np.ndarray):
+          n = D.shape[0]
+          for k in range(n):
+              for i in range(n):
+                  for j in range(n):
+                      D[i, j] = min(D[i, j], D[i, k] + D[k, j])
+          return D
+    `, expect: [] },
+]);
+
 fixturePair('VEC002');
+fixturePair('VEC002', 'columns');
+fixturePair('VEC002', 'triple');

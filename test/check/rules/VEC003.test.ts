@@ -80,4 +80,74 @@ ruleTable('VEC003', [
     `, expect: [] },
 ]);
 
+ruleTable('VEC003', [
+  {
+    name: 'a per-element random draw next to the product',
+    code: `
+      import numpy as np
+      def targets(n: int, d: int):
+          rng = np.random.default_rng(0)
+          X = rng.normal(size=(n, d))
+          w = rng.normal(size=d)
+          y = np.empty(n)
+          for i in range(n):
+              y[i] = X[i] @ w + 0.1 * rng.normal()
+          return y
+    `,
+    expect: [[7, 'VEC003']],
+    fix: 'y = X @ w + 0.1 * rng.normal(size=n)',
+  },
+  {
+    name: 'W @ x for every row of a known 2-D array',
+    code: `
+      import numpy as np
+      def proj(W: np.ndarray):
+          X = np.random.rand(1000, 8)
+          out = np.empty((1000, W.shape[0]))
+          for i in range(X.shape[0]):
+              out[i] = W @ X[i]
+          return out
+    `,
+    expect: [[5, 'VEC003']],
+    fix: 'out = X @ W.T',
+  },
+  {
+    name: 'an item along the middle axis',
+    code: `
+      import numpy as np
+      def greedy(P: np.ndarray, V: np.ndarray):
+          pol = np.empty(P.shape[1])
+          for s in range(P.shape[1]):
+              pol[s] = np.argmax(P[:, s, :] @ V)
+          return pol
+    `,
+    expect: [[4, 'VEC003']],
+    fix: 'pol = np.argmax(np.moveaxis(P, 1, 0) @ V, axis=1)',
+  },
+  {
+    name: 'a comprehension whose other operand is a whole array',
+    code: `
+      import numpy as np
+      def apply(mats: np.ndarray, v: np.ndarray):
+          return np.array([m @ v for m in mats])
+    `,
+    expect: [[3, 'VEC003']],
+    fix: 'mats @ v',
+  },
+  {
+    name: 'unknown item shapes and a compound product: a hint, not a wrong line',
+    code: `
+      import numpy as np
+      def quad(X: np.ndarray, S: np.ndarray):
+          q = np.empty(len(X))
+          for i in range(len(X)):
+              q[i] = X[i] @ S @ X[i]
+          return q
+    `,
+    expect: [[4, 'VEC003']],
+    fix: /^# one call for every item/,
+  },
+]);
+
 fixturePair('VEC003');
+fixturePair('VEC003', 'items');

@@ -109,4 +109,107 @@ ruleTable('VEC004', [
     `, expect: [[4, 'VEC001']] },
 ]);
 
+ruleTable('VEC004', [
+  {
+    name: 'max into an accumulator over an aliased array',
+    code: `
+      import numpy as np
+      from numpy.typing import NDArray
+      Temps = NDArray[np.float64]
+      def hdd(t: Temps, base: float):
+          total = 0.0
+          for v in t:
+              total += max(base - v, 0.0)
+          return total
+    `,
+    expect: [[6, 'VEC004']],
+    fix: 'total = np.maximum(base - t, 0.0).sum()',
+  },
+  {
+    name: 'one sum updated in both branches',
+    code: `
+      import numpy as np
+      def huber(r: np.ndarray, d: float):
+          loss = 0.0
+          for e in r:
+              if abs(e) <= d:
+                  loss += 0.5 * e * e
+              else:
+                  loss += d * (abs(e) - 0.5 * d)
+          return loss
+    `,
+    expect: [[4, 'VEC004']],
+  },
+  { name: 'an accumulator updated two ways is a recurrence', code: `
+      import numpy as np
+      def leaky(x: np.ndarray):
+          s = 0.0
+          for v in x:
+              s += max(v, 0.0)
+              s *= 0.5
+          return s
+    `, expect: [] },
+  {
+    name: 'an elif chain becomes nested np.where',
+    code: `
+      import numpy as np
+      def clamp(x: np.ndarray, lo: float, hi: float):
+          y = np.empty_like(x)
+          for i in range(len(x)):
+              if x[i] < lo:
+                  y[i] = lo
+              elif x[i] > hi:
+                  y[i] = hi
+              else:
+                  y[i] = x[i]
+          return y
+    `,
+    expect: [[4, 'VEC004']],
+    fix: 'y = np.where(x < lo, lo, np.where(x > hi, hi, x))',
+  },
+  {
+    name: 'a max through an index array with repeats is ufunc.at',
+    code: `
+      import numpy as np
+      def smax(idx: np.ndarray, vals: np.ndarray, out: np.ndarray):
+          for k in range(len(idx)):
+              out[idx[k]] = max(out[idx[k]], vals[k])
+          return out
+    `,
+    expect: [[3, 'VEC004']],
+    fix: 'np.maximum.at(out, idx, vals)',
+  },
+  {
+    name: 'a decision drawn at random per element',
+    code: `
+      import numpy as np
+      def flips(n: int, p: float):
+          rng = np.random.default_rng()
+          out = np.zeros(n, dtype=bool)
+          for i in range(n):
+              if rng.random() < p:
+                  out[i] = True
+          return out
+    `,
+    expect: [[5, 'VEC004']],
+    fix: 'out = np.where(rng.random(size=n) < p, True, out)',
+  },
+  {
+    name: 'rows of an image walked element by element',
+    code: `
+      import numpy as np
+      def bright(img: np.ndarray, t: float):
+          n = 0
+          for row in img:
+              for v in row:
+                  if v > t:
+                      n += 1
+          return n
+    `,
+    expect: [[4, 'VEC004']],
+    fix: 'n = np.count_nonzero(img > t)',
+  },
+]);
+
 fixturePair('VEC004');
+fixturePair('VEC004', 'reductions');

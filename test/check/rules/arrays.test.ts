@@ -116,6 +116,24 @@ const cases: Array<[string, string, string[]]> = [
         for x in a:
             probe(x)
   `, []],
+  ['module type aliases of arrays (and names that only look like them)', `
+    from typing import TypeAlias
+    import numpy as np
+    import numpy.typing as npt
+    Prices = npt.NDArray[np.float64]
+    Vec: TypeAlias = np.ndarray
+    Same = Prices
+    Shape = tuple[int, int]
+    buf = np.ndarray((3,))
+    def f(p: Prices, v: Vec, s: Same, o: "Prices | None", t: Shape, b: buf):
+        probe(p); probe(v); probe(s); probe(o); probe(t); probe(b)
+  `, ['array', 'array', 'array', 'array', 'unknown', 'unknown']],
+  ['random generators by annotation; their draws', `
+    import numpy as np
+    from numpy.random import Generator
+    def f(rng: np.random.Generator, g: Generator, n: int):
+        probe(rng); probe(g); probe(rng.normal(size=n)); probe(g.random())
+  `, ['rng', 'rng', 'array', 'other']],
 ];
 
 for (const [name, code, expected] of cases) {

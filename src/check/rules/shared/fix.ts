@@ -102,7 +102,8 @@ function rewriteStatement(facts: ArrayFacts, shape: LoopShape, sub: Substitution
 function rowwise(node: Node, sub: Substitution, facts: ArrayFacts): string | null {
   const t = translate(node, sub, facts);
   if (t === null || !t.includes(`axis=${sub.rowAxis})`) || sub.rowAxis.includes('keepdims')) return t;
-  const stripped = t
+  // (the `size=` of a random draw names the loop's length, not an array operand)
+  const stripped = (sub.count === undefined ? t : t.split(`size=${sub.count}`).join(''))
     .replace(new RegExp(`[\\w.]+\\.\\w+\\(axis=${sub.rowAxis}\\)`, 'g'), '')
     .replace(new RegExp(`[\\w.]+\\((?:[^()]|\\([^()]*\\))*, axis=${sub.rowAxis}\\)`, 'g'), '');
   const arrays = [...sub.elements.values(), ...[...sub.indexes.values()].map(() => '')].filter((a) => a !== '');
@@ -332,6 +333,7 @@ function mergeInitialisers(facts: ArrayFacts, loop: Node, lines: string[]): stri
     if (!m || m[1] !== name) return l;
     if (zero && (m[2] === '+' || m[2] === undefined)) return `${name} = ${m[3]}`;
     if (m[2] === '-' && zero) return `${name} = -${m[3]}`;
+    if (m[2] === '*' && (value.text === '1' || value.text === '1.0')) return `${name} = ${m[3]}`;
     return l;
   });
 }

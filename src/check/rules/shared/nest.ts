@@ -158,7 +158,8 @@ function rowWalk(facts: ArrayFacts, outer: LoopShape, innerNode: Node, outerVars
   const np = npAlias(facts);
   const sub: Substitution = { elements: new Map([[left.text, arr]]), indexes: new Map(), rowAxis: 'None', np, temps: new Set() };
   const code: LoopCode = branchIn(body, sub, facts) ? 'VEC004' : 'VEC001';
-  const rewritten = statements(outer.body).length === 1 ? rewriteBody(facts, inner, sub, body) : null;
+  // the totals start before the outer loop: `total = 0.0` there makes `total = (img * img).sum()`
+  const rewritten = statements(outer.body).length === 1 ? rewriteBody(facts, { ...inner, node: outer.node }, sub, body) : null;
   const fix: SuggestedFix = rewritten && !rewritten.lines.some((l) => l.includes('axis=None'))
     ? { description: describe(code, arr), replacement: rewritten.lines.join('\n'), safety: 'unsafe' }
     : fallback(code, arr, np, null);

@@ -214,11 +214,16 @@ function translateSubscript(n: Node, sub: Substitution, facts: ArrayFacts): stri
     if (lo < 0 || hi > 0) return null;
     return `${obj.text}[${lo === 0 ? '' : lo}:${hi === 0 ? '' : hi}]`;
   }
-  // `A[:, j]`: column j of A is row j of A.T
-  const col = idx.length === 2 ? unparen(idx[1] as Node) : null;
-  if (col && isFullSlice(idx[0]) && col.type === 'identifier' && sub.indexes.has(col.text) && !usesLoopVars(obj, sub) && facts.valueOf(obj).kind === 'array') {
-    return (sub.indexes.get(col.text) as (a: string) => string)(`${obj.text}.T`);
+  // `A[:, j]`: column j of A is row j of A.T; `P[:, s, :]`: item s of np.moveaxis(P, 1, 0)
+  const at = idx.findIndex((r) => !isFullSlice(r));
+  const moved = at > 0 ? unparen(idx[at] as Node) : null;
+  if (moved && moved.type === 'identifier' && sub.indexes.has(moved.text) && idx.slice(at + 1).every((r) => isFullSlice(r)) &&
+      !usesLoopVars(obj, sub) && facts.valueOf(obj).kind === 'array') {
+    const base = at === 1 && idx.length === 2 ? `${obj.text}.T` : `${sub.np}.moveaxis(${obj.text}, ${at}, 0)`;
+    return (sub.indexes.get(moved.text) as (a: string) => string)(base);
   }
+  // a slice before the moving index otherwise (`P[:, s, 0]`): the item's axes are not the leading ones
+  if (at > 0 && idx.slice(at).some((r) => usesLoopVars(r, sub))) return null;
   // `A[i]`, `A[i, k]`, `A[i][k]`
   const first = unparen(idx[0] as Node);
   if (first.type === 'identifier' && sub.indexes.has(first.text) && !usesLoopVars(obj, sub)) {

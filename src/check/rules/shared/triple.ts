@@ -40,7 +40,8 @@ export function judgeTriple(facts: ArrayFacts, outer: LoopShape, middle: LoopSha
   if (!product) return null;
   const name = field(target, 'value')?.text as string;
   const np = npAlias(facts);
-  const zeroed = startsAtZero(outer.node, name, np);
+  // `s = 0.0 … C[i, j] = s` stores a fresh sum; `C[i, j] += …` adds to what C held (zeros, usually)
+  const zeroed = store !== null || startsAtZero(outer.node, name, np);
   const op = field(body[0] as Node, 'operator')?.text === '-=' ? '-' : '+';
   const replacement = zeroed ? `${name} = ${op === '-' ? '-' : ''}${product.text}` : `${name} ${op}= ${product.text}`;
   const fix: SuggestedFix = { description: `one matrix product instead of a triple loop over rows of ${product.a} and columns of ${product.b}`, replacement, safety: 'unsafe' };
