@@ -239,6 +239,8 @@ function callValue(facts: ArrayFacts, node: Node): Value {
     if (!obj) return UNKNOWN;
     const dotted = dottedName(callee);
     if (dotted && OTHER_MODULES.test(dotted + '.')) return OTHER;
+    // pandas `.to_numpy()`, a tensor's `.numpy()`: an ndarray whatever the object was
+    if ((method === 'to_numpy' || method === 'numpy') && positionalArgs(node).length === 0) return { kind: 'array' };
     if (method === 'iterrows' || method === 'itertuples' || method === 'items' || method === 'keys' ||
         method === 'values' || method === 'readlines' || method === 'split' || method === 'tolist') return OTHER;
     if (obj.type === 'identifier' && facts.numpyAliases.has(obj.text)) return UNKNOWN;

@@ -474,6 +474,32 @@ ruleTable('VEC001', [
     fix: 'out = (x * 100).astype(int)',
   },
   {
+    name: 'reductions of the frames of a known 3-D stack span both frame axes',
+    code: `
+      import numpy as np
+      frames = np.random.rand(50, 64, 64)
+      out = []
+      for f in frames:
+          out.append(f / f.sum())
+    `,
+    expect: [[4, 'VEC001']],
+    fix: 'out = frames / frames.sum(axis=(1, 2), keepdims=True)',
+  },
+  {
+    name: 'pandas .to_numpy() is an ndarray',
+    code: `
+      import numpy as np
+      def rets(df):
+          p = df["close"].to_numpy()
+          s = 0.0
+          for v in p:
+              s += v * v
+          return s
+    `,
+    expect: [[5, 'VEC001']],
+    fix: 's = (p * p).sum()',
+  },
+  {
     name: 'a Gauss-Seidel sweep reads the whole array it writes',
     code: `
       import numpy as np

@@ -30,7 +30,7 @@ function rewriteStatement(facts: ArrayFacts, shape: LoopShape, sub: Substitution
   if (e.type === 'call') {
     const appended = appendOf(e);
     if (!appended) return null;
-    const t = translate(appended.value, sub, facts);
+    const t = rowwise(appended.value, sub, facts);
     return t === null ? null : [`${appended.list} = ${t}`];
   }
   if (e.type !== 'assignment' && e.type !== 'augmented_assignment') return null;
@@ -101,11 +101,13 @@ function rewriteStatement(facts: ArrayFacts, shape: LoopShape, sub: Substitution
  */
 function rowwise(node: Node, sub: Substitution, facts: ArrayFacts): string | null {
   const t = translate(node, sub, facts);
-  if (t === null || !t.includes(`axis=${sub.rowAxis})`) || sub.rowAxis.includes('keepdims')) return t;
+  // `axis=1)` or, for items of a known N-D stack, `axis=(1, 2))`
+  const axis = `axis=(?:${sub.rowAxis.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}|\\(\\d+(?:, \\d+)*\\))\\)`;
+  if (t === null || !new RegExp(axis).test(t) || sub.rowAxis.includes('keepdims')) return t;
   // (the `size=` of a random draw names the loop's length, not an array operand)
   const stripped = (sub.count === undefined ? t : t.split(`size=${sub.count}`).join(''))
-    .replace(new RegExp(`[\\w.]+\\.\\w+\\(axis=${sub.rowAxis}\\)`, 'g'), '')
-    .replace(new RegExp(`[\\w.]+\\((?:[^()]|\\([^()]*\\))*, axis=${sub.rowAxis}\\)`, 'g'), '');
+    .replace(new RegExp(`[\\w.]+\\.\\w+\\(${axis}`, 'g'), '')
+    .replace(new RegExp(`[\\w.]+\\((?:[^()]|\\([^()]*\\))*, ${axis}`, 'g'), '');
   const arrays = [...sub.elements.values(), ...[...sub.indexes.values()].map(() => '')].filter((a) => a !== '');
   const names = new Set([...arrays, ...indexedArrays(node, sub), ...sub.temps]);
   if (![...names].some((a) => new RegExp(`(?:^|[^\\w.])${a.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w(])`).test(stripped))) return t;

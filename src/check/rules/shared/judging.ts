@@ -66,8 +66,12 @@ export function fallback(code: LoopCode, a: string, np: string, matmul: MatmulSi
     }
     case 'VEC004':
       return { description: describe(code, a), replacement: `out = ${np}.where(${a} > 0, ${a}, 0)  # or ${np}.maximum(${a}, 0), ${np}.clip(${a}, lo, hi), ${np}.abs(${a})`, safety: 'display-only' };
-    default:
-      return { description: describe(code, a), replacement: `# apply the body to all of ${a} at once, e.g. ${a} * 2, ${np}.exp(${a}), ${a}.sum(), ${a}[${a} > 0]`, safety: 'display-only' };
+    default: {
+      // a long iterable (`np.argsort(s)[::-1][:k]`) is named once, not repeated in every example
+      const s = /^[A-Za-z_][\w.]*$/.test(a) ? a : 'arr';
+      const intro = s === a ? '' : `arr = ${a}; `;
+      return { description: describe(code, a), replacement: `# ${intro}apply the body to all of ${s} at once, e.g. ${s} * 2, ${np}.exp(${s}), ${s}.sum(), ${s}[${s} > 0]`, safety: 'display-only' };
+    }
   }
 }
 
@@ -160,7 +164,8 @@ export function readsElements(facts: ArrayFacts, shape: LoopShape, skip: Set<num
   };
   walk(shape.body, (n) => {
     if (found || skip.has(n.id)) return false;
-    if (n.type === 'identifier' && shape.elements.has(n.text)) found = true;
+    // (an element used only as a slice bound, `x[lo:hi]` for each segment, marks a whole segment, not an element)
+    if (n.type === 'identifier' && shape.elements.has(n.text) && !indexesContainer(facts, n) && !inSlice(n, shape.body)) found = true;
     else if (n.type === 'subscript') {
       const p = n.parent;
       const first = n.childrenForFieldName('subscript')[0];
@@ -177,6 +182,14 @@ export function readsElements(facts: ArrayFacts, shape: LoopShape, skip: Set<num
     return !found;
   });
   return found;
+}
+
+/** `names[i]` with `names` a list or dict: the element only picks an item of a Python container. */
+function indexesContainer(facts: ArrayFacts, n: Node): boolean {
+  const p = n.parent;
+  if (p?.type !== 'subscript' || field(p, 'value')?.id === n.id) return false;
+  const obj = field(p, 'value');
+  return !!obj && facts.valueOf(obj).kind !== 'array';
 }
 
 /** An identifier that names a variable (not the `b` of `a.b`, not a keyword argument's name). */

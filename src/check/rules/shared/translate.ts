@@ -26,6 +26,18 @@ export interface Substitution {
   ranges?: Map<string, { start: number; endOffset: number }>;
 }
 
+/**
+ * The axes one item spans once every item is stacked: `1` for rows of a 2-D array (the usual case, and the guess
+ * when shapes are unknown), `(1, 2)` for the 2-D frames of a known 3-D stack. Pair broadcasts keep their own axis.
+ */
+function itemAxes(sub: Substitution, item: Node, facts: ArrayFacts): string {
+  if (!/^1(?:,|$)/.test(sub.rowAxis)) return sub.rowAxis;
+  const v = facts.valueOf(item);
+  if (v.kind !== 'array' || v.ndim === undefined || v.ndim < 2) return sub.rowAxis;
+  const axes = `(${Array.from({ length: v.ndim }, (_, k) => k + 1).join(', ')})`;
+  return sub.rowAxis.replace(/^1/, axes);
+}
+
 /** `x * 100` → `(x * 100)`, so a method call applies to the whole expression. */
 function atomic(t: string): string {
   let depth = 0;
@@ -264,7 +276,7 @@ function translateCall(n: Node, sub: Substitution, facts: ArrayFacts): string | 
   const targs = ts as string[];
   const np = sub.np;
   if (npPath !== null) {
-    if (REDUCE_FUNCS.has(npPath)) return args.length === 1 ? `${np}.${npPath}(${targs[0]}, axis=${sub.rowAxis})` : null;
+    if (REDUCE_FUNCS.has(npPath)) return args.length === 1 ? `${np}.${npPath}(${targs[0]}, axis=${itemAxes(sub, args[0] as Node, facts)})` : null;
     if (npPath.startsWith('random.')) return null;
     return `${np}.${npPath}(${targs.join(', ')})`;
   }
@@ -279,7 +291,7 @@ function translateCall(n: Node, sub: Substitution, facts: ArrayFacts): string | 
     if (name === 'float') return targs.length === 1 ? `${atomic(targs[0] as string)}.astype(float)` : null;
     if (name === 'int') return targs.length === 1 ? `${atomic(targs[0] as string)}.astype(int)` : null;
     if ((name === 'max' || name === 'min') && targs.length === 2) return `${np}.${BUILTIN_TO_NUMPY[name]}(${targs[0]}, ${targs[1]})`;
-    if ((name === 'max' || name === 'min' || name === 'sum') && targs.length === 1) return `${np}.${name === 'sum' ? 'sum' : name}(${targs[0]}, axis=${sub.rowAxis})`;
+    if ((name === 'max' || name === 'min' || name === 'sum') && targs.length === 1) return `${np}.${name === 'sum' ? 'sum' : name}(${targs[0]}, axis=${itemAxes(sub, args[0] as Node, facts)})`;
     if ((name === 'abs' || name === 'round') && targs.length === 1) return `${np}.${BUILTIN_TO_NUMPY[name]}(${targs[0]})`;
     if (name === 'pow' && targs.length === 2) return `${np}.power(${targs[0]}, ${targs[1]})`;
     const fn = facts.functionNamed(name, n.startIndex);
@@ -292,7 +304,7 @@ function translateCall(n: Node, sub: Substitution, facts: ArrayFacts): string | 
     if (!obj) return null;
     const ot = translate(obj, sub, facts);
     if (ot === null) return null;
-    if (REDUCE_METHODS.has(method) && targs.length === 0) return `${ot}.${method}(axis=${sub.rowAxis})`;
+    if (REDUCE_METHODS.has(method) && targs.length === 0) return `${ot}.${method}(axis=${itemAxes(sub, obj, facts)})`;
     if (method === 'dot' && args.length === 1) return translateDot(obj, args[0] as Node, sub, facts);
     if (method === 'conj' || method === 'conjugate' || method === 'astype' || method === 'round' || method === 'clip') return `${ot}.${method}(${targs.join(', ')})`;
     return null;
@@ -318,7 +330,7 @@ function translateKeywordCall(n: Node, callee: Node, sub: Substitution, facts: A
       parts.push(t);
     }
   }
-  if (REDUCE_FUNCS.has(npPath)) parts.push(`axis=${sub.rowAxis}`);
+  if (REDUCE_FUNCS.has(npPath)) parts.push(`axis=${itemAxes(sub, positionalArgs(n)[0] ?? n, facts)}`);
   return `${sub.np}.${npPath}(${parts.join(', ')})`;
 }
 
