@@ -118,10 +118,11 @@ function compute(facts: ArrayFacts, raw: Node): Value {
       const o = evaluate(facts, obj);
       if (o.kind === 'arrays') return { kind: 'array' };
       if (o.kind !== 'array') {
-        // `a.shape[0]` is the first axis length
+        // `a.shape[0]` is the first axis length (`a.shape[:2]` is a tuple, not an int)
         if (obj.type === 'attribute' && field(obj, 'attribute')?.text === 'shape') {
           const arr = field(obj, 'object');
           const idx = node.childrenForFieldName('subscript')[0];
+          if (idx?.type === 'slice') return OTHER;
           if (arr && idx && intLiteral(idx) === 0) {
             const a = evaluate(facts, arr);
             if (a.kind === 'array') return a.len0 !== undefined ? { kind: 'int', int: a.len0 } : { kind: 'int' };
@@ -291,6 +292,14 @@ function shapeOf(facts: ArrayFacts, shape: Node | undefined): Pick<Value, 'ndim'
   if (!shape) return {};
   const s = unparen(shape);
   if (s.type === 'tuple' || s.type === 'list') return dimsOf(named(s).map((d) => evaluate(facts, d).int));
+  // `a.shape[:2]`: as many dimensions as the slice keeps
+  const sl = s.type === 'subscript' && field(s, 'value')?.type === 'attribute' && field(field(s, 'value') as Node, 'attribute')?.text === 'shape'
+    ? s.childrenForFieldName('subscript')[0] : null;
+  if (sl?.type === 'slice') {
+    const bounds = named(sl);
+    const stop = sl.text.trim().startsWith(':') && bounds.length === 1 ? intLiteral(bounds[0] as Node) : null;
+    return stop !== null && stop > 0 ? { ndim: stop } : {};
+  }
   const v = evaluate(facts, s);
   if (v.kind === 'int') return v.int !== undefined ? { ndim: 1, len0: v.int } : { ndim: 1 };
   return {};

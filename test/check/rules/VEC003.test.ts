@@ -135,6 +135,32 @@ ruleTable('VEC003', [
     fix: 'mats @ v',
   },
   {
+    name: 'a scalar per item comes from two vectors',
+    code: `
+      import numpy as np
+      def rowdots(A: np.ndarray, B: np.ndarray):
+          out = np.empty(A.shape[:1])
+          for i in range(A.shape[0]):
+              out[i] = A[i] @ B[i]
+          return out
+    `,
+    expect: [[4, 'VEC003']],
+    fix: "out = np.einsum('ni,ni->n', A, B)",
+  },
+  {
+    name: 'a vector per item from unknown operands: matrix·vector or vector·matrix, not guessed',
+    code: `
+      import numpy as np
+      def mv(A: np.ndarray, x: np.ndarray):
+          out = np.empty(A.shape[:2])
+          for i in range(A.shape[0]):
+              out[i] = A[i] @ x[i]
+          return out
+    `,
+    expect: [[4, 'VEC003']],
+    fix: /^# one call for every item: .*matrix·vector.*vector·matrix/,
+  },
+  {
     name: 'unknown item shapes and a compound product: a hint, not a wrong line',
     code: `
       import numpy as np

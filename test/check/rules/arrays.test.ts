@@ -128,6 +128,12 @@ const cases: Array<[string, string, string[]]> = [
     def f(p: Prices, v: Vec, s: Same, o: "Prices | None", t: Shape, b: buf):
         probe(p); probe(v); probe(s); probe(o); probe(t); probe(b)
   `, ['array', 'array', 'array', 'array', 'unknown', 'unknown']],
+  ['a slice of a shape is a tuple of that many dimensions', `
+    import numpy as np
+    def f(a: np.ndarray):
+        out = np.empty(a.shape[:2])
+        probe(a.shape[:2]); probe(a.shape[0]); probe(out[0]); probe(out[0, 1])
+  `, ['other', 'int', 'array', 'other']],
   ['random generators by annotation; their draws', `
     import numpy as np
     from numpy.random import Generator

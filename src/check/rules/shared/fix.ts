@@ -56,7 +56,9 @@ function rewriteStatement(facts: ArrayFacts, shape: LoopShape, sub: Substitution
       }
       if (right.text.includes(left.text)) return null;
     }
-    const t = rowwise(right, sub, facts);
+    // what one item of the result is (`out[b]` of a 3-D `out`: a matrix) tells a product's operand shapes apart
+    const item = facts.valueOf(left);
+    const t = rowwise(right, { ...sub, resultItemNdim: item.kind === 'array' ? item.ndim : item.kind === 'other' ? 0 : undefined }, facts);
     if (t === null) return null;
     if (target !== null) return [`${target} ${op} ${t}`];
     return scatter(left, op, t, sub, facts);

@@ -60,8 +60,8 @@ export function fallback(code: LoopCode, a: string, np: string, matmul: MatmulSi
         ? `out = ${a} @ ${w}.T  # ${w} @ x for every row x of a 2-D ${a}; for a stack of matrices: ${w} @ ${a}`
         : w
         ? `out = ${a} @ ${w}  # matmul broadcasts over the leading (batch) axis; or ${np}.einsum('bnm,mk->bnk', ${a}, ${w})`
-        : `# one call for every item: ${np}.matmul(${a}, …) broadcasts over the batch axis of stacked matrices; ` +
-          `${np}.einsum spells out the rest, e.g. ${np}.einsum('nij,nj->ni', ${a}, x) for a vector per item`;
+        : `# one call for every item: ${np}.matmul(${a}, B) if each item is a matrix; ` +
+          `${np}.einsum('nij,nj->ni', ${a}, x) for matrix·vector, ${np}.einsum('ni,nij->nj', ${a}, M) for vector·matrix`;
       return { description: describe(code, a), replacement, safety: 'display-only' };
     }
     case 'VEC004':

@@ -41,9 +41,13 @@ export function translateDot(l: Node, r: Node, sub: Substitution, facts: ArrayFa
     if (rn === 1) return `${atom(rt)} @ ${transposed(lt)}`;
     return rn !== undefined && rn >= 2 ? `${lt} @ ${rt}` : null;
   }
-  // shapes unknown: two items taken as they are (`a[i] @ b[i]`) are read as stacked matrices, the batched matmul the
-  // rule is about (the finding's fix says so); anything compound (`x[i] @ S @ x[i]`) is left unrewritten
-  if (ln === undefined && rn === undefined) return simpleItem(l) && simpleItem(r) ? `${lt} @ ${rt}` : null;
+  // operand shapes unknown: the result item decides when it can (a matrix only comes from two matrices, a scalar
+  // from two vectors); otherwise matrix·vector and vector·matrix are both possible and nothing is guessed
+  if (ln === undefined && rn === undefined) {
+    if (!simpleItem(l) || !simpleItem(r)) return null;
+    if (sub.resultItemNdim !== undefined && sub.resultItemNdim >= 2) return `${lt} @ ${rt}`;
+    return sub.resultItemNdim === 0 ? `${sub.np}.einsum('ni,ni->n', ${lt}, ${rt})` : null;
+  }
   if (ln === undefined || rn === undefined) return null;
   if (ln >= 2 && rn >= 2) return `${lt} @ ${rt}`;
   if (ln === 2 && rn === 1) return `${sub.np}.einsum('nij,nj->ni', ${lt}, ${rt})`;

@@ -20,6 +20,8 @@ export interface Substitution {
   temps: Set<string>;
   /** A bare index's whole-array value: `k` of `for k in range(n)` → `np.arange(n)`. */
   bare?: Map<string, string>;
+  /** Dimensions of one item of the array the statement writes (0: a scalar), when known. */
+  resultItemNdim?: number | undefined;
   /** The loop's iteration count as code (`n`, `len(a)`): the `size=` of a per-iteration random draw. */
   count?: string;
   /** `for i in range(s, len(a) - k)`: `a[i + c]` reads the slice `a[s + c:c - k]`. */

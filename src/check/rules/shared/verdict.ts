@@ -126,8 +126,6 @@ function judge(facts: ArrayFacts, loop: Node): LoopVerdict | null {
   if (rewritten && code === 'VEC003' && matmul?.other && rewritten.lines.length === 1 && !knownBelow3d(facts, main, loop) &&
       fix.replacement.endsWith(`${main} @ ${matmul.other}`)) {
     fix.replacement += `  # or ${np}.einsum('bnm,mk->bnk', ${main}, ${matmul.other}) for stacks of matrices`;
-  } else if (rewritten && code === 'VEC003' && matmul && !matmul.other) {
-    fix.replacement += `  # for stacks of matrices; a vector per item needs ${np}.einsum('nij,nj->ni', …)`;
   }
   const verdict: LoopVerdict = { code, node: loop, anchor: loop, shape, arrays: [main], fix };
   if (matmul) verdict.detail = matmul.text;
