@@ -149,6 +149,24 @@ ruleTable('VEC002', [
     expect: [[3, 'VEC002']],
     fix: 'out += A @ B.T',
   },
+  {
+    name: 'a nearest-neighbour search per row',
+    code: `
+      import numpy as np
+      def nn(a: np.ndarray, b: np.ndarray):
+          idx = np.empty(len(a), dtype=int)
+          for i in range(len(a)):
+              best = np.inf
+              for j in range(len(b)):
+                  d = np.linalg.norm(a[i] - b[j])
+                  if d < best:
+                      best = d
+                      idx[i] = j
+          return idx
+    `,
+    expect: [[4, 'VEC002']],
+    fix: 'd = np.linalg.norm(a[:, None] - b[None], axis=-1)  # every pair at once\nidx = d.argmin(axis=1)',
+  },
   { name: 'Floyd-Warshall is not a product (the k loop is outside)', code: `
       import numpy as np
       def fw(D: np.ndarray):
@@ -164,3 +182,4 @@ ruleTable('VEC002', [
 fixturePair('VEC002');
 fixturePair('VEC002', 'columns');
 fixturePair('VEC002', 'triple');
+fixturePair('VEC002', 'nearest');

@@ -88,7 +88,10 @@ ruleTable('VEC004', [
     expect: [[5, 'VEC004']],
     fix: 'out = np.where(m > 0, m, -m)',
   },
-  { name: 'arg-max search carries state: left alone', code: `
+  {
+    // a search whose result nothing else in the loop reads is a reduction (np.argmax), not a dependency
+    name: 'an arg-max search is a reduction',
+    code: `
       import numpy as np
       def argmax(a: np.ndarray):
           best = -np.inf
@@ -98,6 +101,20 @@ ruleTable('VEC004', [
                   best = a[i]
                   idx = i
           return idx
+    `,
+    expect: [[5, 'VEC004']],
+    fix: 'idx = int(np.argmax(a))  # if some element beats the starting best\nbest = a[idx]',
+  },
+  { name: 'a running maximum read back each iteration is a scan: left alone', code: `
+      import numpy as np
+      def runmax(a: np.ndarray):
+          best = -np.inf
+          out = np.empty_like(a)
+          for i in range(len(a)):
+              if a[i] > best:
+                  best = a[i]
+              out[i] = best
+          return out
     `, expect: [] },
   { name: 'a branch on a flag, not on the element, is plain VEC001', code: `
       import numpy as np

@@ -4,6 +4,7 @@ import type { Node } from 'web-tree-sitter';
 import { field, positionalArgs, statements, stmtExpr, unparen } from '../../ast.js';
 import type { ArrayFacts } from '../../arrays.js';
 import type { LoopShape } from './loop.js';
+import { searchOf, type Search } from './dependency.js';
 import { translate, usesLoopVars, whereOf, type Substitution } from './translate.js';
 
 /** A rewritten body, one line per statement. */
@@ -239,6 +240,8 @@ function appendOf(call: Node): { list: string; value: Node } | null {
 }
 
 function rewriteIf(facts: ArrayFacts, shape: LoopShape, sub: Substitution, s: Node): string[] | null {
+  const search = searchOf(s, new Set([...shape.indexVars, ...shape.elements.keys()]));
+  if (search) return rewriteSearch(facts, shape, sub, search);
   const alts = s.childrenForFieldName('alternative').filter((a): a is Node => a !== null);
   if (alts.some((a) => a.type === 'elif_clause')) return rewriteChain(facts, shape, sub, s, alts);
   const cond = field(s, 'condition');
@@ -282,6 +285,17 @@ function rewriteIf(facts: ArrayFacts, shape: LoopShape, sub: Substitution, s: No
     return t === null ? null : [`${appended.list} = ${simple(t) ? t : `(${t})`}[${c}]`];
   }
   return null;
+}
+
+/** `if x[i] > best: best = x[i]; best_i = i` → `best_i = int(np.argmax(x))`, `best = x[best_i]` (or `max(best, x.max())`). */
+function rewriteSearch(facts: ArrayFacts, shape: LoopShape, sub: Substitution, search: Search): string[] | null {
+  const t = translate(search.value, sub, facts);
+  if (t === null) return null;
+  const v = simple(t) ? t : `(${t})`;
+  if (search.companions.size === 0) return [`${search.best} = ${search.kind}(${search.best}, ${v}.${search.kind}())`];
+  const [name, value] = [...search.companions][0] as [string, Node];
+  if (search.companions.size > 1 || !shape.indexVars.has(value.text) || shape.rangeStart !== 0 || !/^\w+$/.test(name)) return null;
+  return [`${name} = int(${sub.np}.arg${search.kind}(${t}))  # if some element beats the starting ${search.best}`, `${search.best} = ${v}[${name}]`];
 }
 
 /** `if c1: out[i] = e1 / elif c2: out[i] = e2 / else: out[i] = e3` → nested np.where, innermost the else (or out). */

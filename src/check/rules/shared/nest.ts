@@ -4,6 +4,7 @@ import type { Node } from 'web-tree-sitter';
 import { field, identifiersIn, positionalArgs, some, statements, stmtExpr, unparen } from '../../ast.js';
 import type { ArrayFacts } from '../../arrays.js';
 import type { SuggestedFix } from '../../types.js';
+import { searchOf } from './dependency.js';
 import { exceptionOf } from './exceptions.js';
 import { rewriteBody } from './fix.js';
 import { branchIn, describe, fallback, isWriteTarget, type LoopCode, type LoopVerdict } from './judging.js';
@@ -21,9 +22,17 @@ export function judgeNest(facts: ArrayFacts, outer: LoopShape, innerNode: Node):
   if (statements(outer.body).length === 1 && statements(inner.body).some((s) => s.type === 'for_statement')) return judgeTriple(facts, outer, inner, outerVars);
   if (exceptionOf(facts, inner, outerVars)) return null;
   if (some(inner.body, (n) => n !== inner.body && (n.type === 'for_statement' || n.type === 'while_statement'))) return null;
-  // statements around the inner loop: only `row = []` before and `rows.append(row)` after
-  const prep = statements(outer.body).filter((s) => s !== innerNode);
-  if (!prep.every((p) => isListPrep(p))) return null;
+  // statements around the inner loop: `row = []` / `best = np.inf` before it, `rows.append(row)` / `out[i] = best` after
+  const around = statements(outer.body);
+  const at = around.indexOf(innerNode);
+  const prep = around.filter((s) => s !== innerNode);
+  const scalars = new Set<string>();
+  for (const p of around.slice(0, at)) {
+    const name = scalarInit(p, outerVars);
+    if (name) scalars.add(name);
+    else if (!isListPrep(p)) return null;
+  }
+  if (!around.slice(at + 1).every((p) => isListPrep(p) || storesScalar(p, scalars, outer))) return null;
   const np = npAlias(facts);
   const a = outer.arrays[0] as string;
   const innerVars = new Set([...inner.indexVars, ...inner.elements.keys()]);
@@ -55,7 +64,7 @@ export function judgeNest(facts: ArrayFacts, outer: LoopShape, innerNode: Node):
   for (const v of outer.indexVars) sub.indexes.set(v, (x) => `${x}[:, None]`);
   for (const [v] of inner.elements) sub.elements.set(v, `${inner.elements.get(v)}[None]`);
   for (const v of inner.indexVars) sub.indexes.set(v, (x) => `${x}[None]`);
-  const lines = pairLines(facts, inner, sub, prep);
+  const lines = scalars.size > 0 ? reductionLines(facts, inner, sub, around.slice(at + 1), scalars) : pairLines(facts, inner, sub, prep);
   const columns = readsOuter.column && readsInner.column;
   const description = `all pairs of ${columns ? 'columns' : 'rows'} of ${x === y ? x : `${x} and ${y}`} at once with broadcasting`;
   const fix: SuggestedFix = lines
@@ -99,6 +108,89 @@ function isListPrep(stmt: Node): boolean {
     return f?.type === 'attribute' && field(f, 'attribute')?.text === 'append' && positionalArgs(e).every((a) => a.type === 'identifier');
   }
   return false;
+}
+
+/** `best = np.inf`, `s = 0.0` before the inner loop: a per-row reduction's start (a value free of loop variables). */
+function scalarInit(stmt: Node, outerVars: Set<string>): string | null {
+  const e = stmtExpr(stmt);
+  const left = e.type === 'assignment' ? field(e, 'left') : null;
+  const right = e.type === 'assignment' ? field(e, 'right') : null;
+  if (left?.type !== 'identifier' || !right || [...identifiersIn(right)].some((id) => outerVars.has(id))) return null;
+  return /^(?:-?(?:\d[\d_.]*|(?:np|numpy|math)\.inf|float\(["']-?inf["']\))|None)$/.test(right.text.replace(/\s+/g, '')) ? left.text : null;
+}
+
+/** `out[i] = best` (i the outer counter) or `out.append(best)` after the inner loop. */
+function storesScalar(stmt: Node, scalars: Set<string>, outer: LoopShape): boolean {
+  const e = stmtExpr(stmt);
+  if (e.type === 'call') {
+    const f = field(e, 'function');
+    const args = positionalArgs(e);
+    return f?.type === 'attribute' && field(f, 'attribute')?.text === 'append' && args.length === 1 && scalars.has((args[0] as Node).text);
+  }
+  if (e.type !== 'assignment') return false;
+  const left = field(e, 'left');
+  const idx = left?.type === 'subscript' ? left.childrenForFieldName('subscript').filter((c): c is Node => c !== null && c.type !== 'comment') : [];
+  return idx.length === 1 && outer.indexVars.has((idx[0] as Node).text) && scalars.has(field(e, 'right')?.text ?? '');
+}
+
+/**
+ * A per-row reduction over the inner loop (`s += k(a[i], b[j])`, or a nearest-neighbour search `if d < best: best = d`)
+ * stored per outer row: all pairs at once, then the reduction along the inner axis.
+ */
+function reductionLines(facts: ArrayFacts, inner: LoopShape, sub: Substitution, after: Node[], scalars: Set<string>): string[] | null {
+  const loopVars = new Set([...sub.indexes.keys(), ...sub.elements.keys()]);
+  const body = statements(inner.body);
+  const last = body[body.length - 1];
+  if (!last) return null;
+  const temps = new Map<string, Node>();
+  for (const st of body.slice(0, -1)) {
+    const e = stmtExpr(st);
+    if (e.type !== 'assignment' || field(e, 'left')?.type !== 'identifier') return null;
+    temps.set((field(e, 'left') as Node).text, field(e, 'right') as Node);
+  }
+  const search = searchOf(last, loopVars);
+  let value: Node | null = null;
+  let reduce = '';
+  const results = new Map<string, string>();
+  if (search && scalars.has(search.best)) {
+    value = search.value;
+    reduce = search.kind;
+    results.set(search.best, search.kind);
+    for (const [name, v] of search.companions) if (sub.indexes.has(v.text) || sub.elements.has(v.text)) results.set(name, `arg${search.kind}`);
+  } else {
+    const e = stmtExpr(last);
+    const op = e.type === 'augmented_assignment' ? field(e, 'operator')?.text : null;
+    const name = field(e, 'left')?.text ?? '';
+    if ((op !== '+=' && op !== '-=') || !scalars.has(name)) return null;
+    value = field(e, 'right');
+    reduce = 'sum';
+    results.set(name, op === '-=' ? '-sum' : 'sum');
+  }
+  if (!value) return null;
+  const expr = value.type === 'identifier' && temps.has(value.text) ? (temps.get(value.text) as Node) : value;
+  if (temps.size > (expr === value ? 0 : 1)) return null;
+  const d = translate(expr, sub, facts);
+  if (d === null || !reduce) return null;
+  const lines = [`d = ${d}  # every pair at once`];
+  const stores: Array<[string, string]> = [];
+  for (const st of after) {
+    const e = stmtExpr(st);
+    const v = e.type === 'call' ? (positionalArgs(e)[0] as Node).text : field(e, 'right')?.text ?? '';
+    const target = e.type === 'call' ? (field(field(e, 'function') as Node, 'object') as Node).text : (field(field(e, 'left') as Node, 'value') as Node).text;
+    stores.push([target, v]);
+  }
+  // `idx[i] = j` inside the search itself stores the arg-reduction directly
+  if (search) for (const st of statements(field(search.node, 'consequence'))) {
+    const e = stmtExpr(st);
+    const left = field(e, 'left');
+    if (left?.type === 'subscript') stores.push([(field(left, 'value') as Node).text, field(e, 'right')?.text ?? '']);
+  }
+  for (const [target, v] of stores) {
+    const how = results.get(v) ?? (search && (sub.indexes.has(v) || sub.elements.has(v)) ? `arg${search.kind}` : null);
+    if (!how) return null;
+    lines.push(`${target} = ${how === '-sum' ? '-' : ''}d.${how.replace('-', '')}(axis=1)`);
+  }
+  return stores.length > 0 ? lines : null;
 }
 
 /** `D[i, j] = e`, `D[i][j] = e`, `K[i, j] = K[j, i] = e`, `row.append(e)` (+ `rows.append(row)`) → `D = e'`. */
