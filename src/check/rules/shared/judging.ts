@@ -1,7 +1,7 @@
 // What the four loop rules share: the verdict type, the substitution that vectorizes a loop's names, the rule
 // chosen for a body (matrix product > branch > plain), and the generic fixes when no exact rewrite exists.
 import type { Node } from 'web-tree-sitter';
-import { field, identifiersIn, named, positionalArgs, some, statementsIn, walk } from '../../ast.js';
+import { field, identifiersIn, named, positionalArgs, some, statementsIn, unparen, walk } from '../../ast.js';
 import { randomDraw } from './random-draw.js';
 import type { ArrayFacts } from '../../arrays.js';
 import type { SuggestedFix } from '../../types.js';
@@ -147,7 +147,7 @@ export function readsElements(facts: ArrayFacts, shape: LoopShape, skip: Set<num
   // (a local used only as slice bounds, `s = b * hop; x[s:s + w]`, marks a chunk or frame, not an element)
   const fromIndex = new Set<string>();
   const varies = (e: Node): boolean => some(e, (k) =>
-    (k.type === 'identifier' && isName(k) && (shape.indexVars.has(k.text) || (fromIndex.has(k.text) && !inSlice(k, e)))) ||
+    (k.type === 'identifier' && isName(k) && (shape.indexVars.has(k.text) || fromIndex.has(k.text)) && !inSlice(k, e)) ||
     (k.type === 'call' && randomDraw(facts, k) !== null));
   for (const st of statementsIn(shape.body)) {
     const left = st.type === 'assignment' ? field(st, 'left') : null;
@@ -170,9 +170,12 @@ export function readsElements(facts: ArrayFacts, shape: LoopShape, skip: Set<num
       const p = n.parent;
       const first = n.childrenForFieldName('subscript')[0];
       const obj = field(n, 'value');
-      // `x[i]`, `x[i - 1]`, a window `x[i:i + w]`: the index moves with the loop
-      const isElement = !!first && !!obj && [...identifiersIn(first)].some((id) => shape.indexVars.has(id)) && facts.valueOf(obj).kind === 'array';
-      if (isElement && !(p?.type === 'assignment' && field(p, 'left')?.id === n.id)) found = true;
+      // `x[i]`, `x[i - 1]`, a window `x[i:i + w]`: the index moves with the loop (a slice only when it starts at the
+      // index itself: `x[i * hop:i * hop + w]` or `x[ix[i]:ix[i + 1]]` are frames and segments, whole-array work each)
+      const moves = !!first && (first.type === 'slice' ? slidesWith(first, shape.indexVars) : [...identifiersIn(first)].some((id) => shape.indexVars.has(id)));
+      const isElement = moves && !!obj && facts.valueOf(obj).kind === 'array';
+      // (`res[ix[i]:ix[i + 1]].sum()`: elements read only as segment bounds mark a segment, not element work)
+      if (isElement && !(p?.type === 'assignment' && field(p, 'left')?.id === n.id) && !inSlice(n, shape.body)) found = true;
       // `w[k] = f(k)`: an element computed from its index (a window, a schedule)
       else if (isElement && p?.type === 'assignment') {
         const value = field(p, 'right');
@@ -197,6 +200,22 @@ function isName(n: Node): boolean {
   const p = n.parent;
   if (p?.type === 'attribute' && field(p, 'attribute')?.id === n.id) return false;
   return !(p?.type === 'keyword_argument' && field(p, 'name')?.id === n.id);
+}
+
+/**
+ * `x[i:i + w]`, `x[n - k + 1:n + 1]`, `x[:i + 1]`: a slice whose bounds move one step per iteration (the index is an
+ * additive term); `x[i * hop:i * hop + w]` and `x[ix[i]:ix[i + 1]]` move by frames and segments instead.
+ */
+function slidesWith(slice: Node, indexVars: Set<string>): boolean {
+  const additive = (e: Node): boolean => {
+    const u = unparen(e);
+    if (u.type === 'identifier') return indexVars.has(u.text);
+    if (u.type !== 'binary_operator' || !['+', '-'].includes(field(u, 'operator')?.type ?? '')) return false;
+    const l = field(u, 'left');
+    const r = field(u, 'right');
+    return (!!l && additive(l)) || (!!r && field(u, 'operator')?.type === '+' && additive(r));
+  };
+  return named(slice).some((b) => additive(b));
 }
 
 function inSlice(n: Node, root: Node): boolean {
