@@ -35,8 +35,8 @@ export const LOG001: Rule = {
     if (ctx.fileKind !== 'library') return;
     const source = ctx.source;
     if (!source.includes('print')) return;
-    // a module that defines or imports its own print means something else by it
-    if (/^[ \t]*(?:def print\b|print\s*=|from\s+\S+\s+import\s+.*\bprint\b)/m.test(source)) return;
+    // a module that defines or imports its own print means something else by it (a method named print does not)
+    if (/^(?:def print\b|print\s*=)|^[ \t]*from\s+\S+\s+import\s+.*\bprint\b/m.test(source)) return;
     const root = ctx.tree.rootNode;
     const re = /\bprint\s*\(/g;
     for (let m = re.exec(source); m; m = re.exec(source)) {

@@ -54,6 +54,14 @@ ruleTable('LOG001', [
       from rich import print
       print("[bold]hi[/bold]")
     `, expect: [] },
+  { name: 'a method named print does not shadow the builtin elsewhere', code: `
+      class Console:
+          def print(self, msg):
+              self.lines.append(msg)
+
+      def report(loss):
+          print(f"loss={loss:.3f}")
+    `, expect: [[6, 'LOG001']] },
 ]);
 
 fixturePair('LOG001');
