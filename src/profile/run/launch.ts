@@ -31,6 +31,11 @@ export interface LaunchResult {
   hello: HelperMessage | undefined;
   /** With a wrapper: the wrapper's own stderr (the program's stderr went to the user). */
   wrapperStderr: string;
+  /**
+   * How long the helper held the program back before its first line (sample mode waits there for its native sampler
+   * to start): profiler start-up, left out of `end.wallSeconds`.
+   */
+  heldSeconds: number;
   result: HelperResult;
 }
 
@@ -53,6 +58,7 @@ export async function runLauncher(opts: RunOptions, spec: LaunchSpec): Promise<L
   let timedOut = false;
   let exitReportedMs: number | undefined;
   let wrapperCpu: number | undefined;
+  let heldSeconds = 0;
   const started = performance.now();
   let killTimer: NodeJS.Timeout | undefined;
 
@@ -73,7 +79,13 @@ export async function runLauncher(opts: RunOptions, spec: LaunchSpec): Promise<L
     }, STOP_GRACE_MS);
     killTimer.unref();
   };
-  const timer = opts.timeoutMs === undefined ? undefined : setTimeout(stopProgram, opts.timeoutMs);
+  let timer = opts.timeoutMs === undefined ? undefined : setTimeout(stopProgram, opts.timeoutMs);
+  // The time limit is the program's: a wait before its first line moves the deadline by as much.
+  const postpone = (seconds: number): void => {
+    if (timer === undefined || opts.timeoutMs === undefined || timedOut) return;
+    clearTimeout(timer);
+    timer = setTimeout(stopProgram, Math.max(0, opts.timeoutMs + seconds * 1000 - (performance.now() - started)));
+  };
 
   let result: HelperResult;
   try {
@@ -94,6 +106,10 @@ export async function runLauncher(opts: RunOptions, spec: LaunchSpec): Promise<L
       onSpawn: (pid) => (groupPid = pid),
       onMessage: (msg) => {
         if (msg.type === 'hello' && typeof msg.pid === 'number') programPid = msg.pid;
+        if (msg.type === 'started' && typeof msg.held_seconds === 'number' && msg.held_seconds > 0) {
+          heldSeconds = msg.held_seconds;
+          postpone(heldSeconds);
+        }
         if (msg.type === 'exit') {
           exitReportedMs = performance.now() - started;
           if (spec.prefix !== undefined && groupPid !== undefined) wrapperCpu = cpuSecondsOf(groupPid);
@@ -122,14 +138,15 @@ export async function runLauncher(opts: RunOptions, spec: LaunchSpec): Promise<L
     exitStatus,
     stoppedBy: result.interrupted ? 'interrupt' : timedOut ? 'timeout' : null,
     signal: exit ? null : result.signal,
-    // Until the program reported its end: a wrapper's own wrap-up (py-spy writing its file) is not the program's time.
-    wallSeconds: (exitReportedMs ?? result.wallMs) / 1000,
+    // Until the program reported its end: a wrapper's own wrap-up (py-spy writing its file) is not the program's time,
+    // nor is a wait before its first line (the helper measured it; the plain run has no such wait).
+    wallSeconds: Math.max(0, (exitReportedMs ?? result.wallMs) / 1000 - heldSeconds),
     rss: exit ? rssOf(exit) : undefined,
     ...(typeof exit?.cpu_seconds === 'number' ? { cpuSeconds: exit.cpu_seconds } : {}),
     ...(wrapperCpu === undefined ? {} : { wrapperCpuSeconds: wrapperCpu }),
   };
   if (!exit && hello) log.warn({ signal: result.signal }, 'the program ended without reporting its exit status (killed, or it called os._exit)');
-  return { end, messages: result.messages, hello, wrapperStderr: spec.prefix ? result.stderrTail : '', result };
+  return { end, messages: result.messages, hello, wrapperStderr: spec.prefix ? result.stderrTail : '', heldSeconds, result };
 }
 
 function rssOf(exit: HelperMessage): RssStat {
@@ -146,7 +163,7 @@ function rssOf(exit: HelperMessage): RssStat {
 }
 
 /** utime + stime of a live process from /proc (Linux); undefined elsewhere. The clock tick is 100 Hz on Linux. */
-function cpuSecondsOf(pid: number): number | undefined {
+export function cpuSecondsOf(pid: number): number | undefined {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ');
     const ticks = Number(fields?.[11]) + Number(fields?.[12]);
