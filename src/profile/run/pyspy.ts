@@ -1,6 +1,14 @@
-// sample mode: py-spy records the program from outside (no tracing inside it), native frames included where py-spy
-// can unwind them, children included. py-spy's own exit status means nothing: the output file is the verdict, and
-// the program's exit status comes from python/vecprof_run.py on the channel, since py-spy never passes it on.
+// sample mode: py-spy records the program from outside (no tracing inside it), children included. Two recordings:
+//   - the shares: py-spy without native frames at the full rate (--rate, 100 Hz) wraps the launcher, so it is the
+//     program's ancestor (allowed under Yama ptrace_scope 1) and follows its children. --nonblocking: it reads the
+//     stacks without stopping the program (a stopped sample costs it ~0.15 ms, and two samplers stopping the same
+//     threads collide and lose samples unevenly: the native one holds longer in NumPy code);
+//   - the split: py-spy --native at a quarter of that rate (native-sampler.ts), attached by pid while the launcher
+//     (python/vecprof_sample.py) holds the program before its first line, so its slow first sample (it loads the
+//     interpreter's symbols with the process stopped, ~30 ms) is not the program's time. Native unwinding needs the
+//     program stopped, ~0.5 ms per sample, hence the lower rate.
+// The two are grafted together (graft.ts). py-spy's own exit status means nothing: the output files are the verdict,
+// and the program's exit status comes from the launcher on the channel, since py-spy never passes it on.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -10,14 +18,21 @@ import { VecprofError } from '../../errors.js';
 import { log } from '../../log.js';
 import type { ToolInfo } from '../../python/tools.js';
 import { writeFileAtomic } from '../../util/atomic.js';
+import { adoptSplits, graftNative, settleCounts } from '../graft.js';
 import { importSpeedscope } from '../import/speedscope.js';
+import { profileFromStacks } from '../import/stacks.js';
 import { defaultUserFile } from '../import/user-files.js';
 import type { Profile } from '../model.js';
 import { readSource, runLauncher, runMeta, type LaunchResult } from './launch.js';
+import { startNativeSampler, type NativeRun, type NativeSampler } from './native-sampler.js';
 import type { RunOptions } from './types.js';
 
 export const SAMPLE_PROFILE_FILE = 'sample.speedscope.json';
+export const NATIVE_PROFILE_FILE = 'sample-native.speedscope.json';
 export const DEFAULT_RATE_HZ = 100;
+/** The native recording runs at this fraction of --rate (at most NATIVE_RATE_MAX_HZ): each of its samples holds the program ~0.5 ms. */
+export const NATIVE_RATE_DIVISOR = 4;
+export const NATIVE_RATE_MAX_HZ = 50;
 
 export interface SampleOptions extends RunOptions {
   pyspy: ToolInfo;
@@ -33,39 +48,107 @@ function recordArgs(pyspy: ToolInfo, file: string, rateHz: number, native: boole
   return [pyspy.path, 'record', '--format', 'speedscope', '--output', file, '--rate', String(rateHz), '--subprocesses', ...(native ? ['--native'] : [])];
 }
 
+export function nativeRateHz(rateHz: number): number {
+  return Math.min(NATIVE_RATE_MAX_HZ, Math.max(1, Math.round(rateHz / NATIVE_RATE_DIVISOR)));
+}
+
 export async function runSample(opts: SampleOptions): Promise<Profile> {
-  // py-spy writes its file in place; it records into a temp dir so --out only ever gets a whole file.
+  // py-spy writes its files in place; it records into a temp dir so --out only ever gets whole files.
   const dir = await mkdtemp(join(tmpdir(), 'vecprof-sample-'));
   const file = join(dir, SAMPLE_PROFILE_FILE);
+  const nativeFile = join(dir, NATIVE_PROFILE_FILE);
   const rateHz = opts.rateHz ?? DEFAULT_RATE_HZ;
+  const wantNative = opts.native ?? true;
   const started = new Date();
   try {
-    let native = opts.native ?? true;
-    let launched = await record(opts, file, rateHz, native);
-    if (!existsSync(file) && native && launched.hello === undefined && !permissionDenied(launched.wrapperStderr)) {
-      // py-spy refused before the program started (no side effects yet), so running it again is safe.
-      log.warn({ pyspy: pyspyReason(launched.wrapperStderr) }, 'py-spy cannot record native frames here; sampling Python frames only');
-      native = false;
-      launched = await record(opts, file, rateHz, native);
-    }
+    let sampler: NativeSampler | undefined;
+    let releasable = false;
+    const launched = await runLauncher(opts, {
+      helper: 'vecprof_sample.py',
+      helperArgs: wantNative ? ['--gate', '--tracer', String(process.pid)] : [],
+      prefix: [...recordArgs(opts.pyspy, file, rateHz, false), '--nonblocking', '--'],
+      label: 'py-spy',
+      onMessage: (msg) => {
+        if (msg.type === 'sampler-wait' && wantNative && typeof msg.pid === 'number' && sampler === undefined) {
+          const pid = msg.pid;
+          releasable = msg.gate === true;
+          sampler = startNativeSampler({
+            pyspy: opts.pyspy,
+            pid,
+            rateHz: nativeRateHz(rateHz),
+            file: nativeFile,
+            onReady: () => {
+              if (!releasable) return;
+              releasable = false;
+              try {
+                process.kill(pid, 'SIGUSR1');
+              } catch {
+                /* the program is gone already */
+              }
+            },
+          });
+        }
+        // Once the program runs (or is being stopped), a late release must not reach it.
+        if (msg.type === 'started' || msg.type === 'exit') releasable = false;
+        if (msg.type === 'exit') sampler?.programEnded();
+      },
+    });
+    const nativeRun = sampler ? await sampler.finish() : undefined;
     if (permissionDenied(launched.wrapperStderr)) throw ptraceDenied(launched.wrapperStderr);
     const text = existsSync(file) ? await readFile(file, 'utf8') : undefined;
-    if (text !== undefined && opts.outDir !== undefined) await writeFileAtomic(join(opts.outDir, SAMPLE_PROFILE_FILE), text);
-    const profile = text !== undefined ? importSpeedscope(text, { source: file, readSource, userFiles }) : emptyProfile(launched);
+    const nativeText = nativeRun?.wrote ? await readFile(nativeFile, 'utf8') : undefined;
+    if (opts.outDir !== undefined) {
+      if (text !== undefined) await writeFileAtomic(join(opts.outDir, SAMPLE_PROFILE_FILE), text);
+      if (nativeText !== undefined) await writeFileAtomic(join(opts.outDir, NATIVE_PROFILE_FILE), nativeText);
+    }
+    if (wantNative) explainNative(nativeRun, nativeText !== undefined);
+    const profile = text !== undefined ? combine(text, nativeText, file, nativeFile) : emptyProfile(launched);
     const found = describeSamples(profile);
-    profile.meta = { ...profile.meta, ...runMeta(opts, launched, { mode: 'sample', found }, started, `py-spy ${opts.pyspy.version}${native ? ' --native' : ''}`) };
+    const tool = `py-spy ${opts.pyspy.version}${nativeText !== undefined ? ` (+ --native at ${nativeRateHz(rateHz)} Hz)` : ''}`;
+    profile.meta = { ...profile.meta, ...runMeta(opts, launched, { mode: 'sample', found }, started, tool) };
+    const pass = profile.meta.passes[0];
+    if (pass && nativeRun?.cpuSeconds !== undefined) pass.profilerCpuSeconds = (pass.profilerCpuSeconds ?? 0) + nativeRun.cpuSeconds;
+    if (launched.heldSeconds > 0) {
+      log.info({ heldSeconds: +launched.heldSeconds.toFixed(4) }, 'the program waited before its first line while the native sampler started (not counted in its time)');
+    }
     return profile;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-function record(opts: SampleOptions, file: string, rateHz: number, native: boolean): Promise<LaunchResult> {
-  return runLauncher(opts, {
-    helper: 'vecprof_run.py',
-    prefix: [...recordArgs(opts.pyspy, file, rateHz, native), '--'],
-    label: 'py-spy',
-  });
+/** The full-rate recording gives lines, functions and shares; the native one, where there is one, the splits. */
+function combine(text: string, nativeText: string | undefined, file: string, nativeFile: string): Profile {
+  const stackOpts = { readSource, userFiles };
+  const full = importSpeedscope(text, { source: file, ...stackOpts });
+  if (nativeText === undefined || full.samples === undefined) return full;
+  const native = importSpeedscope(nativeText, { source: nativeFile, ...stackOpts });
+  if (native.samples === undefined) return full;
+  const grafted = graftNative(full.samples, native.samples);
+  const meta = { tool: full.meta.tool ?? 'py-spy', durationSeconds: full.meta.durationSeconds };
+  const profile = profileFromStacks(grafted.all, meta, stackOpts);
+  adoptSplits(profile.lines, profileFromStacks(grafted.withNative, meta, stackOpts).lines);
+  settleCounts(profile);
+  log.debug({ graftedShare: grafted.totalWeight > 0 ? +(grafted.graftedWeight / grafted.totalWeight).toFixed(3) : 0 }, 'full-rate samples whose leaf the native recording saw');
+  return profile;
+}
+
+/** Without a native recording the profile is whole but has no split: say why, once. */
+function explainNative(run: NativeRun | undefined, haveSamples: boolean): void {
+  if (haveSamples) return;
+  if (run === undefined) {
+    log.warn('the program ended before the native sampler could start: its lines have no split');
+    return;
+  }
+  const reason = pyspyReason(run.stderr) || 'no samples';
+  if (permissionDenied(run.stderr)) {
+    log.warn(
+      { pyspy: reason },
+      'py-spy --native was not allowed to attach to the program (ptrace), so its lines have no split; allow it with: sudo sysctl kernel.yama.ptrace_scope=1 (or 0), or run as root; in Docker add --cap-add SYS_PTRACE',
+    );
+  } else {
+    log.warn({ pyspy: reason }, 'py-spy cannot record native frames here, so the lines have no split (Python / NumPy / kernels); sampling Python frames only');
+  }
 }
 
 /** A program that ends before py-spy's first sample leaves no file; that is a profile with nothing in it, not a failure. */

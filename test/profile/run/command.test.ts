@@ -20,7 +20,8 @@ function withTempDir<T>(body: (dir: string) => Promise<T>): Promise<T> {
 }
 
 test('auto: a sample pass finds the hot functions, a lines pass counts their lines; both explained; one merged model', { skip: NO_PYSPY }, async () => {
-  const r = await runCli(['--log-level', 'info', 'profile', '--json', fixture('element_loop.py'), '0.5', '0.3']);
+  // --rate 200: the split comes from the native sampler at a quarter of the rate, ~25 samples of the 0.5 s loop here.
+  const r = await runCli(['--log-level', 'info', 'profile', '--rate', '200', '--json', fixture('element_loop.py'), '0.5', '0.3']);
   assert.equal(r.code, 0, r.stderr);
   const p = JSON.parse(r.stdout) as Profile;
   assert.equal(p.meta.mode, 'auto');
