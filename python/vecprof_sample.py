@@ -8,6 +8,10 @@ native py-spy to this pid meanwhile, and that py-spy's first sample (it loads th
 the process stopped, ~30 ms) lands here instead of in the program. Then "started" (held_seconds: how long the gate
 held the program back, which is not the program's time) and the program runs.
 
+At the end (before the launcher's "exit"): "schedstat" (oncpu_seconds, runqueue_seconds of the main thread, Linux), so
+the parent can tell how long the program was stopped: wall - on CPU - waiting for a CPU, in a program that does not
+sleep, is the time py-spy held it.
+
 --tracer PID: under Yama ptrace_scope 1 only a process's ancestors may attach to it; PR_SET_PTRACER lets PID (vecprof)
 and its descendants (the native py-spy) attach too, here and in the program's forked children.
 """
@@ -40,6 +44,15 @@ def _allow_tracer(pid):
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PTRACER, ctypes.c_ulong(pid), 0, 0, 0)
     except (OSError, AttributeError, ImportError):
         pass  # the native sampler then reports "permission denied" and the profile has no split
+
+
+def _report_schedstat(status):
+    try:
+        with open("/proc/self/schedstat") as f:  # this thread, the one that ran the program
+            oncpu, runqueue = (int(x) for x in f.read().split()[:2])
+    except (OSError, ValueError):
+        return
+    emit("schedstat", oncpu_seconds=oncpu / 1e9, runqueue_seconds=runqueue / 1e9)
 
 
 def _parse_own(own):
@@ -79,6 +92,7 @@ def main():
             signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGUSR1})
         emit("started", held_seconds=time.perf_counter() - started)
 
+    vecprof_run.on_finish(_report_schedstat)
     vecprof_run.launch("sample", target, start=wait_for_sampler if gate else None)
 
 

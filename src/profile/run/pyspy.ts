@@ -63,6 +63,7 @@ export async function runSample(opts: SampleOptions): Promise<Profile> {
   try {
     let sampler: NativeSampler | undefined;
     let releasable = false;
+    let schedstat: { oncpu: number; runqueue: number } | undefined;
     const launched = await runLauncher(opts, {
       helper: 'vecprof_sample.py',
       helperArgs: wantNative ? ['--gate', '--tracer', String(process.pid)] : [],
@@ -91,6 +92,9 @@ export async function runSample(opts: SampleOptions): Promise<Profile> {
         // Once the program runs (or is being stopped), a late release must not reach it.
         if (msg.type === 'started' || msg.type === 'exit') releasable = false;
         if (msg.type === 'exit') sampler?.programEnded();
+        if (msg.type === 'schedstat' && typeof msg.oncpu_seconds === 'number' && typeof msg.runqueue_seconds === 'number') {
+          schedstat = { oncpu: msg.oncpu_seconds, runqueue: msg.runqueue_seconds };
+        }
       },
     });
     const nativeRun = sampler ? await sampler.finish() : undefined;
@@ -108,6 +112,11 @@ export async function runSample(opts: SampleOptions): Promise<Profile> {
     profile.meta = { ...profile.meta, ...runMeta(opts, launched, { mode: 'sample', found }, started, tool) };
     const pass = profile.meta.passes[0];
     if (pass && nativeRun?.cpuSeconds !== undefined) pass.profilerCpuSeconds = (pass.profilerCpuSeconds ?? 0) + nativeRun.cpuSeconds;
+    if (schedstat) {
+      // For a program that never sleeps this is how long the samplers kept it stopped (benchmarks read it).
+      const offCpuSeconds = Math.max(0, launched.end.wallSeconds - schedstat.oncpu - schedstat.runqueue);
+      log.debug({ offCpuSeconds: +offCpuSeconds.toFixed(4) }, 'time the program was neither running nor waiting for a CPU: py-spy holding it, or its own sleeping and I/O');
+    }
     if (launched.heldSeconds > 0) {
       log.info({ heldSeconds: +launched.heldSeconds.toFixed(4) }, 'the program waited before its first line while the native sampler started (not counted in its time)');
     }
@@ -135,16 +144,17 @@ function combine(text: string, nativeText: string | undefined, file: string, nat
 
 /** Without a native recording the profile is whole but has no split: say why, once. */
 function explainNative(run: NativeRun | undefined, haveSamples: boolean): void {
-  if (haveSamples) return;
-  if (run === undefined) {
-    log.warn('the program ended before the native sampler could start: its lines have no split');
+  // No sampler at all: the program never reached its first line (a syntax error, a missing module), nothing to split.
+  if (haveSamples || run === undefined) return;
+  if (run.readyMs !== undefined) {
+    log.warn('the native sampler started but wrote no recording (the program ended or was stopped first): its lines have no split');
     return;
   }
   const reason = pyspyReason(run.stderr) || 'no samples';
   if (permissionDenied(run.stderr)) {
     log.warn(
       { pyspy: reason },
-      'py-spy --native was not allowed to attach to the program (ptrace), so its lines have no split; allow it with: sudo sysctl kernel.yama.ptrace_scope=1 (or 0), or run as root; in Docker add --cap-add SYS_PTRACE',
+      'py-spy --native was not allowed to attach to the program (ptrace), so its lines have no split; run as root or allow it: sudo sysctl kernel.yama.ptrace_scope=0; in Docker add --cap-add SYS_PTRACE',
     );
   } else {
     log.warn({ pyspy: reason }, 'py-spy cannot record native frames here, so the lines have no split (Python / NumPy / kernels); sampling Python frames only');
