@@ -6,13 +6,19 @@
 // "program wall" is what the user's program costs under the profiler: spawn to exit of the profiled Python process,
 // as vecprof's launcher measures it (meta.passes[].wallSeconds; auto sums its passes, since it runs the program once
 // per pass). "command wall" adds vecprof's own start-up (Node, finding Python and py-spy) and the analysis.
-// "CPU" is the program's user + system time (in-process profilers included) plus, in sample mode, py-spy's own CPU
-// while it sampled: blocking sampling holds the program stopped for about that long. On a shared, loaded machine the
-// wall figures swing by ±30 % from run to run; the CPU figures do not, so the CPU overhead is the one to read there.
+// "CPU" is the program's user + system time (in-process profilers included) plus, in sample mode, the CPU of both
+// py-spy processes while they sampled. On a shared, loaded machine the wall figures swing by ±10–30 % from run to run.
+//
+// Sample mode adds two columns. "gate": how long the launcher held the program before its first line while the
+// native py-spy took its first sample (profiler start-up: in the command wall, not the program wall). "stopped": the
+// program wall minus its main thread's time on a CPU and waiting for one (/proc/self/schedstat): these workloads never
+// sleep, so that is the time py-spy kept them stopped, and unlike the wall it does not move with the machine's load.
+// "py-spy --native, directly" is `py-spy record --native --subprocesses -- python script` (what vecprof ran before):
+// its wall runs until py-spy has also written its (raw) file, a few ms.
 //
 // Usage: npm run build && node bench/profile-overhead.mjs [--rounds 5]   (writes bench/results/profile-overhead.md)
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,7 +71,7 @@ function timed(cmd, args) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const wall = (performance.now() - started) / 1000;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr.slice(-2000)}`);
-  return { wall, stdout: r.stdout };
+  return { wall, stdout: r.stdout, stderr: r.stderr };
 }
 
 // Runs a Python command under a parent that reports its child's wall (spawn to exit, as vecprof's launcher measures
@@ -95,8 +101,34 @@ function cprofileDirect(script, dir) {
   return withCpu(['-m', 'cProfile', '-o', join(dir, 'direct.prof'), script]);
 }
 
+// py-spy as vecprof finds it: beside the interpreter (pip puts it there), else on PATH.
+const scriptsDir = execFileSync(PYTHON, ['-c', 'import sysconfig; print(sysconfig.get_path("scripts"))'], { encoding: 'utf8' }).trim();
+const PYSPY = existsSync(join(scriptsDir, 'py-spy')) ? join(scriptsDir, 'py-spy') : 'py-spy';
+const PYTHON_EXE = execFileSync(PYTHON, ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).trim();
+
+function pyspyDirect(script, dir) {
+  const r = spawnSync(
+    PYTHON,
+    ['-c', WALL_AND_CPU_OF_CHILD, PYSPY, 'record', '--native', '--subprocesses', '--rate', '100', '--format', 'raw', '--output', join(dir, 'direct.txt'), '--', PYTHON_EXE, script],
+    { encoding: 'utf8' },
+  );
+  const m = /wall ([\d.e-]+) cpu ([\d.e-]+)\n$/.exec(r.stderr);
+  if (!m) throw new Error(`py-spy --native failed (${r.status}): ${r.stderr.slice(-2000)}`); // py-spy's own status means nothing
+  return { program: Number(m[1]), cpu: Number(m[2]) };
+}
+
+/** A number a log line carries, from vecprof's JSON log on stderr. */
+function logged(stderr, field) {
+  for (const line of stderr.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const v = JSON.parse(line)[field];
+    if (typeof v === 'number') return v;
+  }
+  return undefined;
+}
+
 function vecprof(config, script) {
-  const { wall, stdout } = timed(process.execPath, [cli, '--quiet', 'profile', ...MODES[config], '--json', script]);
+  const { wall, stdout, stderr } = timed(process.execPath, [cli, '--log-level', 'debug', 'profile', ...MODES[config], '--json', script]);
   const profile = JSON.parse(stdout.slice(stdout.indexOf('{\n')));
   const passes = profile.meta.passes;
   const sum = (f) => passes.reduce((total, p) => total + (f(p) ?? 0), 0);
@@ -105,11 +137,13 @@ function vecprof(config, script) {
     cpu: sum((p) => p.cpuSeconds) + sum((p) => p.profilerCpuSeconds),
     command: wall,
     passes: passes.map((p) => p.mode).join('+'),
+    gate: logged(stderr, 'heldSeconds'),
+    stopped: logged(stderr, 'offCpuSeconds'),
   };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'vecprof-bench-profile-'));
-const configs = ['plain', 'python -m cProfile', ...Object.keys(MODES)];
+const configs = ['plain', 'python -m cProfile', 'py-spy --native, directly', ...Object.keys(MODES)];
 const results = {};
 try {
   for (const [name, source] of Object.entries(WORKLOADS)) {
@@ -119,7 +153,8 @@ try {
     plain(script); // warm the page cache and NumPy's import
     for (let round = 0; round < ROUNDS; round++) {
       for (const config of configs) {
-        const r = config === 'plain' ? plain(script) : config === 'python -m cProfile' ? cprofileDirect(script, dir) : vecprof(config, script);
+        const r =
+          config === 'plain' ? plain(script) : config === 'python -m cProfile' ? cprofileDirect(script, dir) : config === 'py-spy --native, directly' ? pyspyDirect(script, dir) : vecprof(config, script);
         results[name][config].push(r);
         process.stderr.write(`${name} round ${round + 1}/${ROUNDS} ${config}: ${r.program.toFixed(3)} s, cpu ${r.cpu.toFixed(3)} s${r.command ? ` (command ${r.command.toFixed(3)} s)` : ''}\n`);
       }
@@ -144,8 +179,8 @@ for (const [name, byConfig] of Object.entries(results)) {
   lines.push(
     `## ${name} (plain run: ${base.toFixed(3)} s wall, ${baseCpu.toFixed(3)} s CPU)`,
     '',
-    '| configuration | passes | program wall (s) | wall overhead | CPU (s) | CPU overhead | command wall (s) | target |',
-    '|---|---|---|---|---|---|---|---|',
+    '| configuration | passes | program wall (s) | wall overhead | CPU (s) | CPU overhead | command wall (s) | gate (ms) | stopped (ms) | target |',
+    '|---|---|---|---|---|---|---|---|---|---|',
   );
   for (const config of configs) {
     const runs = byConfig[config];
@@ -153,7 +188,10 @@ for (const [name, byConfig] of Object.entries(results)) {
     const command = runs[0].command === undefined ? '' : median(runs.map((r) => r.command)).toFixed(3);
     const target = config === 'cpu' ? `≤ cProfile (${cprof.toFixed(2)}×)` : TARGETS[config] && (config !== 'lines' || name === 'element loop') ? `≤ ${TARGETS[config]}×` : '';
     const cpu = median(runs.map((r) => r.cpu));
-    lines.push(`| ${config} | ${runs[0].passes ?? ''} | ${program.toFixed(3)} | ${(program / base).toFixed(2)}× | ${cpu.toFixed(3)} | ${(cpu / baseCpu).toFixed(2)}× | ${command} | ${target} |`);
+    const ms = (f) => (config.startsWith('sample') && runs.every((r) => f(r) !== undefined) ? (median(runs.map(f)) * 1000).toFixed(1) : '');
+    lines.push(
+      `| ${config} | ${runs[0].passes ?? ''} | ${program.toFixed(3)} | ${(program / base).toFixed(2)}× | ${cpu.toFixed(3)} | ${(cpu / baseCpu).toFixed(2)}× | ${command} | ${ms((r) => r.gate)} | ${ms((r) => r.stopped)} | ${target} |`,
+    );
   }
   lines.push('');
 }
