@@ -177,3 +177,4 @@ ruleTable('VEC003', [
 
 fixturePair('VEC003');
 fixturePair('VEC003', 'items');
+fixturePair('VEC003', 'ragged');

@@ -6,6 +6,7 @@ import type { SuggestedFix } from '../../types.js';
 import { expressionException } from './exceptions.js';
 import { branchIn, describe, fallback, matmulIn, readsElements, substitution, type LoopCode, type LoopVerdict } from './judging.js';
 import { classifyComprehension } from './loop.js';
+import { raggedProduct } from './ragged.js';
 import { npAlias, translate, usesLoopVars } from './translate.js';
 
 const WRAPPERS: Record<string, (e: string, np: string) => string> = {
@@ -68,6 +69,7 @@ export function judgeComprehension(facts: ArrayFacts, comp: Node): LoopVerdict |
   const np = npAlias(facts);
   const sub = substitution(shape, np);
   const main = shape.arrays[0] as string;
+  if (raggedProduct(facts, value, loopVars)) return null;
   const matmul = matmulIn(facts, value, sub);
   const branch = (condExpr !== null && usesLoopVars(condExpr, sub)) || branchIn(value, sub);
   const code: LoopCode = matmul ? 'VEC003' : branch ? 'VEC004' : 'VEC001';

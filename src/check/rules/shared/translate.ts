@@ -3,7 +3,7 @@
 import type { Node } from 'web-tree-sitter';
 import { field, intLiteral, named, positionalArgs, some, unparen } from '../../ast.js';
 import type { ArrayFacts } from '../../arrays.js';
-import { BUILTIN_TO_NUMPY, MATH_TO_NUMPY } from '../../numpy-api.js';
+import { BUILTIN_TO_NUMPY, MATH_TO_NUMPY, REDUCTIONS } from '../../numpy-api.js';
 import { drawAll, randomDraw } from './random-draw.js';
 import { translateDot, translateTranspose } from './product.js';
 
@@ -70,7 +70,8 @@ function offsetIndex(node: Node, sub: Substitution): [string, number] | null {
 }
 
 const REDUCE_METHODS = new Set(['sum', 'mean', 'max', 'min', 'std', 'var', 'prod', 'any', 'all', 'argmax', 'argmin']);
-const REDUCE_FUNCS = new Set(['sum', 'mean', 'max', 'min', 'std', 'var', 'prod', 'any', 'all', 'argmax', 'argmin', 'amax', 'amin', 'linalg.norm', 'median']);
+// every NumPy reduction takes `axis=` (np.count_nonzero, np.nanmean, … included: without it they would reduce everything)
+const REDUCE_FUNCS = new Set([...REDUCTIONS, 'amax', 'amin']);
 
 /** `np.where(c, a, b)`, except that a mask chosen with True/False is the mask itself. */
 export function whereOf(np: string, c: string, a: string, b: string): string {

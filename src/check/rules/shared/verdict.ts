@@ -10,6 +10,7 @@ import { rewriteBody, type BodyFix } from './fix.js';
 import { branchIn, describe, fallback, matmulIn, readsElements, substitution, type LoopCode, type LoopVerdict } from './judging.js';
 import { classifyLoop, type LoopShape } from './loop.js';
 import { judgeNest } from './nest.js';
+import { raggedProduct } from './ragged.js';
 import { isFullSlice, npAlias, usesLoopVars, type Substitution } from './translate.js';
 
 export type { LoopCode, LoopVerdict } from './judging.js';
@@ -113,6 +114,9 @@ function judge(facts: ArrayFacts, loop: Node): LoopVerdict | null {
   const sub = substitution(shape, np);
   taint(shape, sub);
   const main = shape.arrays[0] as string;
+  // `Vs = V[mask[u]]; Vs.T @ Vs`: the items have data-dependent lengths, so there is no batched product to suggest
+  const loopVars = new Set([...shape.indexVars, ...shape.elements.keys()]);
+  if (raggedProduct(facts, shape.body, loopVars)) return null;
   const matmul = matmulIn(facts, shape.body, sub);
   // a product per item along any axis (`P[:, s, :] @ V`) is still one batched matmul
   if (!matmul && sliceWork(shape)) return null;
