@@ -142,6 +142,7 @@ function vecprof(config, script) {
   };
 }
 
+const loadAtStart = loadavg();
 const dir = mkdtempSync(join(tmpdir(), 'vecprof-bench-profile-'));
 const configs = ['plain', 'python -m cProfile', 'py-spy --native, directly', ...Object.keys(MODES)];
 const results = {};
@@ -168,8 +169,13 @@ const TARGETS = { sample: 1.05, 'sample --no-native': 1.05, lines: 3, memory: 3 
 const lines = [
   '# vecprof profile: overhead',
   '',
-  `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} logical CPUs, load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' / ')}.`,
-  `Python: \`${PYTHON}\`. ${ROUNDS} rounds, configurations interleaved within each round; medians.`,
+  `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} logical CPUs, shared; load average (1 / 5 / 15 min) at the start ${loadAtStart.map((l) => l.toFixed(1)).join(' / ')}, at the end ${loadavg().map((l) => l.toFixed(1)).join(' / ')}.`,
+  `Python: \`${PYTHON}\`, py-spy: \`${PYSPY}\`. ${ROUNDS} rounds, configurations interleaved within each round; medians.`,
+  '',
+  'program wall: spawn to exit of the process that runs the program (auto: its passes added up); in sample mode without the gate. ' +
+    'gate: how long sample mode held the program before its first line while py-spy --native took its first sample (profiler start-up, in the command wall). ' +
+    'stopped: program wall minus the main thread\'s time on a CPU and waiting for one; these workloads never sleep, so it is the time py-spy kept them stopped, and it does not move with the load. ' +
+    'CPU: the program\'s user + system time plus, in sample mode, both py-spy processes\'. command wall: the whole vecprof command.',
   '',
 ];
 for (const [name, byConfig] of Object.entries(results)) {

@@ -122,13 +122,13 @@ async function runOnce(config, dir, runner, script) {
   const spawned = Date.now() / 1000;
   const child = spawn(argv[0], argv.slice(1), { env, stdio: ['ignore', 'ignore', 'ignore'] });
   const done = exited(child);
-  let sampler;
+  let samplerDone;
   if (config.native) {
     const pid = await waitFor(pidfile, 20_000);
-    sampler = spawn(PYSPY, ['record', '--native', '--format', 'raw', '--output', join(dir, 'native.txt'), '--rate', String(config.native), '--subprocesses', '--pid', String(pid)], {
+    const sampler = spawn(PYSPY, ['record', '--native', '--format', 'raw', '--output', join(dir, 'native.txt'), '--rate', String(config.native), '--subprocesses', '--pid', String(pid)], {
       stdio: ['ignore', 'pipe', 'ignore'],
     });
-    const samplerDone = exited(sampler);
+    samplerDone = exited(sampler);
     await new Promise((resolve) => {
       let text = '';
       sampler.stdout.setEncoding('utf8').on('data', (d) => {
@@ -141,7 +141,7 @@ async function runOnce(config, dir, runner, script) {
     sampler.stdout.resume();
   }
   const code = await done;
-  if (sampler) await exited(sampler).catch(() => undefined);
+  await samplerDone;
   // py-spy's own exit status means nothing (it can fail after a good recording); the program's report is the verdict.
   if (!existsSync(result)) throw new Error(`run failed (${code}): ${argv.join(' ')}`);
   const r = JSON.parse(readFileSync(result, 'utf8'));
@@ -167,6 +167,7 @@ const median = (xs) => {
 };
 const ms = (s) => (s * 1000).toFixed(1);
 
+const loadAtStart = loadavg();
 const dir = mkdtempSync(join(tmpdir(), 'vecprof-bench-pauses-'));
 const runner = join(dir, 'runner.py');
 writeFileSync(runner, RUNNER);
@@ -192,7 +193,7 @@ try {
 const lines = [
   '# vecprof profile: where py-spy holds the program',
   '',
-  `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} logical CPUs, load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' / ')}.`,
+  `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} logical CPUs, shared; load average (1 / 5 / 15 min) at the start ${loadAtStart.map((l) => l.toFixed(1)).join(' / ')}, at the end ${loadavg().map((l) => l.toFixed(1)).join(' / ')}.`,
   `py-spy: \`${PYSPY}\`. ${ROUNDS} rounds, configurations interleaved within each round; medians. "held": time the program was stopped (wall − on-CPU − run-queue wait, from /proc/self/schedstat), by phase; "gate": the wait before the first line while a native py-spy attached by pid starts (not in the other columns).`,
   '',
 ];
