@@ -34,6 +34,24 @@ export function lookupName(facts: ArrayFacts, name: string, scope: Scope, pos: n
   return UNKNOWN;
 }
 
+/**
+ * The binding of `name` visible at `pos`, for rules that need the expression or annotation itself rather than its
+ * value: the last one before `pos` in the innermost scope that binds the name, else an enclosing scope's last one.
+ */
+export function bindingAt(facts: ArrayFacts, name: string, pos: number): Binding | null {
+  const own = facts.scopeAt(pos);
+  for (let s: Scope | null = own; s; s = s.parent) {
+    if (s.kind === 'class' && s !== own) continue;
+    facts.collect(s);
+    const list = s.bindings.get(name);
+    if (!list || list.length === 0) continue;
+    let b: Binding | null = null;
+    for (const cand of list) if (cand.pos <= pos || s !== own) b = cand;
+    return b;
+  }
+  return null;
+}
+
 /** `rng: np.random.Generator`, `state: RandomState` (imported from numpy.random). */
 function isGeneratorAnnotation(facts: ArrayFacts, annotation: Node): boolean {
   const inner = annotation.type === 'type' ? named(annotation)[0] : annotation;

@@ -518,3 +518,4 @@ fixturePair('VEC001', 'index-fill');
 fixturePair('VEC001', 'aliases');
 fixturePair('VEC001', 'nests');
 fixturePair('VEC001', 'slices');
+fixturePair('VEC001', 'frames');

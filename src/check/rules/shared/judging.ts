@@ -2,6 +2,7 @@
 // chosen for a body (matrix product > branch > plain), and the generic fixes when no exact rewrite exists.
 import type { Node } from 'web-tree-sitter';
 import { field, identifiersIn, named, positionalArgs, some, statementsIn, unparen, walk } from '../../ast.js';
+import { bodyLocals, frameOf } from './frames.js';
 import { randomDraw } from './random-draw.js';
 import type { ArrayFacts } from '../../arrays.js';
 import type { SuggestedFix } from '../../types.js';
@@ -83,27 +84,33 @@ export interface MatmulSite {
   itemOnRight: boolean;
 }
 
+/** The two operands of `a @ b`, `np.matmul(a, b)`, `np.dot(a, b)` or `a.dot(b)`; null for anything else. */
+export function productOperands(facts: ArrayFacts, n: Node): [Node, Node] | null {
+  if (n.type === 'binary_operator' && field(n, 'operator')?.type === '@') {
+    const l = field(n, 'left');
+    const r = field(n, 'right');
+    return l && r ? [l, r] : null;
+  }
+  if (n.type !== 'call') return null;
+  const callee = field(n, 'function');
+  const path = callee ? facts.numpyPath(callee) : null;
+  const args = positionalArgs(n);
+  if ((path === 'matmul' || path === 'dot' || path === 'vdot' || path === 'inner') && args.length === 2) return args as [Node, Node];
+  if (callee?.type === 'attribute' && field(callee, 'attribute')?.text === 'dot' && args.length === 1 && path === null) {
+    const obj = field(callee, 'object');
+    return obj ? [obj, args[0] as Node] : null;
+  }
+  return null;
+}
+
 /** A `@` / np.matmul / np.dot / .dot() whose operand is this iteration's item. */
 export function matmulIn(facts: ArrayFacts, body: Node, sub: Substitution): MatmulSite | null {
   let hit: MatmulSite | null = null;
   walk(body, (n) => {
     if (hit) return false;
-    let l: Node | null = null;
-    let r: Node | null = null;
-    if (n.type === 'binary_operator' && field(n, 'operator')?.type === '@') {
-      l = field(n, 'left');
-      r = field(n, 'right');
-    } else if (n.type === 'call') {
-      const callee = field(n, 'function');
-      const path = callee ? facts.numpyPath(callee) : null;
-      const args = positionalArgs(n);
-      if ((path === 'matmul' || path === 'dot' || path === 'vdot' || path === 'inner') && args.length === 2) [l, r] = args as [Node, Node];
-      else if (callee?.type === 'attribute' && field(callee, 'attribute')?.text === 'dot' && args.length === 1) {
-        l = field(callee, 'object');
-        r = args[0] as Node;
-      }
-    }
-    if (l && r) {
+    const ops = productOperands(facts, n);
+    if (ops) {
+      const [l, r] = ops;
       const lu = usesLoopVars(l, sub);
       const ru = usesLoopVars(r, sub);
       if (lu || ru) {
@@ -162,6 +169,7 @@ export function readsElements(facts: ArrayFacts, shape: LoopShape, skip: Set<num
     }
     return false;
   };
+  const locals = bodyLocals(shape.body);
   walk(shape.body, (n) => {
     if (found || skip.has(n.id)) return false;
     // (an element used only as a slice bound, `x[lo:hi]` for each segment, marks a whole segment, not an element)
@@ -171,8 +179,11 @@ export function readsElements(facts: ArrayFacts, shape: LoopShape, skip: Set<num
       const first = n.childrenForFieldName('subscript')[0];
       const obj = field(n, 'value');
       // `x[i]`, `x[i - 1]`, a window `x[i:i + w]`: the index moves with the loop (a slice only when it starts at the
-      // index itself: `x[i * hop:i * hop + w]` or `x[ix[i]:ix[i + 1]]` are frames and segments, whole-array work each)
-      const moves = !!first && (first.type === 'slice' ? slidesWith(first, shape.indexVars) : [...identifiersIn(first)].some((id) => shape.indexVars.has(id)));
+      // index itself: `x[i * hop:i * hop + w]` of unknown width or `x[ix[i]:ix[i + 1]]` are frames and segments)
+      // (frames of a known small width, `x[k * 24:(k + 1) * 24]`, are rows of one reshaped view: element work too)
+      const moves = !!first && (first.type === 'slice'
+        ? slidesWith(first, shape.indexVars) || frameOf(facts, first, shape.indexVars, locals) !== null
+        : [...identifiersIn(first)].some((id) => shape.indexVars.has(id)));
       const isElement = moves && !!obj && facts.valueOf(obj).kind === 'array';
       // (`res[ix[i]:ix[i + 1]].sum()`: elements read only as segment bounds mark a segment, not element work)
       if (isElement && !(p?.type === 'assignment' && field(p, 'left')?.id === n.id) && !inSlice(n, shape.body)) found = true;

@@ -3,7 +3,9 @@
 // become: a masked reduction has a whole-matrix `np.where` twin, a product of ragged items has no batched `@`.
 import type { Node } from 'web-tree-sitter';
 import { field, identifiersIn, positionalArgs, statementsIn, unparen, walk } from '../../ast.js';
-import type { ArrayFacts, Binding } from '../../arrays.js';
+import type { ArrayFacts } from '../../arrays.js';
+import { bindingAt } from '../../lookup.js';
+import { productOperands } from './judging.js';
 
 /** NumPy functions whose result is a boolean array. */
 const BOOL_FUNCS = new Set([
@@ -16,21 +18,6 @@ const HIT_POSITIONS = new Set(['flatnonzero', 'nonzero', 'argwhere', 'where']);
 
 /** Names people give masks; used only to stay silent, never to report. */
 const MASK_NAME = /(?:^|_)(?:mask|masks|keep|valid|observed|seen|selected|sel|present|rated|nonzero|nz)(?:_|$)|^(?:is|has)_/i;
-
-/** The binding of `name` visible at `pos` (the innermost scope that binds it), if any. */
-function bindingAt(facts: ArrayFacts, name: string, pos: number): Binding | null {
-  const own = facts.scopeAt(pos);
-  for (let s: typeof own | null = own; s; s = s.parent) {
-    if (s.kind === 'class' && s !== own) continue;
-    facts.collect(s);
-    const list = s.bindings.get(name);
-    if (!list || list.length === 0) continue;
-    let b: Binding | null = null;
-    for (const cand of list) if (cand.pos <= pos || s !== own) b = cand;
-    return b;
-  }
-  return null;
-}
 
 /**
  * Whether `node` holds a boolean array or the hit positions of one (a selection of data-dependent length). With
@@ -119,15 +106,7 @@ export function raggedProduct(facts: ArrayFacts, body: Node, loopVars: Set<strin
   let hit: Node | null = null;
   walk(body, (n) => {
     if (hit) return false;
-    let operands: Node[] = [];
-    if (n.type === 'binary_operator' && field(n, 'operator')?.type === '@') operands = [field(n, 'left'), field(n, 'right')].filter((x): x is Node => x !== null);
-    else if (n.type === 'call') {
-      const callee = field(n, 'function');
-      const path = callee ? facts.numpyPath(callee) : null;
-      if (path === 'dot' || path === 'matmul' || path === 'vdot' || path === 'inner') operands = positionalArgs(n);
-      else if (callee?.type === 'attribute' && field(callee, 'attribute')?.text === 'dot') operands = [field(callee, 'object') as Node, ...positionalArgs(n)];
-    }
-    if (operands.some((o) => isRaggedItem(facts, o, body, loopVars, true))) hit = n;
+    if (productOperands(facts, n)?.some((o) => isRaggedItem(facts, o, body, loopVars, true))) hit = n;
     return true;
   });
   return hit;

@@ -26,6 +26,8 @@ export interface Substitution {
   count?: string;
   /** `for i in range(s, len(a) - k)`: `a[i + c]` reads the slice `a[s + c:c - k]`. */
   ranges?: Map<string, { start: number; endOffset: number }>;
+  /** `x[k * w:(k + 1) * w]` → the stack of every frame (`x[:n * w].reshape(n, w)`), when the loop allows it. */
+  frames?: (array: Node, slice: Node) => string | null;
 }
 
 /**
@@ -248,6 +250,11 @@ function translateSubscript(n: Node, sub: Substitution, facts: ArrayFacts): stri
     const base = (sub.indexes.get(first.text) as (a: string) => string)(obj.text);
     if (rest.length === 0) return base;
     return base === obj.text ? `${obj.text}[:, ${rest.map((r) => r.text).join(', ')}]` : null;
+  }
+  // `x[k * 24:(k + 1) * 24]`: frame k of a stack of frames, one per row
+  if (sub.frames && idx.length === 1 && idx[0]?.type === 'slice' && !usesLoopVars(obj, sub)) {
+    const frames = sub.frames(obj, idx[0]);
+    if (frames !== null) return frames;
   }
   // `table[idx[i]]`: a gather through an index array, `table[idx]`
   if (!usesLoopVars(obj, sub) && facts.valueOf(obj).kind === 'array') {

@@ -10,6 +10,7 @@ import { rewriteBody, type BodyFix } from './fix.js';
 import { branchIn, describe, fallback, matmulIn, readsElements, substitution, type LoopCode, type LoopVerdict } from './judging.js';
 import { classifyLoop, type LoopShape } from './loop.js';
 import { judgeNest } from './nest.js';
+import { bodyLocals, frameOf, frameProduct, framesView } from './frames.js';
 import { raggedProduct } from './ragged.js';
 import { isFullSlice, npAlias, usesLoopVars, type Substitution } from './translate.js';
 
@@ -118,14 +119,16 @@ function judge(facts: ArrayFacts, loop: Node): LoopVerdict | null {
   const loopVars = new Set([...shape.indexVars, ...shape.elements.keys()]);
   if (raggedProduct(facts, shape.body, loopVars)) return null;
   const matmul = matmulIn(facts, shape.body, sub);
-  // a product per item along any axis (`P[:, s, :] @ V`) is still one batched matmul
+  // a product per item along any axis (`P[:, s, :] @ V`) is still one batched matmul; a product per chunk is not
   if (!matmul && sliceWork(shape)) return null;
+  if (matmul && frameProduct(facts, shape.body, shape.indexVars)) return null;
+  if (shape.node.type === 'for_statement' && shape.rangeStart === 0 && shape.count !== undefined) sub.frames = framesOf(facts, shape, np);
   const branch = branchIn(shape.body, sub, facts);
   const code: LoopCode = matmul ? 'VEC003' : branch ? 'VEC004' : 'VEC001';
   const rewritten = growth.size > 0 ? null : hoistCalls(facts, shape, rewriteBody(facts, shape, { ...sub, temps: new Set() }));
   const fix: SuggestedFix = rewritten
     ? { description: describe(code, main), replacement: rewritten.lines.join('\n'), safety: 'unsafe' }
-    : fallback(code, main, np, matmul);
+    : frameHint(facts, shape, np) ?? fallback(code, main, np, matmul);
   // a stack of matrices (3-D): einsum spells out the contraction; for rows of a 2-D array `X @ w` is all there is
   if (rewritten && code === 'VEC003' && matmul?.other && rewritten.lines.length === 1 && !knownBelow3d(facts, main, loop) &&
       fix.replacement.endsWith(`${main} @ ${matmul.other}`)) {
@@ -134,6 +137,38 @@ function judge(facts: ArrayFacts, loop: Node): LoopVerdict | null {
   const verdict: LoopVerdict = { code, node: loop, anchor: loop, shape, arrays: [main], fix };
   if (matmul) verdict.detail = matmul.text;
   return verdict;
+}
+
+/** Frames of a 1-D array (or one of unknown rank) as the rows of one view; null for frames written through locals. */
+function framesOf(facts: ArrayFacts, shape: LoopShape, np: string): (array: Node, slice: Node) => string | null {
+  return (array, slice) => {
+    const f = frameOf(facts, slice, shape.indexVars, new Map());
+    const v = facts.valueOf(array);
+    if (!f || v.kind !== 'array' || (v.ndim !== undefined && v.ndim !== 1)) return null;
+    return framesView(array.text, f, shape.count as string, np);
+  };
+}
+
+/** No exact rewrite, but the loop reads frames: show the view that holds them. */
+function frameHint(facts: ArrayFacts, shape: LoopShape, np: string): SuggestedFix | null {
+  const locals = bodyLocals(shape.body);
+  let hint: SuggestedFix | null = null;
+  walk(shape.body, (n) => {
+    if (hint) return false;
+    const first = n.type === 'subscript' ? n.childrenForFieldName('subscript')[0] : null;
+    const obj = n.type === 'subscript' ? field(n, 'value') : null;
+    const f = first?.type === 'slice' && obj ? frameOf(facts, first, shape.indexVars, locals) : null;
+    if (!f || !obj) return true;
+    const view = framesView(obj.text, f, shape.count ?? 'n_frames', np);
+    hint = {
+      description: `reduce every frame of ${obj.text} at once: one frame per row of a view`,
+      replacement: `frames = ${view}  # one frame per row (${f.hop === f.width ? 'a reshape, no copy' : 'a strided view, no copy'})\n` +
+        '# then the body once on all rows, reducing with axis=1: e.g. frames.sum(axis=1), frames.mean(axis=1)',
+      safety: 'display-only',
+    };
+    return false;
+  });
+  return hint;
 }
 
 /** `main` is a name known to hold a 1-D or 2-D array here (rows of a matrix, not a stack of matrices). */
