@@ -37,7 +37,7 @@ export interface NativeRun {
 export interface NativeSampler {
   /** The program has reported its end: py-spy's CPU time so far is what sampling it cost. */
   programEnded(): void;
-  /** Waits for py-spy to end (it stops by itself when the program has ended), ending it if it does not. */
+  /** Waits for py-spy to end (it stops by itself when the program has ended), ending it if it does not. Once. */
   finish(): Promise<NativeRun>;
 }
 
@@ -94,22 +94,24 @@ export function startNativeSampler(opts: NativeSamplerOptions): NativeSampler {
   void exited.then(() => signalReady('failed'));
 
   let cpuSeconds: number | undefined;
+  let finished: Promise<NativeRun> | undefined;
+  const finish = async (): Promise<NativeRun> => {
+    if (!(await within(exited, FINISH_GRACE_MS))) {
+      log.debug('the native sampler is still running after the program ended: asking it to stop');
+      child.kill('SIGINT'); // py-spy writes what it has on SIGINT
+      if (!(await within(exited, INTERRUPT_GRACE_MS))) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+    }
+    if (stderr.trim() !== '') log.debug({ stderr }, 'native py-spy stderr');
+    return { wrote: existsSync(opts.file), stderr, ...(cpuSeconds === undefined ? {} : { cpuSeconds }), ...(readyMs === undefined ? {} : { readyMs }) };
+  };
   return {
     programEnded(): void {
       if (child.pid !== undefined) cpuSeconds = cpuSecondsOf(child.pid);
     },
-    async finish(): Promise<NativeRun> {
-      if (!(await within(exited, FINISH_GRACE_MS))) {
-        log.debug('the native sampler is still running after the program ended: asking it to stop');
-        child.kill('SIGINT'); // py-spy writes what it has on SIGINT
-        if (!(await within(exited, INTERRUPT_GRACE_MS))) {
-          child.kill('SIGKILL');
-          await exited;
-        }
-      }
-      if (stderr.trim() !== '') log.debug({ stderr }, 'native py-spy stderr');
-      return { wrote: existsSync(opts.file), stderr, ...(cpuSeconds === undefined ? {} : { cpuSeconds }), ...(readyMs === undefined ? {} : { readyMs }) };
-    },
+    finish: () => (finished ??= finish()),
   };
 }
 

@@ -60,8 +60,8 @@ export async function runSample(opts: SampleOptions): Promise<Profile> {
   const rateHz = opts.rateHz ?? DEFAULT_RATE_HZ;
   const wantNative = opts.native ?? true;
   const started = new Date();
+  let sampler: NativeSampler | undefined;
   try {
-    let sampler: NativeSampler | undefined;
     let releasable = false;
     let schedstat: { oncpu: number; runqueue: number } | undefined;
     const launched = await runLauncher(opts, {
@@ -122,6 +122,7 @@ export async function runSample(opts: SampleOptions): Promise<Profile> {
     }
     return profile;
   } finally {
+    await sampler?.finish(); // a run that failed leaves it to end with the program
     await rm(dir, { recursive: true, force: true });
   }
 }
