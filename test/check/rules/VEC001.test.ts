@@ -519,3 +519,4 @@ fixturePair('VEC001', 'aliases');
 fixturePair('VEC001', 'nests');
 fixturePair('VEC001', 'slices');
 fixturePair('VEC001', 'frames');
+fixturePair('VEC001', 'intervals');

@@ -11,6 +11,7 @@ import { branchIn, describe, fallback, matmulIn, readsElements, substitution, ty
 import { classifyLoop, type LoopShape } from './loop.js';
 import { judgeNest } from './nest.js';
 import { bodyLocals, frameOf, frameProduct, framesView } from './frames.js';
+import { judgeIntervals } from './intervals.js';
 import { raggedProduct } from './ragged.js';
 import { isFullSlice, npAlias, usesLoopVars, type Substitution } from './translate.js';
 
@@ -108,6 +109,9 @@ function judge(facts: ArrayFacts, loop: Node): LoopVerdict | null {
   if (nested.length > 0 || some(shape.body, (n) => n !== shape.body && (n.type === 'for_statement' || n.type === 'while_statement'))) {
     return nested.length === 1 ? judgeNest(facts, shape, nested[0] as Node) : null;
   }
+  // `cov[s:e] += 1` per interval: a moving write window, but with a difference-array twin
+  const intervals = judgeIntervals(facts, shape);
+  if (intervals) return intervals;
   if (exceptionOf(facts, shape)) return null;
   // the growth is VEC005's finding; the loop is reported only when it does other array work too
   if (!readsElements(facts, shape, growth)) return null;
