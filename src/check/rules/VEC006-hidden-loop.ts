@@ -13,9 +13,10 @@ export const VEC006: Rule = {
   doc: {
     whatItDoes:
       'Finds `np.vectorize`, `np.frompyfunc` and `np.apply_along_axis` (calls and `@np.vectorize` decorators) whose ' +
-      'function is something NumPy already does on whole arrays: a lambda or one-line function of arithmetic, ' +
-      '`math.*` or NumPy ufuncs, a builtin like `abs`, or a reduction applied along an axis. Opaque functions (real ' +
-      'per-element logic) are left alone.',
+      'function is something NumPy already does on whole arrays: a lambda, or a function whose body is a few ' +
+      'assignments and a return of arithmetic, `math.*` or NumPy ufuncs (keyword arguments, defaults and `**params` ' +
+      'pass through), a builtin like `abs`, or a reduction applied along an axis. Opaque functions (real per-element ' +
+      'logic: branches beyond one select, loops, calls into other libraries) are left alone.',
     whyIsItSlow:
       'These helpers are Python loops in disguise: `np.vectorize` calls the function once per element, ' +
       '`apply_along_axis` once per row, each call paying interpreter and boxing overhead. The NumPy documentation ' +

@@ -2,6 +2,38 @@ import { fixturePair, ruleTable } from '../../../testkit/check.js';
 
 ruleTable('VEC001', [
   {
+    name: 'a multi-line arithmetic helper called per element: call it on the whole array',
+    code: `
+      import numpy as np
+      def bateman(t, ka, ke):
+          a = np.exp(-ke * t)
+          b = np.exp(-ka * t)
+          return (a - b) / (ka - ke)
+      def curve(times: np.ndarray) -> np.ndarray:
+          out = np.empty_like(times)
+          for i in range(len(times)):
+              out[i] = bateman(times[i], 1.2, 0.3)
+          return out
+    `,
+    expect: [[8, 'VEC001']],
+    fix: 'out = bateman(times, 1.2, 0.3)',
+  },
+  {
+    name: 'a helper with a builtin max is not callable on arrays as written: no exact line',
+    code: `
+      import numpy as np
+      def floor_at(x, lo):
+          y = max(x, lo)
+          return y * 2.0
+      def g(v: np.ndarray) -> np.ndarray:
+          out = np.empty_like(v)
+          for i in range(len(v)):
+              out[i] = floor_at(v[i], 0.0)
+          return out
+    `,
+    expect: [],
+  },
+  {
     name: 'for x in arr, accumulate a sum',
     code: `
       import numpy as np
@@ -520,3 +552,4 @@ fixturePair('VEC001', 'nests');
 fixturePair('VEC001', 'slices');
 fixturePair('VEC001', 'frames');
 fixturePair('VEC001', 'intervals');
+fixturePair('VEC001', 'rows');

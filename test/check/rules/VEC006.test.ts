@@ -60,6 +60,44 @@ ruleTable('VEC006', [
     expect: [[6, 'VEC006']],
     fix: 'f = lambda v: np.where(v < 0, 0.0, v)  # works on whole arrays as is',
   },
+  {
+    name: 'a named function of several math.* steps, applied: the function rewritten with NumPy, then called',
+    code: `
+      import math
+      import numpy as np
+      def tilt(theta: float, k: float) -> float:
+          s = math.sin(theta)
+          return k * s * s
+      def curve(t: np.ndarray) -> np.ndarray:
+          return np.vectorize(tilt)(t, 2.0)
+    `,
+    expect: [[7, 'VEC006']],
+    fix: 'def tilt(theta, k):\n    s = np.sin(theta)\n    return k * s * s\ntilt(t, 2.0)  # on the whole arrays',
+  },
+  {
+    name: 'defaults and **params pass through: call the function itself',
+    code: `
+      import numpy as np
+      def emax(c: float, e0: float = 0.0, top: float = 100.0, ec50: float = 2.5) -> float:
+          return e0 + top * c / (ec50 + c)
+      def effect(c: np.ndarray, **params) -> np.ndarray:
+          return np.vectorize(emax)(c, **params)
+    `,
+    expect: [[5, 'VEC006']],
+    fix: 'emax(c, **params)',
+  },
+  {
+    name: 'a builtin max in a helper: rewritten, not called as is',
+    code: `
+      import numpy as np
+      def relu_scaled(x, k):
+          y = max(x, 0.0)
+          return k * y
+      f = np.vectorize(relu_scaled)
+    `,
+    expect: [[5, 'VEC006']],
+    fix: 'def relu_scaled(x, k):\n    y = np.maximum(x, 0.0)\n    return k * y\nf = relu_scaled',
+  },
   { name: 'opaque functions stay silent', code: `
       import numpy as np
       from mylib import lookup
@@ -74,3 +112,4 @@ ruleTable('VEC006', [
 ]);
 
 fixturePair('VEC006');
+fixturePair('VEC006', 'pure');

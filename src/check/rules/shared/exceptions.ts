@@ -4,10 +4,11 @@ import type { Node } from 'web-tree-sitter';
 import { dottedName, field, identifiersIn, some, statementsIn, walk } from '../../ast.js';
 import type { ArrayFacts } from '../../arrays.js';
 import type { LoopShape } from './loop.js';
-import { isPureOneLiner } from './translate.js';
+import { isPureFunction } from './pure-function.js';
 import { randomDraw } from './random-draw.js';
 import { dependency } from './dependency.js';
 import { MATH_TO_NUMPY, REDUCTIONS } from '../../numpy-api.js';
+import { ROW_FUNCS } from './rows.js';
 
 const STOP_TYPES = new Set([
   'break_statement', 'return_statement', 'yield', 'raise_statement', 'try_statement', 'with_statement',
@@ -32,6 +33,8 @@ const ELEMENTWISE_NUMPY = new Set([
   'linalg.inv', 'linalg.det', 'linalg.solve', 'linalg.norm', 'cross', 'arctan2', 'hypot', 'logaddexp', 'sinc',
   'heaviside', 'copysign', 'nan_to_num', 'isclose', 'greater', 'less', 'equal', 'not_equal', 'searchsorted', 'interp',
   'digitize', 'polyval', 'isin', 'take', 'append', 'concatenate', 'vstack', 'hstack', 'r_',
+  // row → row along the row's own axis: `np.argsort(s[u])` per row is `np.argsort(s, axis=1)`
+  ...ROW_FUNCS,
 ]);
 
 /** Why this loop is left alone, or null. `outerVars` are the loop variables of enclosing loops (for nested nests). */
@@ -160,7 +163,7 @@ function callOut(facts: ArrayFacts, call: Node, productLoop: boolean): string | 
   if (callee.type === 'identifier') {
     if (PURE_BUILTINS.has(callee.text)) return null;
     const fn = facts.functionNamed(callee.text, call.startIndex);
-    if (fn && (productLoop || isPureOneLiner(fn.node as Node, facts))) return null;
+    if (fn && (productLoop || isPureFunction(fn.node as Node, facts))) return null;
     return `per-element call out (${callee.text})`;
   }
   if (callee.type === 'attribute') {

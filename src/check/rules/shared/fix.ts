@@ -108,8 +108,10 @@ function rowwise(node: Node, sub: Substitution, facts: ArrayFacts): string | nul
   const axis = `axis=(?:${sub.rowAxis.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}|\\(\\d+(?:, \\d+)*\\))\\)`;
   if (t === null || !new RegExp(axis).test(t) || sub.rowAxis.includes('keepdims')) return t;
   // (the `size=` of a random draw names the loop's length, not an array operand)
+  // a reduction's receiver: a name, a parenthesised expression (two levels of calls inside), then any subscripts
+  const receiver = '(?:[\\w.]+|\\((?:[^()]|\\((?:[^()]|\\([^()]*\\))*\\))*\\))(?:\\[[^\\]]*\\])*';
   const stripped = (sub.count === undefined ? t : t.split(`size=${sub.count}`).join(''))
-    .replace(new RegExp(`[\\w.]+\\.\\w+\\(${axis}`, 'g'), '')
+    .replace(new RegExp(`${receiver}\\.\\w+\\(${axis}`, 'g'), '')
     .replace(new RegExp(`[\\w.]+\\((?:[^()]|\\([^()]*\\))*, ${axis}`, 'g'), '');
   const arrays = [...sub.elements.values(), ...[...sub.indexes.values()].map(() => '')].filter((a) => a !== '');
   const names = new Set([...arrays, ...indexedArrays(node, sub), ...sub.temps]);

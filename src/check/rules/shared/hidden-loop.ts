@@ -1,8 +1,9 @@
 // Finding np.vectorize / np.frompyfunc / np.apply_along_axis and the vectorized twin of what they wrap.
 import type { Node } from 'web-tree-sitter';
-import { dottedName, field, keywordArg, named, positionalArgs, unparen } from '../../ast.js';
+import { dottedName, field, identifiersIn, keywordArg, named, positionalArgs, unparen } from '../../ast.js';
 import type { ArrayFacts } from '../../arrays.js';
 import { MATH_TO_NUMPY } from '../../numpy-api.js';
+import { paramOf, pureParts, rewritePure, usesMath, worksAsIs, type PureParts } from './pure-function.js';
 import { npAlias, translate, usesLoopVars, whereOf, type Substitution } from './translate.js';
 
 export interface HiddenLoopSite {
@@ -14,6 +15,8 @@ export interface HiddenLoopSite {
   fnText: string;
   /** `np.vectorize(f)(x)`: the arguments it is applied to right away. */
   appliedTo?: Node[];
+  /** …and that application call itself (keyword arguments and `**params` included). */
+  application?: Node;
   /** apply_along_axis: axis and array. */
   axis?: Node;
   array?: string;
@@ -50,8 +53,9 @@ export function hiddenLoopSites(facts: ArrayFacts): HiddenLoopSite[] {
     if (!fn) continue;
     // frompyfunc(..., identity=…) makes a reducible ufunc on purpose (for .reduce/.accumulate), not a map
     if (path === 'frompyfunc' && keywordArg(parent, 'identity')) continue;
-    // vectorize(..., signature='(n)->(m)') maps over core dimensions: the function sees rows, not elements
-    if (path === 'vectorize' && keywordArg(parent, 'signature')) continue;
+    // vectorize(..., signature='(n)->(m)') maps over core dimensions: the function sees rows, not elements; with
+    // `excluded=` some arguments reach the function whole
+    if (path === 'vectorize' && (keywordArg(parent, 'signature') || keywordArg(parent, 'excluded'))) continue;
     const site: HiddenLoopSite = { helper, anchor: parent, fn, fnText: fn.text.length > 50 ? fn.text.slice(0, 47) + '...' : fn.text };
     if (path === 'apply_along_axis') {
       const axis = args[1] ?? keywordArg(parent, 'axis');
@@ -61,7 +65,10 @@ export function hiddenLoopSites(facts: ArrayFacts): HiddenLoopSite[] {
       site.array = arr.text;
     } else {
       const outer = parent.parent;
-      if (outer?.type === 'call' && field(outer, 'function')?.id === parent.id) site.appliedTo = positionalArgs(outer);
+      if (outer?.type === 'call' && field(outer, 'function')?.id === parent.id) {
+        site.appliedTo = positionalArgs(outer);
+        site.application = outer;
+      }
       else if (outer?.type === 'assignment' && field(outer, 'left')?.type === 'identifier') site.boundTo = (field(outer, 'left') as Node).text;
     }
     out.push(site);
@@ -108,6 +115,11 @@ export function vectorizedTwin(facts: ArrayFacts, site: HiddenLoopSite): Twin | 
     }
     return finish(site, expr, args !== undefined, names);
   }
+  // assignments before the return, parameters left to their defaults, keywords or `**params` in the call
+  if (lambda.pure && (lambda.pure.steps.length > 0 || lambda.pure.params.some((p) => p.hasDefault) ||
+      (args !== undefined && (args.length !== names.length || hasKeywords(site.application))))) {
+    return pureTwin(facts, site, lambda.pure, np);
+  }
   if ((!lambda.body && !lambda.select) || names.length === 0) return null;
   const sub: Substitution = { elements: new Map(), indexes: new Map(), rowAxis: '-1', np, temps: new Set() };
   names.forEach((p, k) => sub.elements.set(p, args?.[k] ? wrap(args[k] as Node) : p));
@@ -146,8 +158,46 @@ function wrap(n: Node): string {
   return u.type === 'identifier' || u.type === 'attribute' || u.type === 'subscript' || u.type === 'call' ? u.text : `(${u.text})`;
 }
 
+/** `f(x, **params)`, `f(x, scale=2)`: arguments that do not map onto parameters by position. */
+function hasKeywords(call: Node | undefined): boolean {
+  const args = call ? field(call, 'arguments') : null;
+  return !!args && named(args).some((a) => a.type === 'keyword_argument' || a.type === 'list_splat' || a.type === 'dictionary_splat');
+}
+
+/**
+ * A named function of assignments and a return: call it on the whole arrays (after `math.*` → NumPy, shown as the
+ * rewritten function). The result must depend on the parameters: a constant is not per-element work.
+ */
+function pureTwin(facts: ArrayFacts, site: HiddenLoopSite, parts: PureParts, np: string): Twin | null {
+  const fnName = site.decorated ? field(site.decorated, 'name')?.text : unparen(site.fn).type === 'identifier' ? unparen(site.fn).text : undefined;
+  const lines = fnName ? rewritePure(facts, parts) : null;
+  const names = new Set(parts.params.map((p) => p.name));
+  const locals = new Set(parts.steps.map((st) => st.name));
+  const dependsOnParams = (n: Node, seen: Set<string>): boolean => [...identifiersIn(n)].some((id) => names.has(id) ||
+    (locals.has(id) && !seen.has(id) && parts.steps.some((st) => st.name === id && dependsOnParams(st.value, new Set([...seen, id])))));
+  if (!fnName || !lines || !dependsOnParams(parts.result, new Set())) return null;
+  const argList = site.application ? field(site.application, 'arguments')?.text : undefined;
+  const call = argList ? `${fnName}${argList}` : undefined;
+  if (worksAsIs(parts, lines)) {
+    if (call) return { short: call, replacement: call, description: `call ${fnName} on the whole arrays: it is already element-wise arithmetic` };
+    const replacement = site.decorated ? `# drop @np.vectorize from ${fnName}: it already works on whole arrays`
+      : site.boundTo ? `${site.boundTo} = ${fnName}  # ${fnName} already works on whole arrays` : `${fnName}  # already works on whole arrays`;
+    return { short: fnName, replacement, description: `call ${fnName} on the whole array directly` };
+  }
+  const def = [`def ${fnName}(${parts.params.map((p) => p.text).join(', ')}):`, ...lines.map((l) => `    ${l}`)];
+  const tail = call ? [`${call}  # on the whole arrays`] : site.boundTo ? [`${site.boundTo} = ${fnName}`] : [];
+  const note = site.decorated ? '  # without @np.vectorize' : '';
+  return {
+    short: call ?? fnName,
+    replacement: [def[0] + note, ...def.slice(1), ...tail].join('\n'),
+    description: `swap ${usesMath(parts) ? 'math.*' : 'the per-element builtins'} for ${np}.* in ${fnName} and call it on the whole arrays`,
+  };
+}
+
 interface FunctionParts {
   params: string[];
+  /** A named function of assignments and a return (or of a return alone). */
+  pure?: PureParts;
   body?: Node;
   /** `if c: return a` + `return b` (or `else: return b`): a select. */
   select?: { cond: Node; then: Node; otherwise: Node };
@@ -181,13 +231,11 @@ function functionParts(facts: ArrayFacts, fn: Node): FunctionParts | null {
 }
 
 function oneLiner(def: Node): FunctionParts | null {
+  const pure = pureParts(def);
+  if (pure) return { params: pure.params.map((p) => p.name), pure, body: pure.result };
   const stmts = named(field(def, 'body') ?? def).filter((s) => !(s.type === 'expression_statement' && named(s)[0]?.type === 'string'));
-  const params = named(field(def, 'parameters') ?? def).map((p) => (p.type === 'identifier' ? p.text : ''));
+  const params = named(field(def, 'parameters') ?? def).map((p) => paramOf(p)?.name ?? '');
   if (params.some((p) => p === '')) return null;
-  if (stmts.length === 1 && stmts[0]?.type === 'return_statement') {
-    const body = named(stmts[0])[0];
-    return body ? { params, body } : null;
-  }
   const select = selectOf(stmts);
   return select ? { params, select } : null;
 }

@@ -3,9 +3,10 @@
 import type { Node } from 'web-tree-sitter';
 import { field, intLiteral, named, positionalArgs, some, unparen } from '../../ast.js';
 import type { ArrayFacts } from '../../arrays.js';
-import { BUILTIN_TO_NUMPY, MATH_TO_NUMPY, REDUCTIONS } from '../../numpy-api.js';
 import { drawAll, randomDraw } from './random-draw.js';
 import { translateDot, translateTranspose } from './product.js';
+import { isRowResult } from './rows.js';
+import { translateCall } from './translate-call.js';
 
 export interface Substitution {
   /** Element variables: `x` of `for x in a` → `a` (or `a[:, None]` for the outer loop of a pair). */
@@ -30,27 +31,24 @@ export interface Substitution {
   frames?: (array: Node, slice: Node) => string | null;
 }
 
-/**
- * The axes one item spans once every item is stacked: `1` for rows of a 2-D array (the usual case, and the guess
- * when shapes are unknown), `(1, 2)` for the 2-D frames of a known 3-D stack. Pair broadcasts keep their own axis.
- */
-function itemAxes(sub: Substitution, item: Node, facts: ArrayFacts): string {
-  if (!/^1(?:,|$)/.test(sub.rowAxis)) return sub.rowAxis;
-  const v = facts.valueOf(item);
-  if (v.kind !== 'array' || v.ndim === undefined || v.ndim < 2) return sub.rowAxis;
-  const axes = `(${Array.from({ length: v.ndim }, (_, k) => k + 1).join(', ')})`;
-  return sub.rowAxis.replace(/^1/, axes);
+/** `disc` in `g[u, :k] * disc`: a loop-invariant array (1-D or of unknown rank) next to a row of the stack. */
+function besideRow(n: Node, other: Node, sub: Substitution, facts: ArrayFacts): string | null {
+  const u = unparen(n);
+  if (u.type !== 'identifier' || usesLoopVars(u, sub) || !/^1(?:,|$)/.test(sub.rowAxis)) return null;
+  const v = facts.valueOf(u);
+  if (v.kind !== 'array' || (v.ndim !== undefined && v.ndim !== 1)) return null;
+  return isRow(other, sub, facts) ? u.text : null;
 }
 
-/** `x * 100` → `(x * 100)`, so a method call applies to the whole expression. */
-function atomic(t: string): string {
-  let depth = 0;
-  for (const c of t) {
-    if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') depth--;
-    else if (depth === 0 && /[\s+\-*/%<>=&|^~@,]/.test(c)) return `(${t})`;
-  }
-  return t;
+/** `X[i, :k]`, `np.sort(X[i])[::-1]`, `(X[i, 1:] - X[i, :-1])`: this iteration's row, as opposed to one element. */
+function isRow(node: Node, sub: Substitution, facts: ArrayFacts): boolean {
+  const n = unparen(node);
+  if (n.type === 'binary_operator') return [field(n, 'left'), field(n, 'right')].some((o) => !!o && isRow(o, sub, facts));
+  if (isRowResult(facts, n)) return true;
+  if (n.type !== 'subscript') return false;
+  const idx = n.childrenForFieldName('subscript').filter((c): c is Node => c !== null && c.type !== 'comment');
+  const first = idx[0] ? unparen(idx[0]) : null;
+  return !!first && first.type === 'identifier' && sub.indexes.has(first.text) && idx.slice(1).some((i) => i.type === 'slice');
 }
 
 /** A bare `:` (the whole axis). */
@@ -70,10 +68,6 @@ function offsetIndex(node: Node, sub: Substitution): [string, number] | null {
   const k = intLiteral(r);
   return k === null ? null : [l.text, op === '+' ? k : -k];
 }
-
-const REDUCE_METHODS = new Set(['sum', 'mean', 'max', 'min', 'std', 'var', 'prod', 'any', 'all', 'argmax', 'argmin']);
-// every NumPy reduction takes `axis=` (np.count_nonzero, np.nanmean, … included: without it they would reduce everything)
-const REDUCE_FUNCS = new Set([...REDUCTIONS, 'amax', 'amin']);
 
 /** `np.where(c, a, b)`, except that a mask chosen with True/False is the mask itself. */
 export function whereOf(np: string, c: string, a: string, b: string): string {
@@ -150,8 +144,9 @@ function translateNode(node: Node, sub: Substitution, facts: ArrayFacts): string
       const op = field(n, 'operator')?.type;
       if (!l || !r || !op) return null;
       if (op === '@') return translateDot(l, r, sub, facts);
-      const lt = translate(l, sub, facts);
-      const rt = translate(r, sub, facts);
+      // a whole 1-D array beside this iteration's row (`g[u, :k] * disc`) broadcasts along the row's axis as it is
+      const lt = translate(l, sub, facts) ?? besideRow(l, r, sub, facts);
+      const rt = translate(r, sub, facts) ?? besideRow(r, l, sub, facts);
       return lt === null || rt === null ? null : `${lt} ${op} ${rt}`;
     }
     case 'unary_operator': {
@@ -264,110 +259,7 @@ function translateSubscript(n: Node, sub: Substitution, facts: ArrayFacts): stri
   // `row[k]` of an element row, or `A[i][k]`
   const inner = translate(obj, sub, facts);
   if (inner === null || idx.some((r) => usesLoopVars(r, sub))) return null;
-  if (/^[A-Za-z_][\w.]*$/.test(inner)) return `${inner}[:, ${idx.map((r) => r.text).join(', ')}]`;
+  // (`np.sort(g[u])[::-1][:k]`: slices of a row function's result, one row per iteration)
+  if (/^[A-Za-z_][\w.]*$/.test(inner) || (/^1(?:,|$)/.test(sub.rowAxis) && isRowResult(facts, obj))) return `${inner}[:, ${idx.map((r) => r.text).join(', ')}]`;
   return null;
-}
-
-function translateCall(n: Node, sub: Substitution, facts: ArrayFacts): string | null {
-  const callee = field(n, 'function');
-  if (!callee) return null;
-  const args = positionalArgs(n);
-  const argNodes = field(n, 'arguments');
-  if (!argNodes || named(argNodes).length !== args.length) return translateKeywordCall(n, callee, sub, facts);
-  const npPath = facts.numpyPath(callee);
-  const dotted = callee.type === 'attribute' || callee.type === 'identifier' ? callee.text : '';
-  if (npPath === 'dot' || npPath === 'matmul') return args.length === 2 ? translateDot(args[0] as Node, args[1] as Node, sub, facts) : null;
-  if (callee.type === 'attribute' && field(callee, 'attribute')?.text === 'dot' && args.length === 1 && npPath === null) {
-    const obj = field(callee, 'object');
-    return obj ? translateDot(obj, args[0] as Node, sub, facts) : null;
-  }
-  const ts = args.map((a) => translate(a, sub, facts));
-  if (ts.some((t) => t === null)) return null;
-  const targs = ts as string[];
-  const np = sub.np;
-  if (npPath !== null) {
-    if (REDUCE_FUNCS.has(npPath)) return args.length === 1 ? `${np}.${npPath}(${targs[0]}, axis=${itemAxes(sub, args[0] as Node, facts)})` : null;
-    if (npPath.startsWith('random.')) return null;
-    return `${np}.${npPath}(${targs.join(', ')})`;
-  }
-  const math = /^(?:math|cmath)\.(\w+)$/.exec(dotted);
-  if (math) {
-    const twin = MATH_TO_NUMPY[math[1] as string];
-    if (!twin || twin.startsWith('special.')) return null;
-    return `${np}.${twin}(${targs.join(', ')})`;
-  }
-  if (callee.type === 'identifier') {
-    const name = callee.text;
-    if (name === 'float') return targs.length === 1 ? `${atomic(targs[0] as string)}.astype(float)` : null;
-    if (name === 'int') return targs.length === 1 ? `${atomic(targs[0] as string)}.astype(int)` : null;
-    if ((name === 'max' || name === 'min') && targs.length === 2) return `${np}.${BUILTIN_TO_NUMPY[name]}(${targs[0]}, ${targs[1]})`;
-    if ((name === 'max' || name === 'min' || name === 'sum') && targs.length === 1) return `${np}.${name === 'sum' ? 'sum' : name}(${targs[0]}, axis=${itemAxes(sub, args[0] as Node, facts)})`;
-    if ((name === 'abs' || name === 'round') && targs.length === 1) return `${np}.${BUILTIN_TO_NUMPY[name]}(${targs[0]})`;
-    if (name === 'pow' && targs.length === 2) return `${np}.power(${targs[0]}, ${targs[1]})`;
-    const fn = facts.functionNamed(name, n.startIndex);
-    if (fn && isPureOneLiner(fn.node as Node, facts)) return `${name}(${targs.join(', ')})`;
-    return null;
-  }
-  if (callee.type === 'attribute') {
-    const obj = field(callee, 'object');
-    const method = field(callee, 'attribute')?.text ?? '';
-    if (!obj) return null;
-    const ot = translate(obj, sub, facts);
-    if (ot === null) return null;
-    if (REDUCE_METHODS.has(method) && targs.length === 0) return `${ot}.${method}(axis=${itemAxes(sub, obj, facts)})`;
-    if (method === 'dot' && args.length === 1) return translateDot(obj, args[0] as Node, sub, facts);
-    if (method === 'conj' || method === 'conjugate' || method === 'astype' || method === 'round' || method === 'clip') return `${ot}.${method}(${targs.join(', ')})`;
-    return null;
-  }
-  return null;
-}
-
-/** `np.clip(x[i], lo, hi)` with keywords, `np.linalg.norm(v, ord=1)`: keywords kept as they are when loop-free. */
-function translateKeywordCall(n: Node, callee: Node, sub: Substitution, facts: ArrayFacts): string | null {
-  const npPath = facts.numpyPath(callee);
-  const argList = field(n, 'arguments');
-  if (npPath === null || !argList || npPath.startsWith('random.')) return null;
-  const parts: string[] = [];
-  for (const a of named(argList)) {
-    if (a.type === 'keyword_argument') {
-      const v = field(a, 'value');
-      if (!v || usesLoopVars(v, sub) || field(a, 'name')?.text === 'axis') return null;
-      parts.push(a.text);
-    } else if (a.type === 'list_splat' || a.type === 'dictionary_splat') return null;
-    else {
-      const t = translate(a, sub, facts);
-      if (t === null) return null;
-      parts.push(t);
-    }
-  }
-  if (REDUCE_FUNCS.has(npPath)) parts.push(`axis=${itemAxes(sub, positionalArgs(n)[0] ?? n, facts)}`);
-  return `${sub.np}.${npPath}(${parts.join(', ')})`;
-}
-
-/** `def f(x): return <arithmetic/NumPy/math of x>`: calling it on a whole array does the same work at C speed. */
-const inProgress = new Set<number>();
-export function isPureOneLiner(fn: Node, facts: ArrayFacts): boolean {
-  if (inProgress.has(fn.id)) return false;
-  inProgress.add(fn.id);
-  try {
-    return pureOneLiner(fn, facts);
-  } finally {
-    inProgress.delete(fn.id);
-  }
-}
-
-function pureOneLiner(fn: Node, facts: ArrayFacts): boolean {
-  const body = named(field(fn, 'body') ?? fn).filter((s) => s.type !== 'expression_statement' || named(s)[0]?.type !== 'string');
-  if (body.length !== 1 || body[0]?.type !== 'return_statement') return false;
-  const value = named(body[0])[0];
-  if (!value) return false;
-  const params = new Map<string, string>();
-  for (const p of named(field(fn, 'parameters') ?? fn)) {
-    const name = p.type === 'identifier' ? p.text : field(p, 'name')?.text ?? named(p)[0]?.text;
-    if (name) params.set(name, name);
-  }
-  const sub: Substitution = { elements: params, indexes: new Map(), rowAxis: '-1', np: npAlias(facts), temps: new Set() };
-  const t = translate(value, sub, facts);
-  // math.* in a helper would fail on arrays; translate() maps it, but the helper itself still needs the change
-  return t !== null && !/\bmath\./.test(value.text);
 }
