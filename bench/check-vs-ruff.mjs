@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // vecprof check vs ruff on the installed scipy package's Python sources, side by side in one run.
-// Runs are interleaved (ruff, vecprof cold, vecprof warm, vecprof --no-cache, repeat) so a busy machine hurts
+// Runs are interleaved (ruff, vecprof cold, vecprof warm, vecprof --no-cache, vecprof --full-parse, repeat) so a busy machine hurts
 // every tool alike; medians of N. Wall and CPU time and peak RSS come from /usr/bin/time when present; without
 // it, wall time is measured here and peak RSS is the CLI's own report (--log-level debug, maxRssKiB).
 //   node bench/check-vs-ruff.mjs [--runs 5] [--dir PATH]
@@ -75,7 +75,7 @@ console.log(`ruff: ${ruff.version}; node ${process.version}; runs: ${RUNS}; timi
 timed(vecprof([]), { VECPROF_CACHE_DIR: warmCache });
 timed([...ruff.cmd, 'check', '--no-cache', '--select', 'PERF,NPY', dir]);
 
-const results = { ruff: [], cold: [], warm: [], nocache: [] };
+const results = { ruff: [], cold: [], warm: [], nocache: [], full: [] };
 let summary;
 for (let i = 0; i < RUNS; i++) {
   results.ruff.push(timed([...ruff.cmd, 'check', '--no-cache', '--select', 'PERF,NPY', dir]));
@@ -85,6 +85,8 @@ for (let i = 0; i < RUNS; i++) {
   results.cold.push(cold);
   results.warm.push(timed(vecprof([]), { VECPROF_CACHE_DIR: warmCache }));
   results.nocache.push(timed(vecprof(['--no-cache'])));
+  // every unit of every file parsed (the behaviour before the skeleton parse): what parsing less saves
+  results.full.push(timed(vecprof(['--no-cache', '--full-parse'])));
   summary ??= cold;
 }
 rmSync(warmCache, { recursive: true, force: true });
@@ -95,7 +97,7 @@ const row = (name, runs) => {
   const rss = median(runs.map((r) => r.rss));
   return { name, wall, cpu, rss };
 };
-const rows = [row('ruff --no-cache --select PERF,NPY', results.ruff), row('vecprof cold (empty cache)', results.cold), row('vecprof warm cache', results.warm), row('vecprof --no-cache', results.nocache)];
+const rows = [row('ruff --no-cache --select PERF,NPY', results.ruff), row('vecprof cold (empty cache)', results.cold), row('vecprof warm cache', results.warm), row('vecprof --no-cache', results.nocache), row('vecprof --no-cache --full-parse', results.full)];
 const base = rows[0];
 console.log('\n| run | wall s (median) | × ruff wall | CPU s (median) | × ruff CPU | peak RSS MiB |');
 console.log('|---|---|---|---|---|---|');
