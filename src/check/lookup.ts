@@ -59,6 +59,9 @@ function isGeneratorAnnotation(facts: ArrayFacts, annotation: Node): boolean {
   return path === 'random.Generator' || path === 'random.RandomState';
 }
 
+/** Builtin and typing containers and scalars (alone or subscripted, maybe optional): never an ndarray. */
+const NOT_ARRAY_ANNOTATION = /^(?:Optional\[)?(?:typing\.)?(?:list|List|dict|Dict|set|Set|frozenset|FrozenSet|tuple|Tuple|Sequence|MutableSequence|Mapping|Iterable|Iterator|str|bytes|int|float|bool|complex)(?:\[.*\])?\]?(?:\s*\|\s*None)?$/;
+
 function withEvidence(v: Value, scope: Scope, name: string): Value {
   if (v.kind === 'unknown' && scope.arrayEvidence.has(name)) return { kind: 'array', evidence: true };
   return v;
@@ -68,6 +71,8 @@ function bindingValue(facts: ArrayFacts, b: Binding, scope: Scope): Value {
   if (b.fixed) return b.fixed;
   if (b.annotation && isArrayAnnotation(b.annotation, facts.arrayAliases)) return { kind: 'array' };
   if (b.annotation && isGeneratorAnnotation(facts, b.annotation)) return { kind: 'rng' };
+  // `ids: list[int]`, `names: Sequence[str]`, `n: int`: declared as something other than an array
+  if (b.annotation && NOT_ARRAY_ANNOTATION.test(b.annotation.text.replace(/^["']|["']$/g, '').trim())) return OTHER;
   if (b.param) {
     const def = field(b.param, 'value');
     if (def && def.type !== 'none') {

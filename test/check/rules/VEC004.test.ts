@@ -230,3 +230,6 @@ ruleTable('VEC004', [
 
 fixturePair('VEC004');
 fixturePair('VEC004', 'reductions');
+fixturePair('VEC004', 'membership');
+fixturePair('VEC004', 'clamps');
+fixturePair('VEC004', 'scatter');

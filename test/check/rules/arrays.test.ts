@@ -58,7 +58,14 @@ const cases: Array<[string, string, string[]]> = [
     def seen(n):
         return np.arange(n) * 2
     probe(make(3)); probe(seen(4))
-  `, ['array', 'array', 'array', 'unknown', 'unknown', 'array', 'array', 'array', 'array']],
+  `, ['array', 'array', 'array', 'other', 'unknown', 'array', 'array', 'array', 'array']],
+  ['parameters declared as containers or scalars are not arrays; ArrayLike may be either', `
+    import numpy as np
+    from typing import List, Optional, Sequence
+    from numpy.typing import ArrayLike
+    def f(ids: list[int], names: Sequence[str], n: int, m: Optional[List[float]], t: tuple[int, int] | None, x: ArrayLike):
+        probe(ids); probe(names); probe(n); probe(m); probe(t); probe(x)
+  `, ['other', 'other', 'other', 'other', 'other', 'unknown']],
   ['self attributes across methods', `
     import numpy as np
     class Model:

@@ -7,6 +7,8 @@ import type { LoopShape } from './loop.js';
 
 interface Access { name: string; index: string; write: boolean }
 
+const COMMUTING = new Set(['+=', '-=', '*=', '|=', '&=']);
+
 /**
  * Loop-carried dependencies: x[i] computed from x[i-1], a running value carried between iterations
  * (prev = x), writes at data-dependent positions (scatter). Accumulators (s += …, m = max(m, …)) are fine:
@@ -59,7 +61,9 @@ export function dependency(facts: ArrayFacts, shape: LoopShape, outerVars: Set<s
         const obj = field(left, 'value') as Node;
         const idx = indexKey(left, loopVars) as string;
         collectReads(value, subscriptReads, loopVars);
-        if (e.type === 'augmented_assignment') subscriptReads.push({ name: obj.text, index: idx, write: false });
+        // `x[j] += v` reads x[j] only to add to it: additions commute, so such updates at different positions
+        // (`pts[home[m]] += 3`, `pts[away[m]] += 1`) do not depend on each other; other updates read a value
+        if (e.type === 'augmented_assignment' && !COMMUTING.has(field(e, 'operator')?.text ?? '')) subscriptReads.push({ name: obj.text, index: idx, write: false });
         const carried = readsCarried(value, allAssigned, assignedBefore, loopVars);
         if (carried) return `value carried between iterations (${carried})`;
         continue;
@@ -72,7 +76,13 @@ export function dependency(facts: ArrayFacts, shape: LoopShape, outerVars: Set<s
         continue;
       }
       const name = left.text;
-      if (loopVars.has(name)) return 'rebinds the loop variable';
+      // `p = min(max(p, lo), hi)`: an element variable rebound from this iteration's values is a fresh local (the
+      // loop binds it again next time); rebinding a counter changes which items the loop visits
+      if (loopVars.has(name)) {
+        if (!shape.elements.has(name) || outerVars.has(name) || readsCarried(right, allAssigned, assignedBefore, loopVars)) return 'rebinds the loop variable';
+        collectReads(right, subscriptReads, loopVars);
+        continue;
+      }
       if (isAccumulation(e, name) || isGrowthOf(right, name)) {
         accumulators.add(name);
         collectReads(right, subscriptReads, loopVars);

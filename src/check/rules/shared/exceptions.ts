@@ -7,6 +7,7 @@ import type { LoopShape } from './loop.js';
 import { isPureFunction } from './pure-function.js';
 import { randomDraw } from './random-draw.js';
 import { dependency } from './dependency.js';
+import { arrayMembership } from './membership.js';
 import { MATH_TO_NUMPY, REDUCTIONS } from '../../numpy-api.js';
 import { ROW_FUNCS } from './rows.js';
 
@@ -53,7 +54,8 @@ export function exceptionOf(facts: ArrayFacts, shape: LoopShape, outerVars: Set<
     else if (n.type === 'interpolation') reason = 'string formatting per element';
     else if (n.type === 'attribute') reason = objectAttribute(n, loopVars);
     else if ((n.type === 'list' || n.type === 'tuple' || n.type === 'dictionary' || n.type === 'set') && [...identifiersIn(n)].some((id) => loopVars.has(id))) reason = 'Python containers built per element';
-    else if (n.type === 'comparison_operator' && n.children.some((c) => c !== null && !c.isNamed && /^(?:in|is|not)/.test(c.type))) reason = 'membership or identity test per element';
+    else if (n.type === 'comparison_operator' && n.children.some((c) => c !== null && !c.isNamed && /^(?:in|is|not)/.test(c.type)) &&
+      !arrayMembership(facts, n, loopVars, shape.elements)) reason = 'membership or identity test per element';
     else if (n.type === 'subscript') reason = windowWrite(n, loopVars);
     return reason === null;
   });
@@ -89,7 +91,8 @@ export function expressionException(facts: ArrayFacts, expr: Node, loopVars: Set
     else if (n.type === 'interpolation') reason = 'string formatting per element';
     else if (n.type === 'attribute') reason = objectAttribute(n, loopVars);
     else if ((n.type === 'list' || n.type === 'tuple' || n.type === 'dictionary' || n.type === 'set') && [...identifiersIn(n)].some((id) => loopVars.has(id))) reason = 'Python containers built per element';
-    else if (n.type === 'comparison_operator' && n.children.some((c) => c !== null && !c.isNamed && /^(?:in|is|not)/.test(c.type))) reason = 'membership or identity test per element';
+    else if (n.type === 'comparison_operator' && n.children.some((c) => c !== null && !c.isNamed && /^(?:in|is|not)/.test(c.type)) &&
+      !arrayMembership(facts, n, loopVars)) reason = 'membership or identity test per element';
     return reason === null;
   });
   return reason;

@@ -5,6 +5,7 @@ import { field, positionalArgs, statements, stmtExpr, unparen } from '../../ast.
 import type { ArrayFacts } from '../../arrays.js';
 import type { LoopShape } from './loop.js';
 import { searchOf, type Search } from './dependency.js';
+import { rewriteScatterBranches } from './scatter-branches.js';
 import { translate, usesLoopVars, whereOf, type Substitution } from './translate.js';
 
 /** A rewritten body, one line per statement. */
@@ -66,6 +67,13 @@ function rewriteStatement(facts: ArrayFacts, shape: LoopShape, sub: Substitution
   }
   if (left.type !== 'identifier') return null;
   const name = left.text;
+  // `v = v * gain` on the element itself: a new whole-array value, never an accumulation across iterations
+  if (op === '=' && sub.elements.has(name)) {
+    const t = rowwise(right, sub, facts);
+    if (t === null) return null;
+    sub.temps.add(name);
+    return [`${name} = ${t}`];
+  }
   if (op === '=') {
     const r = unparen(right);
     if (r.type === 'call' && ['max', 'min'].includes(field(r, 'function')?.text ?? '')) {
@@ -244,6 +252,8 @@ function appendOf(call: Node): { list: string; value: Node } | null {
 function rewriteIf(facts: ArrayFacts, shape: LoopShape, sub: Substitution, s: Node): string[] | null {
   const search = searchOf(s, new Set([...shape.indexVars, ...shape.elements.keys()]));
   if (search) return rewriteSearch(facts, shape, sub, search);
+  const scattered = rewriteScatterBranches(facts, shape, sub, s);
+  if (scattered) return scattered;
   const alts = s.childrenForFieldName('alternative').filter((a): a is Node => a !== null);
   if (alts.some((a) => a.type === 'elif_clause')) return rewriteChain(facts, shape, sub, s, alts);
   const cond = field(s, 'condition');

@@ -172,7 +172,9 @@ export function arraysIndexedBy(facts: ArrayFacts, body: Node, index: string, ou
     while (k < idx.length - 1 && outerVars.has((idx[k] as Node).text)) k++;
     const first = idx[k] ? unparen(idx[k] as Node) : null;
     const obj = field(n, 'value');
-    if (first?.type === 'identifier' && first.text === index && obj && facts.valueOf(obj).kind === 'array' && !out.includes(obj.text)) {
+    // `pts[home[m]] += 3`: a scatter (or gather) through a sequence of positions walked by the counter
+    const through = first?.type === 'subscript' && outerVars.size === 0 ? throughIndex(facts, first, index) : false;
+    if ((through || (first?.type === 'identifier' && first.text === index)) && obj && facts.valueOf(obj).kind === 'array' && !out.includes(obj.text)) {
       out.push(obj.text);
       const p = n.parent;
       if ((p?.type === 'assignment' || p?.type === 'augmented_assignment') && field(p, 'left')?.id === n.id) written.add(obj.text);
@@ -181,6 +183,15 @@ export function arraysIndexedBy(facts: ArrayFacts, body: Node, index: string, ou
   });
   // arrays read come first: they are what the loop walks (the written one is the result)
   return [...out.filter((a) => !written.has(a)), ...out.filter((a) => written.has(a))];
+}
+
+/** `home[m]`: one item of a sequence (an array, or a parameter of unknown type, never a dict or list) picked by the counter. */
+function throughIndex(facts: ArrayFacts, sub: Node, index: string): boolean {
+  const q = field(sub, 'value');
+  const idx = sub.childrenForFieldName('subscript').filter((c): c is Node => c !== null && c.type !== 'comment');
+  if (!q || (q.type !== 'identifier' && q.type !== 'attribute') || idx.length !== 1 || idx[0]?.type !== 'identifier' || idx[0].text !== index) return false;
+  const kind = facts.valueOf(q).kind;
+  return kind === 'array' || kind === 'unknown';
 }
 
 function classifyWhile(facts: ArrayFacts, node: Node, body: Node): LoopShape | null {

@@ -5,6 +5,7 @@ import { field, intLiteral, named, positionalArgs, some, unparen } from '../../a
 import type { ArrayFacts } from '../../arrays.js';
 import { drawAll, randomDraw } from './random-draw.js';
 import { translateDot, translateTranspose } from './product.js';
+import { arrayMembership } from './membership.js';
 import { isRowResult } from './rows.js';
 import { translateCall } from './translate-call.js';
 
@@ -27,6 +28,8 @@ export interface Substitution {
   count?: string;
   /** `for i in range(s, len(a) - k)`: `a[i + c]` reads the slice `a[s + c:c - k]`. */
   ranges?: Map<string, { start: number; endOffset: number }>;
+  /** Names of unknown type read as `q[i]`, rewritten as arrays: the rewrite starts with `q = np.asarray(q)`. */
+  asArrays?: Set<string>;
   /** `x[k * w:(k + 1) * w]` → the stack of every frame (`x[:n * w].reshape(n, w)`), when the loop allows it. */
   frames?: (array: Node, slice: Node) => string | null;
 }
@@ -170,7 +173,7 @@ function translateNode(node: Node, sub: Substitution, facts: ArrayFacts): string
     case 'comparison_operator': {
       const parts = named(n);
       const ops = n.children.filter((c) => c !== null && !c.isNamed).map((c) => (c as Node).text);
-      if (ops.some((o) => o === 'in' || o === 'is' || o === 'not' || o.includes(' '))) return null;
+      if (ops.some((o) => o === 'in' || o === 'is' || o === 'not' || o.includes(' '))) return translateMembership(n, sub, facts);
       const ts = parts.map((p) => translate(p, sub, facts));
       if (ts.some((t) => t === null)) return null;
       if (ops.length === 1) return `${ts[0]} ${ops[0]} ${ts[1]}`;
@@ -202,6 +205,19 @@ function translateNode(node: Node, sub: Substitution, facts: ArrayFacts): string
     default:
       return null;
   }
+}
+
+/** `a[i] in B[i]` → `(B == a[:, None]).any(axis=1)`; `a[i] in valid` → `np.isin(a, valid)`. */
+function translateMembership(n: Node, sub: Substitution, facts: ArrayFacts): string | null {
+  const loopVars = new Set([...sub.elements.keys(), ...sub.indexes.keys(), ...sub.temps]);
+  const m = arrayMembership(facts, n, loopVars, sub.elements);
+  if (!m || (m.rowwise && !/^1(?:,|$)/.test(sub.rowAxis))) return null;
+  const l = translate(m.left, sub, facts);
+  const r = m.rowwise ? translate(m.right, sub, facts) : m.right.text;
+  if (l === null || r === null) return null;
+  const base = /^[\w.]+$/.test(l) ? l : `(${l})`;
+  const test = m.rowwise ? `(${r} == ${base}[:, None]).any(axis=1)` : `${sub.np}.isin(${l}, ${r})`;
+  return m.negated ? `~${test}` : test;
 }
 
 function translateSubscript(n: Node, sub: Substitution, facts: ArrayFacts): string | null {
@@ -239,7 +255,9 @@ function translateSubscript(n: Node, sub: Substitution, facts: ArrayFacts): stri
   // `A[i]`, `A[i, k]`, `A[i][k]`
   const first = unparen(idx[0] as Node);
   if (first.type === 'identifier' && sub.indexes.has(first.text) && !usesLoopVars(obj, sub)) {
-    if (facts.valueOf(obj).kind !== 'array') return null;
+    // a sequence of unknown type walked by the counter (a parameter without annotation): converted once, up front
+    if (facts.valueOf(obj).kind === 'unknown' && obj.type === 'identifier' && sub.asArrays && idx.length === 1) sub.asArrays.add(obj.text);
+    else if (facts.valueOf(obj).kind !== 'array') return null;
     const rest = idx.slice(1);
     if (rest.some((r) => usesLoopVars(r, sub))) return null;
     const base = (sub.indexes.get(first.text) as (a: string) => string)(obj.text);

@@ -129,7 +129,8 @@ function judge(facts: ArrayFacts, loop: Node): LoopVerdict | null {
   if (shape.node.type === 'for_statement' && shape.rangeStart === 0 && shape.count !== undefined) sub.frames = framesOf(facts, shape, np);
   const branch = branchIn(shape.body, sub, facts);
   const code: LoopCode = matmul ? 'VEC003' : branch ? 'VEC004' : 'VEC001';
-  const rewritten = growth.size > 0 ? null : hoistCalls(facts, shape, rewriteBody(facts, shape, { ...sub, temps: new Set() }));
+  const asArrays = new Set<string>();
+  const rewritten = growth.size > 0 ? null : withConversions(hoistCalls(facts, shape, rewriteBody(facts, shape, { ...sub, temps: new Set(), asArrays })), asArrays, np);
   const fix: SuggestedFix = rewritten
     ? { description: describe(code, main), replacement: rewritten.lines.join('\n'), safety: 'unsafe' }
     : frameHint(facts, shape, np) ?? fallback(code, main, np, matmul);
@@ -195,6 +196,13 @@ function sliceWork(shape: LoopShape): boolean {
     const at = idx.findIndex((i) => i.type === 'identifier' && shape.indexVars.has(i.text));
     return at > 0 && idx.slice(0, at).every((i) => i.type === 'ellipsis' || isFullSlice(i));
   });
+}
+
+/** `hg, ag = np.asarray(hg), np.asarray(ag)` before a rewrite that reads sequences of unknown type as arrays. */
+function withConversions(fix: BodyFix | null, names: Set<string>, np: string): BodyFix | null {
+  if (!fix || names.size === 0) return fix;
+  const list = [...names];
+  return { lines: [`${list.join(', ')} = ${list.map((n) => `${np}.asarray(${n})`).join(', ')}`, ...fix.lines] };
 }
 
 /** `for v in load(): e += v * v` → `vals = load()` first, so the rewrite does not call `load()` twice. */
