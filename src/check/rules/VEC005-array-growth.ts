@@ -51,7 +51,9 @@ export const VEC005: Rule = {
       let n = root.descendantForIndex(m.index + m[0].lastIndexOf(name));
       if (!n || n.type !== 'identifier') continue;
       if (n.parent?.type === 'attribute') n = n.parent;
-      const expr = n.parent;
+      // (through a conditional expression: `acc = x if acc is None else np.concatenate([acc, x])`)
+      let expr = n.parent;
+      while (expr?.parent && (expr.parent.type === 'conditional_expression' || expr.parent.type === 'parenthesized_expression')) expr = expr.parent;
       const stmt = expr?.parent?.type === 'assignment' ? expr.parent.parent : null;
       if (!stmt || stmt.type !== 'expression_statement') continue;
       const growth = isGrowth(facts, stmt);

@@ -76,3 +76,4 @@ ruleTable('VEC005', [
 ]);
 
 fixturePair('VEC005');
+fixturePair('VEC005', 'conditional');

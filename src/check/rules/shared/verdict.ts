@@ -1,7 +1,7 @@
 // One verdict per loop, the most specific rule winning: VEC002 (pairs) > VEC003 (matmul per item) >
 // VEC004 (branch per element) > VEC001 (element loop). Computed once per file and shared by the four rules.
 import type { Node } from 'web-tree-sitter';
-import { field, positionalArgs, some, statements, statementsIn, stmtExpr, unparen, walk } from '../../ast.js';
+import { field, named, positionalArgs, some, statements, statementsIn, stmtExpr, unparen, walk } from '../../ast.js';
 import type { ArrayFacts } from '../../arrays.js';
 import type { SuggestedFix } from '../../types.js';
 import { judgeComprehension } from './comprehension.js';
@@ -55,7 +55,19 @@ export function isGrowth(facts: ArrayFacts, stmt: Node): Node | null {
   const left = field(e, 'left');
   const right = field(e, 'right');
   if (!left || !right) return null;
-  const r = unparen(right);
+  let r = unparen(right);
+  // `acc = x if acc is None else np.concatenate([acc, x])`: the growth is one branch (the other starts it off)
+  if (r.type === 'conditional_expression') {
+    const [a, , b] = named(r);
+    const grows = [a, b].find((x) => !!x && growthCall(facts, unparen(x), left.text));
+    if (!grows) return null;
+    r = unparen(grows);
+  }
+  return growthCall(facts, r, left.text);
+}
+
+/** `np.append(acc, x)`, `np.concatenate([acc, x])`, `np.r_[acc, x]`, … where `target` is among the pieces. */
+function growthCall(facts: ArrayFacts, r: Node, target: string): Node | null {
   const head = r.type === 'call' ? field(r, 'function') : r.type === 'subscript' ? field(r, 'value') : null;
   const path = head ? facts.numpyPath(head) : null;
   if (!path || !GROWTH.test(path) || (r.type === 'subscript') !== (path === 'r_')) return null;
@@ -63,7 +75,7 @@ export function isGrowth(facts: ArrayFacts, stmt: Node): Node | null {
   if (!first) return null;
   const f = unparen(first);
   const parts = f.type === 'list' || f.type === 'tuple' ? f.namedChildren.filter((c): c is Node => c !== null) : [f];
-  const grows = path === 'append' || path === 'r_' ? f.text === left.text || parts.some((p) => p.text === left.text) : parts.some((p) => p.text === left.text);
+  const grows = path === 'append' || path === 'r_' ? f.text === target || parts.some((p) => p.text === target) : parts.some((p) => p.text === target);
   return grows ? r : null;
 }
 
