@@ -553,3 +553,4 @@ fixturePair('VEC001', 'slices');
 fixturePair('VEC001', 'frames');
 fixturePair('VEC001', 'intervals');
 fixturePair('VEC001', 'rows');
+fixturePair('VEC001', 'masked-columns');

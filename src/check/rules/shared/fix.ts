@@ -5,6 +5,7 @@ import { field, positionalArgs, statements, stmtExpr, unparen } from '../../ast.
 import type { ArrayFacts } from '../../arrays.js';
 import type { LoopShape } from './loop.js';
 import { searchOf, type Search } from './dependency.js';
+import { isSelector } from './ragged.js';
 import { rewriteScatterBranches } from './scatter-branches.js';
 import { translate, usesLoopVars, whereOf, type Substitution } from './translate.js';
 
@@ -168,6 +169,8 @@ function scatter(left: Node, op: string, value: string, sub: Substitution, facts
   const obj = field(left, 'value');
   const idx = left.childrenForFieldName('subscript').filter((c): c is Node => c !== null && c.type !== 'comment');
   if (!obj || usesLoopVars(obj, sub) || !idx.some((i) => usesLoopVars(i, sub))) return null;
+  // `X[np.isnan(X[:, j]), j] = v`: a mask per item selects a different number of positions each time
+  if (idx.some((i) => isSelector(facts, i, false))) return null;
   const parts = idx.map((i) => (i.type === 'slice' ? null : translate(i, sub, facts)));
   if (parts.some((p) => p === null)) return null;
   const where = parts.length === 1 ? (parts[0] as string) : `(${parts.join(', ')})`;

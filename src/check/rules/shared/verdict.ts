@@ -12,7 +12,7 @@ import { classifyLoop, type LoopShape } from './loop.js';
 import { judgeNest } from './nest.js';
 import { bodyLocals, frameOf, frameProduct, framesView } from './frames.js';
 import { judgeIntervals } from './intervals.js';
-import { raggedProduct } from './ragged.js';
+import { maskedSelection, raggedProduct } from './ragged.js';
 import { isFullSlice, npAlias, usesLoopVars, type Substitution } from './translate.js';
 
 export type { LoopCode, LoopVerdict } from './judging.js';
@@ -136,7 +136,10 @@ function judge(facts: ArrayFacts, loop: Node): LoopVerdict | null {
   if (raggedProduct(facts, shape.body, loopVars)) return null;
   const matmul = matmulIn(facts, shape.body, sub);
   // a product per item along any axis (`P[:, s, :] @ V`) is still one batched matmul; a product per chunk is not
-  if (!matmul && sliceWork(shape)) return null;
+  // (unless each column is filtered by a mask of its own data, `col[col > 0]`: a masked reduction per column, which
+  // np.where over the whole matrix does in one pass)
+  const masked = !matmul && sliceWork(shape) ? maskedSelection(facts, shape.body, loopVars) : null;
+  if (!matmul && sliceWork(shape) && !masked) return null;
   if (matmul && frameProduct(facts, shape.body, shape.indexVars)) return null;
   if (shape.node.type === 'for_statement' && shape.rangeStart === 0 && shape.count !== undefined) sub.frames = framesOf(facts, shape, np);
   const branch = branchIn(shape.body, sub, facts);
@@ -145,7 +148,7 @@ function judge(facts: ArrayFacts, loop: Node): LoopVerdict | null {
   const rewritten = growth.size > 0 ? null : withConversions(hoistCalls(facts, shape, rewriteBody(facts, shape, { ...sub, temps: new Set(), asArrays })), asArrays, np);
   const fix: SuggestedFix = rewritten
     ? { description: describe(code, main), replacement: rewritten.lines.join('\n'), safety: 'unsafe' }
-    : frameHint(facts, shape, np) ?? fallback(code, main, np, matmul);
+    : frameHint(facts, shape, np) ?? (masked ? maskedHint(masked, main, np) : fallback(code, main, np, matmul));
   // a stack of matrices (3-D): einsum spells out the contraction; for rows of a 2-D array `X @ w` is all there is
   if (rewritten && code === 'VEC003' && matmul?.other && rewritten.lines.length === 1 && !knownBelow3d(facts, main, loop) &&
       fix.replacement.endsWith(`${main} @ ${matmul.other}`)) {
@@ -186,6 +189,16 @@ function frameHint(facts: ArrayFacts, shape: LoopShape, np: string): SuggestedFi
     return false;
   });
   return hint;
+}
+
+/** A column filtered by a mask of its own data: the mask and the reduction over the whole matrix at once. */
+function maskedHint(selection: Node, main: string, np: string): SuggestedFix {
+  return {
+    description: `a masked reduction over all columns of ${main} at once instead of a selection per column`,
+    replacement: `# build the mask for all of ${main} at once (as in ${selection.text}), then work on every column together: ` +
+      `${np}.where(mask, values, 0).sum(axis=0) for sums (or ${np}.nansum / ${np}.ma with axis=0), ${np}.where(mask, fill, ${main}) for fills`,
+    safety: 'display-only',
+  };
 }
 
 /** `main` is a name known to hold a 1-D or 2-D array here (rows of a matrix, not a stack of matrices). */
