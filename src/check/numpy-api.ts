@@ -32,6 +32,7 @@ export const ARRAY_FUNCS = new Set([
   'linalg.eigvalsh', 'linalg.tensorsolve', 'linalg.multi_dot', 'linalg.matmul',
   'fft.fft', 'fft.ifft', 'fft.rfft', 'fft.irfft', 'fft.fft2', 'fft.ifft2', 'fft.fftn', 'fft.ifftn', 'fft.rfftn',
   'fft.fftfreq', 'fft.rfftfreq', 'fft.fftshift', 'fft.ifftshift',
+  'lib.stride_tricks.sliding_window_view', 'lib.stride_tricks.as_strided',
 ]);
 
 /** Reductions: a scalar without an axis, an ndarray with one (`axis=` or the second positional argument). */

@@ -72,6 +72,12 @@ export function dependency(facts: ArrayFacts, shape: LoopShape, outerVars: Set<s
         const carried = readsCarried(right, allAssigned, assignedBefore, loopVars);
         if (carried) return `value carried between iterations (${carried})`;
         for (const id of targetsOf(left)) assignedBefore.add(id);
+        // `x[p[k]], x[k] = x[k], x[p[k]]`: swaps write items too (and read the ones they move)
+        for (const t of named(left).map(unparen)) {
+          const obj = t.type === 'subscript' ? field(t, 'value') : null;
+          const idx = t.type === 'subscript' ? indexKey(t, loopVars) : null;
+          if (obj && idx !== null) subscriptWrites.push({ name: obj.text, index: idx, write: true });
+        }
         collectReads(right, subscriptReads, loopVars);
         continue;
       }

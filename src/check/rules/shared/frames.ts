@@ -123,7 +123,7 @@ export function frameOf(facts: ArrayFacts, slice: Node, indexVars: Set<string>, 
 
 /** The stack of every frame, one per row: `x[:n * w].reshape(n, w)`, or a strided view when frames overlap. */
 export function framesView(array: string, frame: Frame, count: string, np: string): string {
-  const n = /^[\w.]+$/.test(count) ? count : `(${count})`;
+  const n = /^[\w.]+(?:\([\w.]*\))?$/.test(count) ? count : `(${count})`;
   if (frame.hop === frame.width) return `${array}[:${n} * ${frame.widthText}].reshape(${n}, ${frame.widthText})`;
   const windows = `${np}.lib.stride_tricks.sliding_window_view(${array}, ${frame.widthText})`;
   return frame.hop === 1 ? `${windows}[:${n}]` : `${windows}[::${frame.hopText}][:${n}]`;
