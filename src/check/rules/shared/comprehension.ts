@@ -57,7 +57,11 @@ export function judgeComprehension(facts: ArrayFacts, comp: Node): LoopVerdict |
   const reduced = callee?.type === 'identifier' && ['sum', 'max', 'min', 'any', 'all'].includes(callee.text);
   // `[x for x in a]`, `tuple(x[i, ...] for i in …)`, `[int(v) for v in a]`: a conversion, no work per element
   const v = unparen(value);
-  if (!reduced && (v.type === 'identifier' || v.type === 'subscript' || v.type === 'attribute') && !condExpr) return null;
+  // (`[np.argsort(row)[:k] for row in S]` is a call per element, not a pick)
+  let base: Node = v;
+  while (base.type === 'subscript' && field(base, 'value')) base = unparen(field(base, 'value') as Node);
+  const picks = base.type === 'identifier' || base.type === 'attribute';
+  if (!reduced && picks && !condExpr) return null;
   if (!reduced && v.type === 'call' && /^(?:int|float|complex|bool|str)$/.test(field(v, 'function')?.text ?? '') && positionalArgs(v).length === 1 &&
       loopVars.has(unparen(positionalArgs(v)[0] as Node).text)) return null;
   // nested comprehensions build nested lists: leave them to a person

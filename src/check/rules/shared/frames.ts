@@ -122,11 +122,14 @@ export function frameOf(facts: ArrayFacts, slice: Node, indexVars: Set<string>, 
 }
 
 /** The stack of every frame, one per row: `x[:n * w].reshape(n, w)`, or a strided view when frames overlap. */
-export function framesView(array: string, frame: Frame, count: string, np: string): string {
+export function framesView(array: string, frame: Frame, count: string, np: string, trailingAxes = false): string {
   const n = /^[\w.]+(?:\([\w.]*\))?$/.test(count) ? count : `(${count})`;
-  if (frame.hop === frame.width) return `${array}[:${n} * ${frame.widthText}].reshape(${n}, ${frame.widthText})`;
-  const windows = `${np}.lib.stride_tricks.sliding_window_view(${array}, ${frame.widthText})`;
-  return frame.hop === 1 ? `${windows}[:${n}]` : `${windows}[::${frame.hopText}][:${n}]`;
+  const rest = trailingAxes ? `, *${/^[\w.]+$/.test(array) ? array : `(${array})`}.shape[1:]` : '';
+  if (frame.hop === frame.width) return `${array}[:${n} * ${frame.widthText}].reshape(${n}, ${frame.widthText}${rest})`;
+  // (for N-D input the window axis comes last: moved back to axis 1)
+  const windows = `${np}.lib.stride_tricks.sliding_window_view(${array}, ${frame.widthText}, axis=0)`;
+  const picked = frame.hop === 1 ? `${windows}[:${n}]` : `${windows}[::${frame.hopText}][:${n}]`;
+  return trailingAxes ? `${np}.moveaxis(${picked}, -1, 1)` : picked;
 }
 
 /** The frame `node` reads, if it is a subscript `x[<frame>]` (or a local holding one). */

@@ -179,7 +179,9 @@ function frameHint(facts: ArrayFacts, shape: LoopShape, np: string): SuggestedFi
     const obj = n.type === 'subscript' ? field(n, 'value') : null;
     const f = first?.type === 'slice' && obj ? frameOf(facts, first, shape.indexVars, locals) : null;
     if (!f || !obj) return true;
-    const view = framesView(obj.text, f, shape.count ?? 'n_frames', np);
+    // (the rank is not known to be 1: `*x.shape[1:]` keeps any trailing axes, and the frame axis is still axis 1)
+    const oneD = facts.valueOf(obj).ndim === 1;
+    const view = framesView(obj.text, f, shape.count ?? 'n_frames', np, !oneD);
     hint = {
       description: `reduce every frame of ${obj.text} at once: one frame per row of a view`,
       replacement: `frames = ${view}  # one frame per row (${f.hop === f.width ? 'a reshape, no copy' : 'a strided view, no copy'})\n` +
