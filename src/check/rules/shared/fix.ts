@@ -193,7 +193,8 @@ function writeTarget(left: Node, shape: LoopShape, sub: Substitution): string | 
   const end = obj.text === shape.rangeOver ? shape.rangeEndOffset ?? 0 : 0;
   // another array written from position s on, up to len(x) - k: exactly those positions (`y[1:len(x) - 1]`)
   const otherEnd = start !== 0 && obj.text !== shape.rangeOver && shape.rangeOver && shape.rangeEndOffset ? `len(${shape.rangeOver}) - ${shape.rangeEndOffset}` : '';
-  const head = `${start === 0 ? '' : start}:${end === 0 ? otherEnd : -end}`;
+  const stop = otherEnd || (start !== 0 && shape.rangeStop ? shape.rangeStop : '');
+  const head = `${start === 0 ? '' : start}:${end === 0 ? stop : -end}`;
   if (rest.every((r) => r.type === 'identifier' && shape.indexVars.has(r.text))) {
     if (head !== ':') return rest.length > 0 ? null : `${obj.text}[${head}]`;
     // the loop walks this very array (in place, maybe a caller's array): keep writing into it

@@ -31,7 +31,7 @@ export function substitution(shape: LoopShape, np: string): Substitution {
   const lo = start === 0 ? '' : String(start);
   // the array that bounds the range reads `x[s:-k]`; any other array the same positions, `y[s:len(x) - k]`
   const slice = (a: string): string => {
-    if (end === 0) return start === 0 ? a : `${a}[${lo}:]`;
+    if (end === 0) return start === 0 ? a : `${a}[${lo}:${shape.rangeStop ?? ''}]`;
     return a === shape.rangeOver ? `${a}[${lo}:${-end}]` : `${a}[${lo}:len(${shape.rangeOver}) - ${end}]`;
   };
   const indexes = new Map<string, (a: string) => string>();

@@ -2,6 +2,7 @@
 import type { Node } from 'web-tree-sitter';
 import { dottedName, field, headerColon, identifiersIn, intLiteral, named, positionalArgs, statements, stmtExpr, unparen, walk } from '../../ast.js';
 import type { ArrayFacts } from '../../arrays.js';
+import { bindingAt } from '../../lookup.js';
 import { npAlias } from './translate.js';
 import { bindIteration, isSmall, isSmallArray, SMALL } from './unpack.js';
 
@@ -26,6 +27,8 @@ export interface LoopShape {
   rangeEndOffset?: number;
   /** The array whose length bounds the range (`x` of `range(len(x) - 1)`). */
   rangeOver?: string;
+  /** `range(1, m)` with a stop that is not an array's length: arrays are read as `a[1:m]`, never `a[1:]`. */
+  rangeStop?: string;
   /** `np.arange(…)` with the range's own arguments: what a bare index becomes once vectorized. */
   indexValues?: Map<string, string>;
   /** How many iterations, as code (`n`, `len(a)`, `n - 1`): the `size=` of a per-iteration random draw. */
@@ -99,7 +102,7 @@ function classifyIteration(facts: ArrayFacts, node: Node, left: Node, right: Nod
       shape.arrays.push(over.text);
       shape.rangeEndOffset = over.endOffset;
       shape.rangeOver = over.text;
-    }
+    } else if (start !== 0) shape.rangeStop = stop.text;
     const indexed = arraysIndexedBy(facts, body, target.text, outerVars);
     if (indexed.length === 0) return null;
     for (const a of indexed) if (!shape.arrays.includes(a)) shape.arrays.push(a);
@@ -139,6 +142,12 @@ function arrayOfLength(facts: ArrayFacts, stop: Node): { text: string; small: bo
     const k = intLiteral(field(s, 'right')) as number;
     endOffset = field(s, 'operator')?.type === '-' ? k : undefined;
     s = unparen(field(s, 'left') as Node);
+  }
+  // `n = len(x)` (or `x.shape[0]`, `x.size`) earlier in the function: `range(1, n - 1)` is bounded by x
+  if (s.type === 'identifier') {
+    const b = bindingAt(facts, s.text, s.startIndex);
+    const bound = b?.expr && b.index === undefined && !b.iterates && !b.augmented ? unparen(b.expr) : null;
+    if (bound && (bound.type === 'call' || bound.type === 'subscript' || bound.type === 'attribute')) s = bound;
   }
   let arr: Node | null = null;
   if (s.type === 'call' && dottedName(field(s, 'function')) === 'len') arr = positionalArgs(s)[0] ?? null;
