@@ -31,6 +31,18 @@ const cases: Case[] = [
   { name: 'histogram (scatter-add)', setup: 'labels = rng.integers(0, 7, 500)', loop: 'counts = np.zeros(7)\nfor lab in labels:\n    counts[lab] += 1', result: 'counts' },
   { name: 'schedule from the index', setup: 'total = 400; base = 0.1', loop: 'lrs = np.empty(total)\nfor s in range(total):\n    lrs[s] = 0.5 * base * (1 + math.cos(math.pi * s / total))', result: 'lrs' },
   { name: 'comprehension', setup: 'z = rng.standard_normal(500)', loop: 'res = np.array([1.0 / (1.0 + math.exp(-v)) for v in z])', result: 'res' },
+  { name: 'frames of a known width', setup: 'load = rng.random(24 * 40 + 5); n_days = load.shape[0] // 24', loop: 'daily = np.zeros(n_days)\nfor d in range(n_days):\n    daily[d] = load[d * 24:(d + 1) * 24].sum()', result: 'daily' },
+  { name: 'overlapping frames with a hop', setup: 'x = rng.random(40000); n_frames = (40000 - 512) // 128 + 1', loop: 'rms = np.empty(n_frames)\nfor i in range(n_frames):\n    rms[i] = np.sqrt(np.mean(x[i * 128:i * 128 + 512] ** 2))', result: 'rms' },
+  { name: 'interval coverage', setup: 'starts = rng.integers(0, 90, 200); ends = starts + rng.integers(0, 10, 200)', loop: 'cov = np.zeros(100, dtype=np.int64)\nfor s, e in zip(starts, ends):\n    cov[s:e] += 1', result: 'cov' },
+  { name: 'weighted intervals, inclusive ends', setup: 'starts = rng.integers(0, 90, 200); ends = starts + rng.integers(0, 9, 200); w = rng.random(200)', loop: 'depth = np.zeros(100)\nfor i in range(len(starts)):\n    depth[starts[i]:ends[i] + 1] += w[i]', result: 'depth' },
+  { name: 'top-k per row', setup: 's = rng.random((200, 50)); k = 5', loop: 'top = np.empty((s.shape[0], k))\nfor u in range(s.shape[0]):\n    top[u] = np.argsort(-s[u])[:k]', result: 'top' },
+  { name: 'ndcg per row', setup: 'gains = rng.random((150, 30)); gains[3] = 0; k = 10; disc = 1.0 / np.log2(np.arange(2, k + 2))', loop: 'out = np.zeros(gains.shape[0])\nfor u in range(gains.shape[0]):\n    dcg = (gains[u, :k] * disc).sum()\n    ideal = (np.sort(gains[u])[::-1][:k] * disc).sum()\n    out[u] = dcg / ideal if ideal > 0 else 0.0', result: 'out' },
+  { name: 'membership in a row', setup: 'topk = rng.integers(0, 40, (300, 10)); held = rng.integers(0, 40, 300)', loop: 'hits = 0\nfor u in range(len(held)):\n    if held[u] in topk[u]:\n        hits += 1', result: 'hits' },
+  { name: 'clamp rebinding the element', setup: 'pred = rng.random(400) * 7; truth = rng.random(400) * 5; lo = 1.0; hi = 5.0', loop: 'sq = 0.0\nfor p, t in zip(pred, truth):\n    p = min(max(p, lo), hi)\n    sq += (p - t) ** 2', result: 'sq' },
+  { name: 'scatter over branches, untyped lists', setup: 'home, away, hg, ag = (list(v) for v in rng.integers(0, 20, (4, 300)))', loop: 'pts = np.zeros(20)\nfor m in range(len(hg)):\n    if hg[m] > ag[m]:\n        pts[home[m]] += 3\n    elif hg[m] < ag[m]:\n        pts[away[m]] += 3\n    else:\n        pts[home[m]] += 1\n        pts[away[m]] += 1', result: 'pts' },
+  { name: 'count per row (axis kept)', setup: 'M = rng.random((300, 8))', loop: 'r = np.zeros(300)\nfor i, row in enumerate(M):\n    r[i] = np.count_nonzero(row >= 0.5)', result: 'r' },
+  { name: 'range with a stop that is not a length', setup: 'x = rng.random(500); m = 300', loop: 'y = np.zeros_like(x)\nfor i in range(1, m):\n    y[i] = x[i] * 2.0', result: 'y' },
+  { name: 'stencil with n = len(x)', setup: 'x = rng.random(500); n = len(x)', loop: 'y = np.zeros_like(x)\nfor i in range(1, n - 1):\n    y[i] = x[i - 1] - 2 * x[i] + x[i + 1]', result: 'y' },
 ];
 
 const python = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' });
@@ -57,7 +69,7 @@ for (const c of cases) {
       body(c.setup),
       body(prelude(c.loop)),
       // a comprehension's rewrite is the expression that replaces it
-      body(/^[\w.]+(?:\[[^\]]*\])? *[-+*]?= /.test(f.fix.replacement) || f.fix.replacement.startsWith('np.') && f.fix.replacement.includes('.at(') ? f.fix.replacement : `${c.result} = ${f.fix.replacement}`),
+      body(/^[\w.]+(?:\[[^\]]*\])?(?:, [\w.]+)* *[-+*]?= /.test(f.fix.replacement) || f.fix.replacement.startsWith('np.') && f.fix.replacement.includes('.at(') ? f.fix.replacement : `${c.result} = ${f.fix.replacement}`),
       `    return np.asarray(${c.result}, dtype=float)`,
       'a, b = original(), rewritten()',
       'assert a.shape == b.shape, (a.shape, b.shape)',
