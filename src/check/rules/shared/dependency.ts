@@ -5,7 +5,7 @@ import { field, identifiersIn, named, statements, stmtExpr, unparen, walk } from
 import type { ArrayFacts } from '../../arrays.js';
 import type { LoopShape } from './loop.js';
 
-interface Access { name: string; index: string; write: boolean }
+interface Access { name: string; index: string; write: boolean; commuting?: boolean }
 
 const COMMUTING = new Set(['+=', '-=', '*=', '|=', '&=']);
 
@@ -56,7 +56,8 @@ export function dependency(facts: ArrayFacts, shape: LoopShape, outerVars: Set<s
           if (targetKind !== 'array' && targetKind !== 'other') return `writes into ${obj.text}, not known to be an array`;
           // a list filled by position is fine; `d[key] = v` into a dict (or any non-array) by value is not array work
           if (targetKind === 'other' && !positional(t, shape)) return `writes into ${obj.text} by key`;
-          subscriptWrites.push({ name: obj.text, index: idx, write: true });
+          const commuting = e.type === 'augmented_assignment' && COMMUTING.has(field(e, 'operator')?.text ?? '');
+          subscriptWrites.push({ name: obj.text, index: idx, write: true, commuting });
         }
         const obj = field(left, 'value') as Node;
         const idx = indexKey(left, loopVars) as string;
@@ -133,6 +134,10 @@ export function dependency(facts: ArrayFacts, shape: LoopShape, outerVars: Set<s
   }
   for (const w of subscriptWrites) {
     for (const r of subscriptReads) if (r.name === w.name && r.index !== w.index) return `x[i] from x[i-1] (${w.name})`;
+    // `x[j + 1] = a; x[j - 1] -= b`: updates commute with each other, not with overwrites of the same items
+    if (w.commuting && subscriptWrites.some((o) => !o.commuting && o.name === w.name && o.index !== w.index)) {
+      return `updates and overwrites of ${w.name} at different positions`;
+    }
   }
   // `x[i] = (b[i] - A[i] @ x) / A[i, i]` (Gauss–Seidel): each element is computed from the whole array being written
   const written = new Set(subscriptWrites.map((w) => w.name));
