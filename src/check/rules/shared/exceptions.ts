@@ -143,6 +143,8 @@ function invariantArrayUse(facts: ArrayFacts, shape: LoopShape, loopVars: Set<st
     if (p.type === 'keyword_argument') return true;
     if ((p.type === 'assignment' || p.type === 'augmented_assignment') && field(p, 'left')?.id === n.id) return true;
     if (p.type === 'binary_operator' && field(p, 'operator')?.type === '@') return true;
+    // `i in skip`: the array is the container of a membership test, compared item by item (np.isin)
+    if (p.type === 'comparison_operator' && arrayMembership(facts, p, loopVars)?.right.id === n.id) return true;
     if (p.type === 'argument_list') {
       const callee = p.parent ? field(p.parent, 'function') : null;
       const path = callee ? facts.numpyPath(callee) : null;

@@ -171,6 +171,8 @@ function framesOf(facts: ArrayFacts, shape: LoopShape, np: string): (array: Node
 
 /** No exact rewrite, but the loop reads frames: show the view that holds them. */
 function frameHint(facts: ArrayFacts, shape: LoopShape, np: string): SuggestedFix | null {
+  // (frames counted from k = 0: the view's rows are the loop's frames in order)
+  if (shape.rangeStart !== 0 || shape.node.type !== 'for_statement') return null;
   const locals = bodyLocals(shape.body);
   let hint: SuggestedFix | null = null;
   walk(shape.body, (n) => {
