@@ -232,7 +232,8 @@ function functionParts(facts: ArrayFacts, fn: Node): FunctionParts | null {
 
 function oneLiner(def: Node): FunctionParts | null {
   const pure = pureParts(def);
-  if (pure) return { params: pure.params.map((p) => p.name), pure, body: pure.result };
+  // (the returned expression alone stands for the function only when nothing is computed before it)
+  if (pure) return pure.steps.length === 0 ? { params: pure.params.map((p) => p.name), pure, body: pure.result } : { params: pure.params.map((p) => p.name), pure };
   const stmts = named(field(def, 'body') ?? def).filter((s) => !(s.type === 'expression_statement' && named(s)[0]?.type === 'string'));
   const params = named(field(def, 'parameters') ?? def).map((p) => paramOf(p)?.name ?? '');
   if (params.some((p) => p === '')) return null;
