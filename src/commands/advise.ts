@@ -12,7 +12,7 @@ import { writeFileAtomic } from '../util/atomic.js';
 import { exitCodeOf, keepProgramArgsApart } from './profile.js';
 import { setExitCode, wantsProgress, type GlobalOptions } from './context.js';
 
-export const ADVISE_SAMPLE_RATE_HZ = 250;
+export const ADVISE_SAMPLE_RATE_HZ = 1000;
 
 export interface AdviseOptions {
   module?: string;
