@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildAdvice, namesIn, watchesFor } from '../../src/advise/build.js';
 import { rangeStats, lineSecondsFor, secondsPerSample } from '../../src/advise/join.js';
-import { countCalls, operationsIn } from '../../src/advise/rewrite-cost.js';
+import { countCalls, operationsIn, priceRewrite } from '../../src/advise/rewrite-cost.js';
 import { COST_MODEL_SCHEMA, type CostModel } from '../../src/advise/costmodel.js';
 import type { Finding } from '../../src/check/types.js';
 import type { LineStat, Profile } from '../../src/profile/model.js';
@@ -136,6 +136,19 @@ test('operationsIn names the calibrated operations a rewrite performs', () => {
   assert.deepEqual(operationsIn('total = a.sum()'), ['sum']);
   assert.deepEqual(operationsIn('out = np.minimum(np.abs(x), 1.0)'), ['maximum', 'abs']);
   assert.deepEqual(operationsIn('f = lambda t: t ** 2 - 1.0'), ['multiply', 'add']);
+});
+
+test('operators chained in one expression after the first are priced in place, at 0.55 of their cost alone', () => {
+  const stats = rangeStats([], 8, 9, () => 0, 1);
+  const arrays = new Map([['x', { name: 'x', shape: [1000], itemsize: 8, nbytes: 8000, dtype: 'float64' }]]);
+  const price = (replacement: string): number =>
+    priceRewrite({ ...relu, code: 'VEC006', fix: { description: '', replacement, safety: 'unsafe' } }, stats, arrays, model)!.predictedSeconds;
+  // in cache: calls × per-call cost + elements × ns per element; multiply and add cost 0.1 ns each alone
+  const one = price('y = x * 2.0');
+  const two = price('y = x * 2.0 + 1.0');
+  const perCall = model.numpyPerCallNs / 1e9;
+  assert.ok(Math.abs(one - (perCall + (1000 * 0.1) / 1e9)) < 1e-12, String(one));
+  assert.ok(Math.abs(two - (2 * perCall + (1000 * (0.1 + 0.055)) / 1e9)) < 1e-12, String(two));
 });
 
 test('a compute-bound rewrite is priced by its calibrated cost per element, not by its bytes', () => {
