@@ -1,75 +1,15 @@
 // One file, bytes in, findings out: screen (size, encoding, NUL, pre-filter, file-level noqa), notebook
 // unpacking, parse, analysis, mapping back to cells, line noqa. Pure apart from the parser it is handed, so the
 // worker threads, the main thread and the fuzz test all run exactly this.
-import { isUtf8 } from 'node:buffer';
 import type { Parser } from 'web-tree-sitter';
 import { analyze } from './analyze.js';
 import type { FileFinding } from './cache.js';
 import { NotebookError, parseNotebook, type NotebookSource } from './notebook.js';
+import { fileProblem, screen, worthAnalysing, type FileJob } from './screen.js';
 import { applyNoqa, fileNoqa } from './noqa.js';
 import { parsePython, type ParseResult } from './parse.js';
 import { skeletonOf, triggerWords } from './skeleton.js';
 import type { FileKind, RawFinding } from './types.js';
-
-export const MAX_FILE_BYTES = 10 * 1024 * 1024;
-
-export interface FileJob {
-  bytes: Uint8Array;
-  kind: FileKind;
-  enabled: ReadonlySet<string>;
-}
-
-export type Screening = { verdict: 'problem'; message: string } | { verdict: 'clean' } | { verdict: 'analyze'; text: string };
-
-/** A finding about the file as a whole (I/O, encoding), always at 1:1. */
-export function fileProblem(message: string): FileFinding {
-  return { code: 'E902', message, line: 1, column: 1, endLine: 1, endColumn: 1 };
-}
-
-const decoder = new TextDecoder('utf-8', { fatal: true });
-
-function firstInvalidUtf8Offset(bytes: Uint8Array): number {
-  // Binary search on prefixes would be cheaper, but this only runs on files already known to be bad.
-  for (let end = 1; end <= bytes.length; end++) {
-    try {
-      decoder.decode(bytes.subarray(0, end), { stream: true });
-    } catch {
-      return end - 1;
-    }
-  }
-  return bytes.length;
-}
-
-/** Mentions that make analysis worth a parse: NumPy for the VEC rules, print for LOG001 in library code. */
-function worthAnalysing(text: string, kind: FileKind, enabled: ReadonlySet<string>): boolean {
-  let vec = false;
-  let log = false;
-  for (const code of enabled) {
-    if (code.startsWith('VEC')) vec = true;
-    else if (code === 'LOG001') log = true;
-  }
-  if (vec && text.includes('numpy')) return true;
-  return log && kind === 'library' && text.includes('print');
-}
-
-/** The cheap part, run on the main thread for every file before anything is queued for a worker. */
-export function screen(job: FileJob): Screening {
-  const { bytes } = job;
-  if (bytes.length > MAX_FILE_BYTES) {
-    return { verdict: 'problem', message: `file is larger than 10 MB (${(bytes.length / 1024 / 1024).toFixed(1)} MB): skipped` };
-  }
-  if (bytes.length === 0) return { verdict: 'clean' };
-  if (bytes.includes(0)) return { verdict: 'problem', message: 'file contains NUL bytes (binary, or saved as UTF-16?): skipped' };
-  if (!isUtf8(bytes)) {
-    return { verdict: 'problem', message: `file is not valid UTF-8 (first bad byte at offset ${firstInvalidUtf8Offset(bytes)}): re-save it as UTF-8` };
-  }
-  const text = decoder.decode(bytes);
-  // A notebook's JSON is checked for breakage whatever it mentions; the pre-filter runs on its code cells.
-  if (job.kind === 'notebook') return { verdict: 'analyze', text };
-  if (!worthAnalysing(text, job.kind, job.enabled)) return { verdict: 'clean' };
-  if (fileNoqa(text).kind === 'all') return { verdict: 'clean' };
-  return { verdict: 'analyze', text };
-}
 
 function mapToCells(f: RawFinding, nb: NotebookSource): FileFinding {
   const start = nb.lineMap[f.line - 1] ?? nb.lineMap[nb.lineMap.length - 1] ?? { cell: 1, line: 1 };
@@ -137,3 +77,5 @@ export function checkBytes(parser: Parser, job: FileJob): FileFinding[] {
   if (s.verdict === 'clean') return [];
   return analyzeText(parser, s.text, job.kind, job.enabled);
 }
+
+export { fileProblem, MAX_FILE_BYTES, screen, type FileJob, type Screening } from './screen.js';

@@ -7,8 +7,7 @@ import { log } from '../log.js';
 import { cacheKey, readCache, writeCache, type FileFinding } from './cache.js';
 import type { Candidate, DiscoveryProblem } from './discover.js';
 import { fileKindOf } from './filekind.js';
-import { getParser } from './parse.js';
-import { analyzeText, fileProblem, MAX_FILE_BYTES, screen } from './pipeline.js';
+import { fileProblem, MAX_FILE_BYTES, screen } from './screen.js';
 import type { FileKind, Finding } from './types.js';
 import type { WorkerInit, WorkerJob, WorkerReply } from './worker.js';
 
@@ -165,6 +164,9 @@ export async function runCheck(files: Candidate[], problems: DiscoveryProblem[],
   if (pool) {
     await pool.drain();
   } else if (held.length) {
+    // the parser and the rules load only when something is analysed here: a warm cache never needs them
+    const { getParser } = await import('./parse.js');
+    const { analyzeText } = await import('./pipeline.js');
     const parser = await getParser();
     for (const p of held) {
       try {
