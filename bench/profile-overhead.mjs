@@ -22,6 +22,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { WORKLOAD_BODIES } from './profile-workloads.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'bin', 'vecprof.js');
@@ -29,35 +30,7 @@ const roundsArg = process.argv.indexOf('--rounds');
 const ROUNDS = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 5;
 const PYTHON = process.env.VECPROF_PYTHON ?? 'python3';
 
-// Fixed work (not deadlines), so a slower run is a costlier profiler, never a shorter program.
-const WORKLOADS = {
-  'element loop': `
-import numpy as np
-
-def scale_sum(a):
-    total = 0.0
-    for i in range(len(a)):
-        total += a[i] * 2.0
-    return total
-
-a = np.arange(12_000_000, dtype=np.float64)
-print(scale_sum(a) > 0)
-`,
-  'NumPy kernels': `
-import numpy as np
-
-def kernels(a, b, rounds):
-    out = None
-    for _ in range(rounds):
-        out = np.sqrt(a * b + 1.0) / (a + 2.0)
-    return out
-
-rng = np.random.default_rng(0)
-a = rng.random(2_000_000)
-b = rng.random(2_000_000)
-print(kernels(a, b, 240).sum() > 0)
-`,
-};
+const WORKLOADS = Object.fromEntries(Object.entries(WORKLOAD_BODIES).map(([name, body]) => [name, `import numpy as np\n${body}`]));
 
 // Each vecprof configuration: its name in the table and the words after `vecprof profile`.
 const MODES = { cpu: ['--mode', 'cpu'], sample: ['--mode', 'sample'], 'sample --no-native': ['--mode', 'sample', '--no-native'], lines: ['--mode', 'lines'], memory: ['--mode', 'memory'], auto: [] };

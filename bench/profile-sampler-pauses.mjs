@@ -17,36 +17,13 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { WORKLOAD_BODIES } from './profile-workloads.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const roundsArg = process.argv.indexOf('--rounds');
 const ROUNDS = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 5;
 const PYTHON = process.env.VECPROF_PYTHON ?? 'python3';
 
-const WORKLOADS = {
-  'element loop': `
-def scale_sum(a):
-    total = 0.0
-    for i in range(len(a)):
-        total += a[i] * 2.0
-    return total
-
-a = np.arange(12_000_000, dtype=np.float64)
-print(scale_sum(a) > 0)
-`,
-  'NumPy kernels': `
-def kernels(a, b, rounds):
-    out = None
-    for _ in range(rounds):
-        out = np.sqrt(a * b + 1.0) / (a + 2.0)
-    return out
-
-rng = np.random.default_rng(0)
-a = rng.random(2_000_000)
-b = rng.random(2_000_000)
-print(kernels(a, b, 240).sum() > 0)
-`,
-};
 
 // The program: optionally waits at a gate (SIGUSR1), imports NumPy (the workloads' own first line), runs the
 // workload, and reports its clock and its main thread's schedstat at each phase boundary.
@@ -173,7 +150,7 @@ const runner = join(dir, 'runner.py');
 writeFileSync(runner, RUNNER);
 const results = {};
 try {
-  for (const [name, source] of Object.entries(WORKLOADS)) {
+  for (const [name, source] of Object.entries(WORKLOAD_BODIES)) {
     const script = join(dir, `${name.replace(/\W+/g, '_')}.py`);
     writeFileSync(script, source);
     await runOnce(CONFIGS.plain, dir, runner, script); // warm the page cache
