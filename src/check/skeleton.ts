@@ -1,6 +1,6 @@
 // Parse less: tree-sitter reads Python at ~8 MB/s here, and most of a scientific module is functions that hold no
 // loop, no print and no np.vectorize, so no rule can fire in them. A lexer of our own (strings, comments, brackets,
-// continuation lines: enough to find logical lines and their indentation, ~25× faster than the parse) splits the
+// continuation lines: enough to find logical lines and their indentation, ~15× faster than the parse) splits the
 // file into units: top-level statements, top-level functions, and the members of top-level classes. A unit is
 // kept when it could hold a finding, or when kept code may need its facts (a function it calls, a method that sets
 // `self.x`); every other unit becomes `pass` plus blank lines, so lines and columns of what is kept stay exactly
@@ -14,10 +14,13 @@ export function triggerWords(vec: boolean, printMatters: boolean): RegExp | null
   const words = [...(vec ? VEC_WORDS : []), ...(printMatters ? ['print'] : [])];
   return words.length > 0 ? new RegExp(`\\b(?:${words.join('|')})\\b`) : null;
 }
+
 /** A name, with the `x.` before it when it is an attribute. */
 const REFERENCE = /([A-Za-z_]\w*\s*\.\s*)?\b([A-Za-z_]\w*)/g;
 /** A statement that is one call (`add_newdoc(…)`, `register(…)`): it binds nothing a rule could ask about. */
-const CALL_STATEMENT = /^[A-Za-z_][\w.]*\s*\([^]*\)\s*$/;
+const CALL_STATEMENT = /^([A-Za-z_]\w*)[\w.]*\s*\([^]*\)\s*$/;
+/** Words that start a statement which is not a call even when it looks like one (`if (a):`, `assert (x)`). */
+const STATEMENT_KEYWORDS = new Set(['if', 'elif', 'else', 'while', 'for', 'with', 'try', 'except', 'finally', 'assert', 'del', 'return', 'raise', 'yield', 'await', 'async', 'not', 'lambda', 'global', 'nonlocal', 'import', 'from', 'match', 'case', 'print', 'exec']);
 /** `self.x = …` (also annotated), not `self.x == …`: a method that gives the class its array attributes. */
 const SELF_ASSIGNMENT = /\bself\s*\.\s*[A-Za-z_]\w*\s*(?::[^=\n]*)?=(?!=)/;
 
@@ -38,6 +41,8 @@ interface Unit {
   kind: 'def' | 'class' | 'other';
   name: string | null;
   code: string;
+  /** How many logical lines it holds. */
+  logicalLines: number;
   /** The members of a top-level class. */
   members?: Unit[];
 }
@@ -159,7 +164,13 @@ function definitionsIn(units: Unit[]): Map<string, Unit[]> {
 function mayMatter(u: Unit, trigger: RegExp): boolean {
   if (trigger.test(u.code)) return true;
   // a docstring (its code is empty once strings are left out) or a lone call binds nothing
-  return u.kind === 'other' && u.code.trim() !== '' && !CALL_STATEMENT.test(u.code);
+  return u.kind === 'other' && u.code.trim() !== '' && !isLoneCall(u);
+}
+
+function isLoneCall(u: Unit): boolean {
+  if (u.logicalLines !== 1) return false;
+  const m = CALL_STATEMENT.exec(u.code);
+  return m !== null && !STATEMENT_KEYWORDS.has(m[1]!);
 }
 
 function nameOf(line: LogicalLine): string | null {
@@ -180,13 +191,16 @@ function group(lines: LogicalLine[], from: number, to: number, indent: number, e
   for (let k = from; k < to; k++) {
     const line = lines[k]!;
     if (line.indent > indent && units.length > 0) {
-      units[units.length - 1]!.code += '\n' + line.code;
+      const unit = units[units.length - 1]!;
+      unit.code += '\n' + line.code;
+      unit.logicalLines++;
       continue;
     }
     const last = units[units.length - 1];
     if (decorating && last) {
       // the definition under a run of decorators
       last.code += '\n' + line.code;
+      last.logicalLines++;
       if (line.head !== '@') {
         last.kind = kindOf(line);
         last.name = nameOf(line);
@@ -195,7 +209,7 @@ function group(lines: LogicalLine[], from: number, to: number, indent: number, e
       continue;
     }
     decorating = line.head === '@';
-    units.push({ start: line.start, end, kind: decorating ? 'other' : kindOf(line), name: decorating ? null : nameOf(line), code: line.code });
+    units.push({ start: line.start, end, kind: decorating ? 'other' : kindOf(line), name: decorating ? null : nameOf(line), code: line.code, logicalLines: 1 });
   }
   for (let u = 0; u + 1 < units.length; u++) units[u]!.end = units[u + 1]!.start;
   return units;

@@ -136,3 +136,21 @@ test('pipeline: findings and syntax errors in a parsed skeleton are where they a
   const unclosed = MODULE.replace('    return np.mean(x), np.std(x)', '    return np.mean(x, np.std(x)');
   assert.deepEqual(analyzeText(parser, unclosed, 'library', ALL).map((f) => f.code), ['E999']);
 });
+
+test('skeleton: a lone call is dropped, a block that merely ends in a call is not', () => {
+  const source = [
+    'import numpy as np',
+    'add_newdoc("numpy", "thing", """long',
+    'text""")',
+    'if (np.__version__ > "2"):',
+    '    table = np.zeros(8)',
+    '    register(table)',
+    'def f(a):',
+    '    for i in range(len(a)):',
+    '        a[i] = table[i]',
+    '',
+  ].join('\n');
+  const { text, skipped } = skeletonOf(source, VEC_AND_PRINT);
+  assert.equal(skipped, 1);
+  assert.deepEqual(text.split('\n').slice(1, 6), ['pass', '', 'if (np.__version__ > "2"):', '    table = np.zeros(8)', '    register(table)']);
+});
