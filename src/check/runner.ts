@@ -7,7 +7,7 @@ import { log } from '../log.js';
 import { cacheKey, readCache, writeCache, type FileFinding } from './cache.js';
 import type { Candidate, DiscoveryProblem } from './discover.js';
 import { fileKindOf } from './filekind.js';
-import { fileProblem, MAX_FILE_BYTES, screen } from './screen.js';
+import { decodeText, fileProblem, MAX_FILE_BYTES, screen } from './screen.js';
 import type { FileKind, Finding } from './types.js';
 import type { WorkerInit, WorkerJob, WorkerReply } from './worker.js';
 
@@ -127,6 +127,17 @@ export async function runCheck(files: Candidate[], problems: DiscoveryProblem[],
     }
     const head = Buffer.from(read.bytes.subarray(0, 3)).toString('latin1');
     const kind = fileKindOf(file.relPath, head);
+    // The cache first: an entry exists only for bytes that passed the screen before (the key holds everything the
+    // screen looks at), so a hit skips decoding and screening, and a warm run stays mostly Node's own start-up.
+    const key = opts.cacheDir === null ? null : cacheKey(opts.enabled, kind, read.bytes, opts.fullParse === true);
+    const cached = key === null ? null : readCache(opts.cacheDir!, key);
+    if (cached !== null) {
+      analysed++;
+      cacheHits++;
+      if (cached.length > 0) texts.set(file, { kind, text: decodeText(read.bytes) });
+      settle(file, cached);
+      continue;
+    }
     const s = screen({ bytes: read.bytes, kind, enabled: opts.enabled });
     if (s.verdict !== 'analyze') {
       settle(file, s.verdict === 'problem' ? [fileProblem(s.message)] : []);
@@ -134,13 +145,6 @@ export async function runCheck(files: Candidate[], problems: DiscoveryProblem[],
     }
     analysed++;
     texts.set(file, { kind, text: s.text });
-    const key = opts.cacheDir === null ? null : cacheKey(opts.enabled, kind, read.bytes, opts.fullParse === true);
-    const cached = key === null ? null : readCache(opts.cacheDir!, key);
-    if (cached !== null) {
-      cacheHits++;
-      settle(file, cached);
-      continue;
-    }
     const job: Pending = { file, kind, text: s.text, key };
     if (pool) {
       pool.submit(job);

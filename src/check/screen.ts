@@ -23,6 +23,11 @@ export function fileProblem(message: string): FileFinding {
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
+/** The text of bytes known to be UTF-8, decoded as the screen decodes them (a leading BOM dropped). */
+export function decodeText(bytes: Uint8Array): string {
+  return decoder.decode(bytes);
+}
+
 function firstInvalidUtf8Offset(bytes: Uint8Array): number {
   // Binary search on prefixes would be cheaper, but this only runs on files already known to be bad.
   for (let end = 1; end <= bytes.length; end++) {
@@ -58,7 +63,7 @@ export function screen(job: FileJob): Screening {
   if (!isUtf8(bytes)) {
     return { verdict: 'problem', message: `file is not valid UTF-8 (first bad byte at offset ${firstInvalidUtf8Offset(bytes)}): re-save it as UTF-8` };
   }
-  const text = decoder.decode(bytes);
+  const text = decodeText(bytes);
   // A notebook's JSON is checked for breakage whatever it mentions; the pre-filter runs on its code cells.
   if (job.kind === 'notebook') return { verdict: 'analyze', text };
   if (!worthAnalysing(text, job.kind, job.enabled)) return { verdict: 'clean' };
