@@ -9,18 +9,8 @@ import { getParser } from '../../src/check/parse.js';
 import { checkBytes } from '../../src/check/pipeline.js';
 import { allCodes } from '../../src/check/builtin-codes.js';
 import type { FileKind } from '../../src/check/types.js';
+import { seededRandom } from '../../src/budget/stats.js';
 
-/** mulberry32: tiny, seedable, good enough to pick mutations reproducibly. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Our own fixtures, the shipped helpers, and the rules' fixtures (NumPy code that exercises every rule). */
 function corpus(): Array<{ name: string; bytes: Uint8Array; kind: FileKind }> {
@@ -93,7 +83,7 @@ test('400 seeded mutations of real files: no throw, every result a valid finding
   const known = new Set(allCodes().map((c) => c.code));
   const enabled = new Set(known);
   const names = Object.keys(MUTATIONS);
-  const r = rng(0x5eed);
+  const r = seededRandom(0x5eed);
   let withFindings = 0;
   for (let i = 0; i < 400; i++) {
     const file = files[pick(files.length, r)]!;

@@ -20,17 +20,8 @@ export function withTempDir<T>(fn: (dir: string) => T): T {
   }
 }
 
-/** A small deterministic PRNG (mulberry32) so fuzz cases are the same on every run. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded PRNG, so fuzz cases are the same on every run. */
+export { seededRandom as seeded } from '../../../src/budget/stats.js';
 
 export async function withTempDirAsync<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'vecprof-formats-'));
