@@ -1,5 +1,6 @@
 // Runs the built CLI as a user would, in a child process, and captures everything.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,4 +60,16 @@ export function logLines(stderr: string): Array<{ level: number; msg: string; [k
  */
 export function sharedTestCacheDir(): string {
   return join(tmpdir(), `vecprof-test-cache-${process.ppid}`);
+}
+
+/** An `onSpawn` that sends SIGINT shortly after `path` first appears: a run interrupted once it has written something. */
+export function interruptOnceWritten(path: string, delayMs = 300): (pid: number) => void {
+  return (pid) => {
+    const poll = setInterval(() => {
+      if (existsSync(path)) {
+        clearInterval(poll);
+        setTimeout(() => process.kill(pid, 'SIGINT'), delayMs);
+      }
+    }, 50);
+  };
 }

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DOMParser } from 'linkedom';
-import { logLines, REPO_ROOT, runCli } from '../../testkit/run-cli.js';
+import { interruptOnceWritten, logLines, REPO_ROOT, runCli } from '../../testkit/run-cli.js';
 import type { BudgetResult } from '../../src/budget/types.js';
 
 const TINY = ['budget', '--sizes', '2..8', '--min-samples', '5', '--min-time', '0.02', '--sample-ms', '0.5', '--passes', '2', '--no-peak'];
@@ -110,15 +110,7 @@ test('Ctrl-C keeps the finished sizes: partial table on stdout, budget.json mark
   const args = ['budget', '--sizes', '2..20', '--min-samples', '5', '--min-time', '0.05', '--passes', '1', '--no-peak', '--out', out];
   const r = await runCli(args, {
     timeoutMs: 60_000,
-    onSpawn: (pid) => {
-      // Interrupt once the first sizes have been written.
-      const poll = setInterval(() => {
-        if (existsSync(join(out, 'budget.json'))) {
-          clearInterval(poll);
-          setTimeout(() => process.kill(pid, 'SIGINT'), 300);
-        }
-      }, 50);
-    },
+    onSpawn: interruptOnceWritten(join(out, 'budget.json')),
   });
   assert.equal(r.code, 130, r.stderr);
   assert.match(r.stdout, /PARTIAL/);

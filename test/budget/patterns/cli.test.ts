@@ -1,11 +1,11 @@
 // `vecprof budget --pattern …` and `--pitfalls` end to end, at tiny sizes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DOMParser } from 'linkedom';
-import { logLines, runCli } from '../../../testkit/run-cli.js';
+import { interruptOnceWritten, logLines, runCli } from '../../../testkit/run-cli.js';
 import type { PatternResult } from '../../../src/budget/patterns/types.js';
 import type { PitfallsResult } from '../../../src/budget/pitfalls.js';
 
@@ -85,14 +85,7 @@ test('Ctrl-C keeps the finished sizes: partial tables, pattern JSON marked inter
   const args = ['budget', '--pattern', 'prealloc', '--sizes', '2..16', '--min-samples', '3', '--min-time', '0.05', '--passes', '1', '--out', out];
   const r = await runCli(args, {
     timeoutMs: 60_000,
-    onSpawn: (pid) => {
-      const poll = setInterval(() => {
-        if (existsSync(join(out, 'pattern-prealloc.json'))) {
-          clearInterval(poll);
-          setTimeout(() => process.kill(pid, 'SIGINT'), 300);
-        }
-      }, 50);
-    },
+    onSpawn: interruptOnceWritten(join(out, 'pattern-prealloc.json')),
   });
   assert.equal(r.code, 130, r.stderr);
   assert.match(r.stdout, /PARTIAL/);
