@@ -21,11 +21,12 @@ const VERBS: Record<string, () => Promise<Register>> = {
 };
 
 /** The verb the command line names, skipping the global options before it; null when there is none we know. */
-function verbOf(argv: string[]): string | null {
+function verbOf(argv: string[], program: Command): string | null {
+  const takesValue = new Set(program.options.filter((o) => o.required || o.optional).flatMap((o) => [o.long, o.short]));
   const args = argv.slice(2);
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
-    if (a === '--log-level' || a === '--python') i++;
+    if (takesValue.has(a)) i++;
     else if (a.startsWith('-')) continue;
     else return Object.hasOwn(VERBS, a) ? a : null;
   }
@@ -48,7 +49,7 @@ async function buildProgram(argv: string[]): Promise<Command> {
     setLogLevel(opts.quiet && opts.logLevel === 'warn' ? 'error' : opts.logLevel);
   });
 
-  const verb = verbOf(argv);
+  const verb = verbOf(argv, program);
   const wanted = verb !== null && !argv.includes('--help') && !argv.includes('-h') ? [verb] : Object.keys(VERBS);
   const registers = await Promise.all(wanted.map((name) => VERBS[name]!()));
   for (const register of registers) register(program);

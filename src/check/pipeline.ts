@@ -5,7 +5,7 @@ import type { Parser } from 'web-tree-sitter';
 import { analyze } from './analyze.js';
 import type { FileFinding } from './cache.js';
 import { NotebookError, parseNotebook, type NotebookSource } from './notebook.js';
-import { fileProblem, screen, worthAnalysing, type FileJob } from './screen.js';
+import { familiesFor, fileProblem, screen, worthAnalysing, type FileJob } from './screen.js';
 import { applyNoqa, fileNoqa } from './noqa.js';
 import { parsePython, type ParseResult } from './parse.js';
 import { skeletonOf, triggerWords } from './skeleton.js';
@@ -32,8 +32,8 @@ function mapToCells(f: RawFinding, nb: NotebookSource): FileFinding {
  * (--full-parse, and text from an editor) parses everything.
  */
 function parseWhatMatters(parser: Parser, python: string, kind: FileKind, enabled: ReadonlySet<string>, fullParse: boolean): ParseResult & { source: string } {
-  const vec = [...enabled].some((c) => c.startsWith('VEC'));
-  const trigger = triggerWords(vec, enabled.has('LOG001') && kind === 'library');
+  const families = familiesFor(kind, enabled);
+  const trigger = triggerWords(families.vec, families.print);
   const skeleton = trigger && !fullParse ? skeletonOf(python, trigger) : { text: python, skipped: 0 };
   if (skeleton.skipped > 0) {
     const parsed = parsePython(parser, skeleton.text);

@@ -40,16 +40,18 @@ function firstInvalidUtf8Offset(bytes: Uint8Array): number {
   return bytes.length;
 }
 
+/** Which rule families can fire in a file of this kind: the VEC rules, and LOG001 (library code only). */
+export function familiesFor(kind: FileKind, enabled: ReadonlySet<string>): { vec: boolean; print: boolean } {
+  let vec = false;
+  for (const code of enabled) if (code.startsWith('VEC')) vec = true;
+  return { vec, print: kind === 'library' && enabled.has('LOG001') };
+}
+
 /** Mentions that make analysis worth a parse: NumPy for the VEC rules, print for LOG001 in library code. */
 export function worthAnalysing(text: string, kind: FileKind, enabled: ReadonlySet<string>): boolean {
-  let vec = false;
-  let log = false;
-  for (const code of enabled) {
-    if (code.startsWith('VEC')) vec = true;
-    else if (code === 'LOG001') log = true;
-  }
-  if (vec && text.includes('numpy')) return true;
-  return log && kind === 'library' && text.includes('print');
+  const families = familiesFor(kind, enabled);
+  if (families.vec && text.includes('numpy')) return true;
+  return families.print && text.includes('print');
 }
 
 /** The cheap part, run on the main thread for every file before anything is queued for a worker. */
