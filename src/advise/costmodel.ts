@@ -3,7 +3,7 @@
 import { median } from 'simple-statistics';
 import type { BudgetResult } from '../budget/types.js';
 
-export const COST_MODEL_SCHEMA = 'vecprof.costmodel/5';
+export const COST_MODEL_SCHEMA = 'vecprof.costmodel/6';
 
 export interface CostModel {
   schema: typeof COST_MODEL_SCHEMA;

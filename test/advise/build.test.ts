@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildAdvice, namesIn, watchesFor } from '../../src/advise/build.js';
 import { rangeStats, lineSecondsFor, secondsPerSample } from '../../src/advise/join.js';
-import { countCalls, operationsIn, priceRewrite } from '../../src/advise/rewrite-cost.js';
+import { chainedOperatorFactor, countCalls, operationsIn, priceRewrite } from '../../src/advise/rewrite-cost.js';
 import { COST_MODEL_SCHEMA, type CostModel } from '../../src/advise/costmodel.js';
 import type { Finding } from '../../src/check/types.js';
 import type { LineStat, Profile } from '../../src/profile/model.js';
@@ -149,6 +149,12 @@ test('operators chained in one expression after the first are priced in place, a
   const perCall = model.numpyPerCallNs / 1e9;
   assert.ok(Math.abs(one - (perCall + (1000 * 0.1) / 1e9)) < 1e-12, String(one));
   assert.ok(Math.abs(two - (2 * perCall + (1000 * (0.1 + 0.055)) / 1e9)) < 1e-12, String(two));
+});
+
+test('the chained-operator factor comes from the calibration when it measured one', () => {
+  assert.equal(chainedOperatorFactor(model), 0.55, 'no measurement: the default');
+  const calibrated = { ...model, ops: { ...model.ops, multiply: 0.12, add: 0.12, chained: 0.18 } };
+  assert.ok(Math.abs(chainedOperatorFactor(calibrated) - 0.5) < 1e-12);
 });
 
 test('a compute-bound rewrite is priced by its calibrated cost per element, not by its bytes', () => {
