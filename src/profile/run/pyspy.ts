@@ -192,7 +192,20 @@ export interface AttachOptions {
 }
 
 /** Samples a running process for a while (or until Ctrl-C); the process itself is left alone. */
+/** A pid that names no process is the user's typo: say so before py-spy tries twice. */
+function checkProcessExists(pid: number): void {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    // EPERM: it exists but is someone else's; the ptrace check that follows explains that case
+    if ((err as NodeJS.ErrnoException).code === 'ESRCH') {
+      throw new VecprofError(`no process with pid ${pid}`, { hint: 'give the pid of a running Python program (for example from `pgrep -af python`)' });
+    }
+  }
+}
+
 export async function attachSample(opts: AttachOptions): Promise<Profile> {
+  checkProcessExists(opts.pid);
   checkAttachAllowed(opts.pid);
   const dir = await mkdtemp(join(tmpdir(), 'vecprof-attach-'));
   const file = join(dir, SAMPLE_PROFILE_FILE);
@@ -200,7 +213,7 @@ export async function attachSample(opts: AttachOptions): Promise<Profile> {
   try {
     const native = opts.native ?? true;
     let run = await pyspyAttach(opts, file, native);
-    if (!existsSync(file) && native && !permissionDenied(run.stderr) && !/no such process|failed to find/i.test(run.stderr)) {
+    if (!existsSync(file) && native && !permissionDenied(run.stderr) && !/no such process|failed to find|no python processes found/i.test(run.stderr)) {
       log.warn({ pyspy: pyspyReason(run.stderr) }, 'py-spy cannot record native frames of this process; sampling Python frames only');
       run = await pyspyAttach(opts, file, false);
     }

@@ -94,6 +94,15 @@ test('usage errors: nothing to profile, two targets, a missing script, --duratio
   }
 });
 
+test('--pid of a process that does not exist is one line, before py-spy is tried', async () => {
+  const r = await runCli(['profile', '--pid', '999999999', '--duration', '1']);
+  assert.equal(r.code, 1);
+  assert.equal(r.stdout, '');
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(lines[0]!, /no process with pid 999999999: give the pid of a running Python program/);
+});
+
 test('a module that does not exist is a one-line error, not a traceback', async () => {
   const r = await runCli(['profile', '--mode', 'cpu', '-m', 'no_such_module_xyz']);
   assert.equal(r.code, 1);
