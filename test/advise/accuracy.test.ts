@@ -1,6 +1,6 @@
 // Proof for the advisor: for each seed pattern the predicted speedup of the rewrite is within 2× of the speedup
 // measured by running the bad and the good version. Machines here are shared and noisy, so a pattern that misses
-// is measured once more before it counts as a miss.
+// (or whose run could not be priced) is measured once more before it counts as a miss.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -13,8 +13,8 @@ const rows: AccuracyRow[] = [];
 
 for (const { file, code } of PATTERNS) {
   test(`${file}: predicted speedup within 2× of measured`, { timeout: 600_000 }, async () => {
-    let row = await measurePattern(file, code, env);
-    if (row.ratio < 0.5 || row.ratio > 2) row = await measurePattern(file, code, env);
+    const first = await measurePattern(file, code, env).catch((err: unknown) => err as Error);
+    const row = first instanceof Error || first.ratio < 0.5 || first.ratio > 2 ? await measurePattern(file, code, env) : first;
     rows.push(row);
     assert.ok(row.ratio >= 0.5 && row.ratio <= 2, `predicted ${row.predictedSpeedup.toFixed(0)}× vs measured ${row.measuredSpeedup.toFixed(0)}× (${JSON.stringify(row)})`);
   });

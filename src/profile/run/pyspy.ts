@@ -106,7 +106,8 @@ export async function runSample(opts: SampleOptions): Promise<Profile> {
       if (nativeText !== undefined) await writeFileAtomic(join(opts.outDir, NATIVE_PROFILE_FILE), nativeText);
     }
     if (wantNative) explainNative(nativeRun, nativeText !== undefined);
-    const profile = text !== undefined ? combine(text, nativeText, file, nativeFile) : emptyProfile(launched);
+    const profile =
+      text !== undefined ? combine(text, nativeText, file, nativeFile) : nativeText !== undefined ? nativeOnly(nativeText, nativeFile, launched, rateHz) : emptyProfile(launched);
     const found = describeSamples(profile);
     const tool = `py-spy ${opts.pyspy.version}${nativeText !== undefined ? ` (+ --native at ${nativeRateHz(rateHz)} Hz)` : ''}`;
     profile.meta = { ...profile.meta, ...runMeta(opts, launched, { mode: 'sample', found }, started, tool) };
@@ -125,6 +126,19 @@ export async function runSample(opts: SampleOptions): Promise<Profile> {
     await sampler?.finish(); // a run that failed leaves it to end with the program
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The full-rate sampler wrote nothing while the native one recorded the run: py-spy 0.4 with --nonblocking now and
+ * then crashes on a stack it read mid-change (about one run in ten here). The native recording is a whole profile
+ * at a lower rate, so it stands in rather than the run being lost.
+ */
+function nativeOnly(nativeText: string, nativeFile: string, launched: LaunchResult, rateHz: number): Profile {
+  log.warn(
+    { pyspy: pyspyReason(launched.wrapperStderr) || 'no output' },
+    `the full-rate sampler (py-spy --nonblocking) wrote no recording; shares come from the native one at ${nativeRateHz(rateHz)} Hz`,
+  );
+  return importSpeedscope(nativeText, { source: nativeFile, readSource, userFiles });
 }
 
 /** The full-rate recording gives lines, functions and shares; the native one, where there is one, the splits. */

@@ -77,3 +77,25 @@ for (const [what, refusal, expected] of [
     });
   });
 }
+
+// py-spy 0.4 with --nonblocking now and then dies on a stack it read mid-change and writes nothing; this one runs the
+// program (everything after `--`) without sampling it, so only the native sampler records.
+test('sample: when the full-rate sampler writes nothing, the native recording stands in, with its splits', { skip: NO_PYSPY }, async () => {
+  await withTempDir(async (dir) => {
+    const venv = join(dir, 'venv');
+    execFileSync('python3', ['-m', 'venv', '--without-pip', '--system-site-packages', venv]);
+    const fake = join(venv, 'bin', 'py-spy');
+    writeFileSync(
+      fake,
+      `#!/bin/sh\ncase " $* " in *" --native "*|*" --version "*) exec '${pyspy!.path}' "$@";; esac\nwhile [ "$1" != -- ]; do shift; done\nshift\nexec "$@"\n`,
+    );
+    chmodSync(fake, 0o755);
+    const r = await runCli(['--python', join(venv, 'bin', 'python'), 'profile', '--mode', 'sample', '--json', KERNELS, '0.6']);
+    assert.equal(r.code, 0, r.stderr);
+    const p = JSON.parse(r.stdout.slice(r.stdout.indexOf('{'))) as Profile;
+    assert.ok(logLines(r.stderr).some((l) => l.level === 40 && /shares come from the native one at 25 Hz/.test(l.msg)), r.stderr);
+    const hot = [...p.lines].sort((a, b) => b.share - a.share)[0]!;
+    assert.ok(hot.share > 0.5, `the kernel line holds the native samples: ${hot.share}`);
+    assert.ok(hot.split && hot.split.nativeKernel > 0.6, `its split: ${JSON.stringify(hot.split)}`);
+  });
+});
