@@ -50,6 +50,9 @@ class Ledger:
         self.held_at_peak = {}
         self.snapshot_at = 0
         self.recording = False
+        # Allocator calls under way: the real allocator runs without the GIL, so between the ledger's update and the
+        # pages coming or going the resident size and the ledger disagree. The RSS watch skips such moments.
+        self.in_flight = [0]
         self._user_code = {}
 
     def where(self, frame):
@@ -155,7 +158,7 @@ def install_numpy_handler(ledger):
     ctx = old.ctx
     real_malloc, real_calloc = malloc_t(old.malloc), calloc_t(old.calloc)
     real_realloc, real_free = realloc_t(old.realloc), free_t(old.free)
-    getframe, add, remove = sys._getframe, ledger.add, ledger.remove
+    getframe, add, remove, in_flight = sys._getframe, ledger.add, ledger.remove, ledger.in_flight
 
     # Everything the callbacks touch is bound here, not looked up in module globals: arrays freed while the
     # interpreter shuts down still come through them after the module's globals are gone.
@@ -171,18 +174,23 @@ def install_numpy_handler(ledger):
             add(address, nelem * elsize, getframe(1))
         return address
 
-    def on_realloc(_ctx, address, size, real=real_realloc, ctx=ctx, add=add, remove=remove, getframe=getframe):
+    def on_realloc(_ctx, address, size, real=real_realloc, ctx=ctx, add=add, remove=remove, getframe=getframe,
+                   in_flight=in_flight):
+        in_flight[0] += 1
         moved = real(ctx, address, size)
         if moved:
             if address:
                 remove(address)
             add(moved, size, getframe(1))
+        in_flight[0] -= 1
         return moved
 
-    def on_free(_ctx, address, size, real=real_free, ctx=ctx, remove=remove):
+    def on_free(_ctx, address, size, real=real_free, ctx=ctx, remove=remove, in_flight=in_flight):
+        in_flight[0] += 1
         if address:
             remove(address)
         real(ctx, address, size)
+        in_flight[0] -= 1
 
     callbacks = (
         ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t)(on_malloc),

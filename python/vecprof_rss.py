@@ -52,9 +52,14 @@ class RssWatch:
         # NumPy bytes allocated but not yet resident (np.ones fills after allocating, np.zeros/np.empty pages arrive
         # when written): the resident growth that follows pays this down before anything is charged to a line.
         untouched = 0
+        ledger, in_flight = self.ledger, self.ledger.in_flight
         while not self._stop.wait(self.interval):
+            # Reading the resident size lets the main thread run; a NumPy free or realloc caught half-way (ledger
+            # updated, pages not yet returned) would charge the freed bytes to whatever line comes next.
+            numpy_now, busy = ledger.current, in_flight[0]
             rss = self.resident()
-            numpy_now = self.ledger.current
+            if busy or in_flight[0] or ledger.current != numpy_now:
+                continue
             unexplained = (rss - last_rss) - (numpy_now - last_numpy)
             if unexplained < 0:
                 untouched -= unexplained

@@ -2,9 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { runMemory, parseMemoryMessage, MEMORY_RAW_FILE } from '../../../src/profile/run/memory.js';
 import { VecprofError } from '../../../src/errors.js';
-import { fixture, options, withTemp } from './support.js';
+import { fixture, options, pythonWithNumpy, withTemp } from './support.js';
+import { REPO_ROOT } from '../../../testkit/run-cli.js';
 import type { MemoryStat } from '../../../src/profile/model.js';
 
 const BYTES_TOLERANCE = 0.05;
@@ -41,6 +43,17 @@ test('numpy-handler: the peak line and its bytes, the peak, the growth and the p
     assert.deepEqual(blamed.map((l) => l.line), [], 'filling a NumPy buffer is not resident growth of Python objects');
     assert.ok(existsSync(join(dir, MEMORY_RAW_FILE)));
   });
+});
+
+test('RSS watch: a NumPy free that completes while /proc is read charges nothing to the next line', async () => {
+  // The CI flake this pins: the watch read the resident size, the main thread freed 40 MB meanwhile, and the watch then
+  // read the smaller ledger, so the freed bytes looked like 40 MB of new Python objects on the line after the `del`.
+  const python = await pythonWithNumpy();
+  const run = spawnSync(python.command, [fixture('rss_race.py'), join(REPO_ROOT, 'python')], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  const result = JSON.parse(run.stdout) as { growth: number; reads: number };
+  assert.ok(result.reads >= 8, `the watch ran past the racy read (${result.reads} reads)`);
+  assert.equal(result.growth, 0);
 });
 
 test('tracemalloc fallback: same peak line and bytes when the peak lasts', async () => {
