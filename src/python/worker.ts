@@ -59,6 +59,14 @@ export interface HelperResult {
 
 const STDERR_TAIL_BYTES = 8192;
 
+/** The helper ran past its timeoutMs and was stopped; a caller that keeps partial results tells it from a crash. */
+export class HelperTimeoutError extends VecprofError {
+  constructor(label: string, timeoutMs: number) {
+    super(`${label} timed out after ${(timeoutMs / 1000).toFixed(1)} s and was stopped`, { hint: 'raise --timeout, or measure fewer sizes' });
+    this.name = 'HelperTimeoutError';
+  }
+}
+
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return;
   try {
@@ -227,9 +235,7 @@ function describeFailure(
   }
   if (r.interrupted && !opts.resolveWhenStopped) return new InterruptedError(r.interrupted);
   if (r.timedOut && !opts.resolveWhenStopped) {
-    return new VecprofError(`${label} timed out after ${((opts.timeoutMs ?? 0) / 1000).toFixed(1)} s and was stopped`, {
-      hint: 'raise --timeout, or measure fewer sizes',
-    });
+    return new HelperTimeoutError(label, opts.timeoutMs ?? 0);
   }
   if (protocolError) return protocolError;
   const reported = r.messages.find((m) => m.type === 'error');
