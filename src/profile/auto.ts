@@ -158,12 +158,14 @@ async function decide(opts: RunOptions, interrupted: () => boolean): Promise<Pro
     return mergePasses(passes);
   }
 
+  // The program's output (and a traceback) was shown on the first run; the later runs keep it to themselves.
+  const again: RunOptions = { ...opts, programOutput: 'hide' };
   const hot = hotFunctions(first);
   if (hot.length === 0) {
     log.info(`no function of yours takes ${HOT_SHARE * 100} % of the run: no lines pass`);
   } else {
     const names = hot.map((h) => `${h.name} (${(h.share * 100).toFixed(0)} %)`).join(', ');
-    const lines = await laterPass('lines', () => runLines({ ...opts, onlyFunctions: hot.map((h) => h.spec) }));
+    const lines = await laterPass('lines', () => runLines({ ...again, onlyFunctions: hot.map((h) => h.spec) }));
     if (lines) {
       setReason(lines, `hits and time per line in the hot functions: ${names}`);
       passes.push(lines);
@@ -176,7 +178,7 @@ async function decide(opts: RunOptions, interrupted: () => boolean): Promise<Pro
     log.info('the lines pass was stopped: no memory pass');
     if (interrupted()) passes.at(-1)!.meta.stoppedBy ??= 'interrupt';
   } else if (memory.run) {
-    const mem = await laterPass('memory', () => runMemory(opts));
+    const mem = await laterPass('memory', () => runMemory(again));
     if (mem) {
       setReason(mem, memory.reason);
       passes.push(mem);

@@ -43,6 +43,11 @@ export interface HelperOptions {
    * in $VECPROF_STDOUT_FD and $VECPROF_STDERR_FD, and python/vecprof_run.py moves them back to 1 and 2 for the program.
    */
   captureWrapperOutput?: boolean;
+  /**
+   * With stdio 'inherit': the fds of this process the program gets as its stdin, stdout and stderr, instead of
+   * vecprof's own (a profiler prints JSON on stdout, or runs the program again and shows its output only once).
+   */
+  programStdio?: [stdin: number, stdout: number, stderr: number];
   /** Called once the process is running, with its pid (the leader of the helper's process group). */
   onSpawn?: (pid: number) => void;
 }
@@ -92,6 +97,9 @@ export function runHelper(opts: HelperOptions): Promise<HelperResult> {
   const stdio = opts.stdio ?? 'pipe';
   const graceMs = opts.graceMs ?? 2000;
   const splitOutput = stdio === 'inherit' && opts.captureWrapperOutput === true;
+  const programIn: number | 'inherit' = opts.programStdio?.[0] ?? 'inherit';
+  const programOut: number | undefined = opts.programStdio?.[1];
+  const programErr: number | undefined = opts.programStdio?.[2];
 
   return new Promise<HelperResult>((resolve, reject) => {
     let child: ChildProcess;
@@ -106,7 +114,11 @@ export function runHelper(opts: HelperOptions): Promise<HelperResult> {
           PYTHONIOENCODING: 'utf-8',
           ...(splitOutput ? { VECPROF_STDOUT_FD: '4', VECPROF_STDERR_FD: '5' } : {}),
         },
-        stdio: splitOutput ? ['inherit', 'pipe', 'pipe', 'pipe', 1, 2] : [stdio === 'inherit' ? 'inherit' : 'ignore', stdio, stdio, 'pipe'],
+        stdio: splitOutput
+          ? [programIn, 'pipe', 'pipe', 'pipe', programOut ?? 1, programErr ?? 2]
+          : stdio === 'inherit'
+            ? [programIn, programOut ?? 'inherit', programErr ?? 'inherit', 'pipe']
+            : ['ignore', stdio, stdio, 'pipe'],
         detached: true, // own process group, so Ctrl-C reaches it only through us and we can kill its children
       });
     } catch (err) {

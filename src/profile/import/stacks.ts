@@ -8,6 +8,7 @@ import type { FunctionStat, LineStat, Profile, ProfileMeta, SampleSplit, SampleS
 import { classifySample, emptySplit, isNativeFrame, normaliseSplit } from '../split.js';
 import { defaultUserFile, type UserFilePredicate } from './user-files.js';
 import { firstLineOfDefinition } from './def-lines.js';
+import { withoutOwnFrames } from './own-frames.js';
 
 export interface StackImportOptions {
   /** Which files are the user's code (lines are blamed on the deepest such frame). Default: a guess from the path. */
@@ -38,10 +39,11 @@ export function functionId(file: string, line: number, name: string): string {
 }
 
 export function profileFromStacks(
-  samples: SampleStacks,
+  recorded: SampleStacks,
   meta: Pick<ProfileMeta, 'tool'> & Partial<ProfileMeta>,
   opts: StackImportOptions = {},
 ): Profile {
+  const samples = withoutOwnFrames(recorded);
   const isUser = opts.userFiles ?? defaultUserFile;
   const userCache = new Map<string, boolean>();
   const userFile = (file: string): boolean => {

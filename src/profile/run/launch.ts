@@ -1,14 +1,15 @@
 // Runs one helper built on python/vecprof_run.py (or the launcher itself under py-spy) with the user's program,
 // and reports how the program ended. Timeout and Ctrl-C stop the program, never the profile: the launcher turns
 // SIGTERM/SIGINT into an orderly end, its finish callbacks write what ran, then it reports the status.
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { UsageError, VecprofError } from '../../errors.js';
+import { closeSync, existsSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { UsageError } from '../../errors.js';
 import { log } from '../../log.js';
 import { helperPath } from '../../paths.js';
 import { runHelper, type HelperMessage, type HelperResult } from '../../python/worker.js';
 import type { PassInfo, ProfileMeta, ProfileMode, RssStat } from '../model.js';
-import { commandOf, launcherArgs, type RunEnd, type RunOptions } from './types.js';
+import { commandOf, launcherArgs, type ProgramOutput, type RunEnd, type RunOptions } from './types.js';
 
 /** How long the program gets to write its profile after SIGTERM before it is killed. */
 export const STOP_GRACE_MS = 3000;
@@ -87,6 +88,7 @@ export async function runLauncher(opts: RunOptions, spec: LaunchSpec): Promise<L
     timer = setTimeout(stopProgram, Math.max(0, opts.timeoutMs + seconds * 1000 - (performance.now() - started)));
   };
 
+  const output = programStdio(opts.programOutput ?? 'show');
   let result: HelperResult;
   try {
     result = await runHelper({
@@ -103,6 +105,7 @@ export async function runLauncher(opts: RunOptions, spec: LaunchSpec): Promise<L
       resolveWhenStopped: true,
       graceMs: STOP_GRACE_MS,
       label: spec.label,
+      ...(output.fds === undefined ? {} : { programStdio: output.fds }),
       onSpawn: (pid) => (groupPid = pid),
       onMessage: (msg) => {
         if (msg.type === 'hello' && typeof msg.pid === 'number') programPid = msg.pid;
@@ -120,13 +123,15 @@ export async function runLauncher(opts: RunOptions, spec: LaunchSpec): Promise<L
   } finally {
     if (timer) clearTimeout(timer);
     if (killTimer) clearTimeout(killTimer);
+    output.close();
   }
 
   const hello = result.messages.find((m) => m.type === 'hello');
   const exit = result.messages.find((m) => m.type === 'exit');
   const cannotStart = exit?.reason === 'cannot-start' ? result.messages.find((m) => m.type === 'error') : undefined;
   if (cannotStart) {
-    throw new VecprofError(`cannot run ${describe(opts)}: ${String(cannotStart.message)}`, {
+    // A script that cannot be opened or a module that cannot be found: what was asked for does not exist (usage).
+    throw new UsageError(`cannot run ${describe(opts)}: ${String(cannotStart.message)}`, {
       hint: typeof cannotStart.hint === 'string' ? cannotStart.hint : undefined,
     });
   }
@@ -146,7 +151,50 @@ export async function runLauncher(opts: RunOptions, spec: LaunchSpec): Promise<L
     ...(wrapperCpu === undefined ? {} : { wrapperCpuSeconds: wrapperCpu }),
   };
   if (!exit && hello) log.warn({ signal: result.signal }, 'the program ended without reporting its exit status (killed, or it called os._exit)');
+  const hidden = output.hiddenStderr();
+  if (hidden !== undefined && exitStatus !== 0 && end.stoppedBy === null) {
+    log.info({ status: exitStatus }, `${spec.label}: the program exited with status ${String(exitStatus)} on this run; its output is not shown again (--log-level debug shows its stderr)`);
+    log.debug({ stderr: hidden }, `${spec.label}: the program's stderr on this run`);
+  }
   return { end, messages: result.messages, hello, wrapperStderr: spec.prefix ? result.stderrTail : '', heldSeconds, result };
+}
+
+/** How much of a hidden run's stderr is kept for the debug log: a traceback's last frames and its message. */
+const HIDDEN_STDERR_TAIL = 4096;
+
+interface ProgramStdio {
+  fds: [number, number, number] | undefined;
+  /** The tail of what a hidden run wrote to stderr (undefined unless hidden). */
+  hiddenStderr(): string | undefined;
+  close(): void;
+}
+
+/** The fds the program's stdin, stdout and stderr are given for each ProgramOutput. */
+function programStdio(output: ProgramOutput): ProgramStdio {
+  if (output === 'show') return { fds: undefined, hiddenStderr: () => undefined, close: () => undefined };
+  if (output === 'stdout-to-stderr') return { fds: [0, 2, 2], hiddenStderr: () => undefined, close: () => undefined };
+  const devNull = openSync('/dev/null', 'r+');
+  const errPath = join(tmpdir(), `vecprof-stderr-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.txt`);
+  const errFd = openSync(errPath, 'w+', 0o600);
+  let tail: string | undefined;
+  let closed = false;
+  return {
+    fds: [devNull, devNull, errFd],
+    hiddenStderr: () => tail,
+    close: () => {
+      if (closed) return;
+      closed = true;
+      try {
+        const text = readFileSync(errPath, 'utf8');
+        tail = text.slice(-HIDDEN_STDERR_TAIL);
+      } catch {
+        tail = '';
+      }
+      closeSync(devNull);
+      closeSync(errFd);
+      rmSync(errPath, { force: true });
+    },
+  };
 }
 
 function rssOf(exit: HelperMessage): RssStat {

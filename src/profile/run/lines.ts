@@ -9,6 +9,7 @@ import type { Frame, FunctionStat, LineStat, Profile, SampleStacks } from '../mo
 import { runLauncher, runMeta } from './launch.js';
 import type { RunOptions } from './types.js';
 import { arrayField, numberField, stringField } from './message-fields.js';
+import { withoutOwnFrames } from '../import/own-frames.js';
 
 export const LINES_RAW_FILE = 'lines.json';
 /** Seconds between two looks at the main thread's stack; 1 ms keeps a 0.1 s run at ~100 samples. */
@@ -104,7 +105,7 @@ export function parseLinesMessage(msg: HelperMessage): LinesResult {
     wallSeconds: wall,
     lines,
     functions,
-    samples: { frames, stacks, intervalSeconds: numberField(msg, 'intervalSeconds', 'lines') },
+    samples: withoutOwnFrames({ frames, stacks, intervalSeconds: numberField(msg, 'intervalSeconds', 'lines') }),
     unmatched,
   };
 }

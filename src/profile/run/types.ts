@@ -26,7 +26,16 @@ export interface RunOptions {
   rateHz?: number;
   /** Sample mode: collect native (C) frames too, for the Python / NumPy / kernel split (default true). */
   native?: boolean;
+  /**
+   * Where the program's own output goes. 'show' (default): vecprof's stdout and stderr, as if it ran alone.
+   * 'stdout-to-stderr': its stdout joins stderr, so vecprof's stdout holds only machine-readable output (--json).
+   * 'hide': a later run of the same program (auto's and advise's further passes): no stdin, its output was shown
+   * on the first run and is not shown again (stderr is kept for the debug log).
+   */
+  programOutput?: ProgramOutput;
 }
+
+export type ProgramOutput = 'show' | 'stdout-to-stderr' | 'hide';
 
 /** How the program ended, as the launcher (python/vecprof_run.py) reported it. */
 export interface RunEnd {

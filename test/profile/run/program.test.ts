@@ -103,9 +103,9 @@ test('--pid of a process that does not exist is one line, before py-spy is tried
   assert.match(lines[0]!, /no process with pid 999999999: give the pid of a running Python program/);
 });
 
-test('a module that does not exist is a one-line error, not a traceback', async () => {
+test('a module that does not exist is a one-line usage error (as a missing script is), not a traceback', async () => {
   const r = await runCli(['profile', '--mode', 'cpu', '-m', 'no_such_module_xyz']);
-  assert.equal(r.code, 1);
+  assert.equal(r.code, 2);
   assert.match(r.stderr, /cannot run -m no_such_module_xyz: No module named no_such_module_xyz/);
   assert.doesNotMatch(r.stderr, /Traceback/);
 });
