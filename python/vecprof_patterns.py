@@ -9,7 +9,9 @@ Two modes:
   vecprof_budget's method: timeit-style compiled timers, calibrated repeats, GC off in timed regions, interleaved
   passes, and versions alternating sample by sample within a size.
 - "check": run every version once on small random inputs and compare its result with its group's baseline
-  (the loop) using np.allclose, so a rewrite that computes something else is caught.
+  (the loop) using np.allclose, equal shapes and the expected dtype (the input dtype unless the version declares
+  another), so a rewrite that computes something else, or in another precision, is caught. The baseline's own
+  dtype is checked too. A version's check_facts expression (e.g. how many batches ran) is reported with it.
 """
 import gc
 import json
@@ -124,6 +126,8 @@ def measure(config):
 
 def start_row(row, config):
     """First visit of a size: make its inputs, weigh every version (untimed), then calibrate the timers."""
+    if not row["timed"] and not row["weighed"]:
+        return []  # nothing runs at this size (the memory guard): its inputs may not even fit, so they are not made
     inputs = make_inputs(config["inputs"], row["size"], config["dtype"], config["seed"] + row["index"])
     row["inputs"] = inputs
     for version in row["weighed"]:
@@ -141,18 +145,35 @@ def start_row(row, config):
 
 
 def run_once(version, inputs):
+    """The version's result, and its check facts (a dict of numbers, or None)."""
     namespace = dict(inputs)
     namespace["np"] = np
     exec(compile(version["setup"] + "\n" + version["stmt"], "<vecprof-pattern-check>", "exec"), namespace)
-    return eval(compile(version["result"], "<vecprof-pattern-result>", "eval"), namespace)
+    result = eval(compile(version["result"], "<vecprof-pattern-result>", "eval"), namespace)
+    facts_code = version.get("check_facts")
+    facts = eval(compile(facts_code, "<vecprof-pattern-facts>", "eval"), namespace) if facts_code else None
+    return result, facts
 
 
-def compare(result, expected):
+def expected_dtype(version, dtype):
+    return np.dtype(version.get("result_dtype") or dtype)
+
+
+def dtype_problem(result, want):
+    got = np.asarray(result).dtype
+    return None if got == want else f"dtype {got}, expected {want}"
+
+
+def compare(result, expected, want_dtype):
+    """(ok, largest absolute difference, why not): equal shapes, the expected dtype, then np.allclose."""
     got = np.asarray(result, dtype=float)
     want = np.asarray(expected, dtype=float)
     if got.shape != want.shape:
         return False, None, f"shape {got.shape} differs from the loop's {want.shape}"
     diff = float(np.max(np.abs(got - want))) if got.size else 0.0
+    problem = dtype_problem(result, want_dtype)
+    if problem:
+        return False, diff, problem
     ok = bool(np.allclose(got, want))
     return ok, diff, None if ok else f"largest difference {diff:.3g}"
 
@@ -172,11 +193,17 @@ def check(config):
             present = [v for v in group if v in versions]
             if not present or present[0] != group[0]:
                 continue
-            expected = run_once(versions[group[0]], inputs)
+            baseline = versions[group[0]]
+            expected, facts = run_once(baseline, inputs)
+            # The loop is the reference: it must itself compute in the dtype asked for.
+            why = dtype_problem(expected, expected_dtype(baseline, dtype))
+            failures += 0 if why is None else 1
+            emit("check", version=group[0], baseline=group[0], dtype=dtype, size=size, seed=seed, ok=why is None, max_abs_diff=0.0, why=why, facts=facts)
             for vid in present[1:]:
-                ok, diff, why = compare(run_once(versions[vid], inputs), expected)
+                result, facts = run_once(versions[vid], inputs)
+                ok, diff, why = compare(result, expected, expected_dtype(versions[vid], dtype))
                 failures += 0 if ok else 1
-                emit("check", version=vid, baseline=group[0], dtype=dtype, size=size, seed=seed, ok=ok, max_abs_diff=diff, why=why)
+                emit("check", version=vid, baseline=group[0], dtype=dtype, size=size, seed=seed, ok=ok, max_abs_diff=diff, why=why, facts=facts)
     emit("done", failures=failures)
     return 0
 

@@ -2,7 +2,7 @@
 // drives python/vecprof_patterns.py, and turns its messages into a PatternResult, kept on disk as sizes finish.
 import { join } from 'node:path';
 import { locatePython, type PythonInfo } from '../python/locate.js';
-import { runHelper, type HelperMessage } from '../python/worker.js';
+import { HelperTimeoutError, runHelper, type HelperMessage } from '../python/worker.js';
 import { helperPath, packageVersion } from '../paths.js';
 import { noiseSnapshot, readMachine } from '../env/machine.js';
 import { log } from '../log.js';
@@ -15,8 +15,17 @@ import { summarize } from './stats.js';
 import { noiseWarnings } from './warnings.js';
 import type { BudgetEnvironment } from './types.js';
 import { allVersions } from './patterns/index.js';
-import { buildRows, describeVersions, planDecision, summarizeGroups } from './patterns/analyze.js';
-import { PATTERN_SCHEMA, type MemoryCell, type PatternCell, type PatternConfig, type PatternResult, type PatternSpec } from './patterns/types.js';
+import { buildRows, describeVersions, memoryGuardNote, planDecision, summarizeGroups } from './patterns/analyze.js';
+import { clockNoteFor } from './patterns/clock.js';
+import {
+  PATTERN_SCHEMA,
+  type MemoryCell,
+  type PatternCell,
+  type PatternConfig,
+  type PatternResult,
+  type PatternRow,
+  type PatternSpec,
+} from './patterns/types.js';
 
 export interface PatternRunOptions {
   spec: PatternSpec;
@@ -36,7 +45,7 @@ export interface PlanStep {
 export function buildPlan(spec: PatternSpec, config: PatternConfig): PlanStep[] {
   const versions = allVersions(spec);
   return config.sizes.map((size) => {
-    const run = versions.filter((v) => planDecision(v, size, config) === 'run').map((v) => v.id);
+    const run = versions.filter((v) => planDecision(spec, v, size, config) === 'run').map((v) => v.id);
     return { size, time: run, memory: run };
   });
 }
@@ -61,6 +70,8 @@ export function helperConfig(
       result: v.result,
       clock: v.clock ?? 'thread',
       requires: v.requires ?? null,
+      result_dtype: v.resultDtype ?? null,
+      check_facts: v.checkFacts ?? null,
     })),
     groups: spec.groups.map((g) => g.versions.map((v) => v.id)),
     plan: mode === 'measure' ? buildPlan(spec, config) : [],
@@ -115,6 +126,7 @@ export function assemblePattern(parts: {
   finishedSizes: ReadonlySet<number>;
   complete: boolean;
   interrupted: boolean;
+  timedOut?: boolean;
   wallSeconds: number;
 }): PatternResult {
   const { spec, config } = parts;
@@ -125,6 +137,7 @@ export function assemblePattern(parts: {
     createdAt: new Date().toISOString(),
     complete: parts.complete,
     interrupted: parts.interrupted,
+    timedOut: parts.timedOut === true,
     name: spec.name,
     title: spec.title,
     description: spec.description,
@@ -132,7 +145,7 @@ export function assemblePattern(parts: {
     sizeLabel: spec.sizeLabel,
     bytesMeaning: spec.bytesMeaning,
     peakMeaning: spec.peakMeaning,
-    clockNote: spec.clockNote ?? null,
+    clockNote: clockNoteFor(spec),
     config,
     environment: env,
     versions: describeVersions(spec, config),
@@ -145,6 +158,7 @@ export function assemblePattern(parts: {
     warnings: [
       ...noiseWarnings(env.machine, env.noiseStart, env.noiseEnd),
       ...onCpuWarning(parts.cells),
+      ...memoryGuardWarnings(spec, config, rows),
       ...rows.flatMap((r) =>
         r.entries.filter((e) => e.flags.length > 0).map((e) => `${spec.name} ${e.version} at ${r.size}: ${e.flags.join(', ')}; treat it with care`),
       ),
@@ -153,6 +167,17 @@ export function assemblePattern(parts: {
   };
   result.insights = spec.insights ? spec.insights(result) : [];
   return result;
+}
+
+/** One line per version the memory guard kept from running: at which sizes, and what the first of them would need. */
+export function memoryGuardWarnings(spec: PatternSpec, config: PatternConfig, rows: PatternRow[]): string[] {
+  return allVersions(spec).flatMap((v) => {
+    const sizes = rows.filter((r) => r.entries.some((e) => e.version === v.id && e.status === 'skipped-memory')).map((r) => r.size);
+    if (sizes.length === 0) return [];
+    const unit = spec.sizeLabel.split(' ')[0] ?? 'size';
+    const where = sizes.length === 1 ? `${unit} = ${sizes[0]}: it` : `${unit} = ${sizes.join(', ')}: at ${sizes[0]} it`;
+    return [`${spec.name} ${v.id} not run at ${where} ${memoryGuardNote(spec, v, sizes[0]!, config)}`];
+  });
 }
 
 /** Below this share of wall time on a CPU (median over one-thread cells), absolute times mostly measure the queue. */
@@ -181,7 +206,7 @@ export async function runPattern(opts: PatternRunOptions): Promise<PatternResult
   const outFile = opts.outDir ? join(opts.outDir, `pattern-${spec.name}.json`) : null;
   const writer = new PartialWriter(outFile);
 
-  const snapshot = (complete: boolean, interrupted: boolean): PatternResult =>
+  const snapshot = (complete: boolean, interrupted: boolean, timedOut = false): PatternResult =>
     assemblePattern({
       spec,
       config,
@@ -192,6 +217,7 @@ export async function runPattern(opts: PatternRunOptions): Promise<PatternResult
       finishedSizes: new Set(finishedSizes),
       complete,
       interrupted,
+      timedOut,
       wallSeconds: (performance.now() - started) / 1000,
     });
 
@@ -200,10 +226,13 @@ export async function runPattern(opts: PatternRunOptions): Promise<PatternResult
       case 'plan':
         progress.start(Number(msg.steps));
         break;
-      case 'unavailable':
-        unavailable.push({ version: String(msg.version), reason: String(msg.reason) });
-        log.warn(`${String(msg.module) === 'scipy' ? 'SciPy' : String(msg.module)} not installed: ${String(msg.version)} skipped`);
+      case 'unavailable': {
+        const module = String(msg.module);
+        const fix = `${opts.python.command} -m pip install ${module}`;
+        unavailable.push({ version: String(msg.version), reason: `${String(msg.reason)}; to measure it: ${fix}` });
+        log.warn(`${module === 'scipy' ? 'SciPy' : module} not installed: ${String(msg.version)} skipped (to measure it: ${fix})`);
         break;
+      }
       case 'memory':
         memory.push({ version: String(msg.version), size: Number(msg.size), peakBytes: Number(msg.peak_bytes), keptBytes: Number(msg.kept_bytes) });
         break;
@@ -225,20 +254,29 @@ export async function runPattern(opts: PatternRunOptions): Promise<PatternResult
     }
   };
 
-  const interrupted = await runInterruptible(
-    {
-      python: opts.python.command,
-      script: helperPath('vecprof_patterns.py'),
-      args: [JSON.stringify(helperConfig(spec, config, 'measure'))],
-      timeoutMs: config.timeoutSeconds * 1000,
-      onMessage,
-      label: `pattern helper (${spec.name})`,
-    },
-    progress,
-    writer,
-  );
-  environment.noiseEnd = interrupted ? null : await noiseSnapshot();
-  const result = snapshot(!interrupted, interrupted);
+  let interrupted = false;
+  let timedOut = false;
+  try {
+    interrupted = await runInterruptible(
+      {
+        python: opts.python.command,
+        script: helperPath('vecprof_patterns.py'),
+        args: [JSON.stringify(helperConfig(spec, config, 'measure'))],
+        timeoutMs: config.timeoutSeconds * 1000,
+        onMessage,
+        label: `pattern helper (${spec.name})`,
+      },
+      progress,
+      writer,
+    );
+  } catch (err) {
+    // Past --timeout the sizes that finished are still worth showing: the caller prints them and says so.
+    if (!(err instanceof HelperTimeoutError)) throw err;
+    timedOut = true;
+    log.debug({ pattern: spec.name, finished: finishedSizes.size }, err.message);
+  }
+  environment.noiseEnd = interrupted || timedOut ? null : await noiseSnapshot();
+  const result = snapshot(!interrupted && !timedOut, interrupted, timedOut);
   if (outFile) await writeFileAtomic(outFile, `${JSON.stringify(result)}\n`);
   return result;
 }
@@ -252,9 +290,14 @@ export interface CheckOutcome {
   ok: boolean;
   maxAbsDiff: number | null;
   why: string | null;
+  /** What the version's checkFacts expression evaluated to (e.g. how many batches ran); null without one. */
+  facts: Record<string, number> | null;
 }
 
-/** Runs every version once on small random inputs of each dtype and compares it with its group's loop (np.allclose). */
+/**
+ * Runs every version once on small random inputs of each dtype and compares it with its group's loop (np.allclose,
+ * shape, dtype); each loop's outcome (version = baseline) says whether it kept the dtype it was given.
+ */
 export async function checkPattern(
   spec: PatternSpec,
   config: PatternConfig,
@@ -281,6 +324,7 @@ export async function checkPattern(
         ok: msg.ok === true,
         maxAbsDiff: typeof msg.max_abs_diff === 'number' ? msg.max_abs_diff : null,
         why: typeof msg.why === 'string' ? msg.why : null,
+        facts: msg.facts !== null && typeof msg.facts === 'object' ? (msg.facts as Record<string, number>) : null,
       });
     },
   });

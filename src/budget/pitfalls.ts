@@ -2,7 +2,7 @@
 // raw numbers; this file turns them into summaries (medians, spreads, errors in ulps) and the noise warnings.
 import { median } from 'simple-statistics';
 import { locatePython } from '../python/locate.js';
-import { runHelper, type HelperMessage } from '../python/worker.js';
+import { HelperTimeoutError, runHelper, type HelperMessage } from '../python/worker.js';
 import { helperPath } from '../paths.js';
 import { noiseSnapshot } from '../env/machine.js';
 import { InterruptedError, VecprofError } from '../errors.js';
@@ -76,6 +76,8 @@ export interface PitfallsResult {
   quick: boolean;
   complete: boolean;
   interrupted: boolean;
+  /** A helper ran past --timeout: the sections measured before it are kept. */
+  timedOut: boolean;
   environment: BudgetEnvironment;
   /** Median over the warm-up processes of the time `import numpy` took. */
   importNumpyNs: number | null;
@@ -190,6 +192,7 @@ export async function runPitfalls(opts: {
     quick: opts.quick,
     complete: false,
     interrupted: false,
+    timedOut: false,
     environment,
     importNumpyNs: null,
     warmup: [],
@@ -285,8 +288,9 @@ export async function runPitfalls(opts: {
     await run(MAIN_SECTIONS, opts.seed);
     result.complete = true;
   } catch (err) {
-    if (!(err instanceof InterruptedError)) throw err;
-    result.interrupted = true;
+    if (err instanceof HelperTimeoutError) result.timedOut = true;
+    else if (err instanceof InterruptedError) result.interrupted = true;
+    else throw err;
   } finally {
     progress.stop();
   }
@@ -295,7 +299,7 @@ export async function runPitfalls(opts: {
   result.shortestUnbatched = shortestUnbatched(result.unbatched);
   result.unbatchedOverheadNs = unbatchedOverhead(result.unbatched);
   result.shortestByOverheadNs = result.unbatchedOverheadNs !== null ? result.unbatchedOverheadNs / UNBATCHED_TOLERANCE : null;
-  environment.noiseEnd = result.interrupted ? null : await noiseSnapshot();
+  environment.noiseEnd = result.complete ? await noiseSnapshot() : null;
   result.warnings = noiseWarnings(environment.machine, environment.noiseStart, environment.noiseEnd);
   return result;
 }

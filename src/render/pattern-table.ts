@@ -47,6 +47,24 @@ function groupVersions(group: GroupSummary): string[] {
   return [group.baseline, ...group.versions.map((v) => v.version)];
 }
 
+/**
+ * What the CPU/wall numbers mean depends on the clock each version was read with: process time counts every thread
+ * (above 1: BLAS threads worked), thread time only the calling thread (at most 1; below it, the thread waited).
+ */
+function cpuLegend(result: PatternResult, ids: string[]): string[] {
+  const clockOf = (id: string): string => result.versions.find((v) => v.id === id)?.clock ?? 'thread';
+  const processIds = ids.filter((id) => clockOf(id) === 'process');
+  const threadIds = ids.filter((id) => clockOf(id) !== 'process');
+  const lines: string[] = [];
+  if (processIds.length > 0) {
+    lines.push(`  ${processIds.join(', ')}: process CPU time (every thread) / wall time; above 1 means several threads worked`);
+  }
+  if (threadIds.length > 0) {
+    lines.push(`  ${threadIds.join(', ')}: this thread's CPU time / wall time; at most 1, below 1 it waited (other processes had the CPU)`);
+  }
+  return lines;
+}
+
 export function renderPatternTables(result: PatternResult): string {
   const out: string[] = [];
   const multithreaded = result.versions.some((v) => v.clock === 'process');
@@ -72,7 +90,7 @@ export function renderPatternTables(result: PatternResult): string {
     );
     if (multithreaded) {
       out.push('');
-      out.push(pc.bold(`${heading}: CPU seconds per wall second (above 1: several threads worked)`));
+      out.push(pc.bold(`${heading}: CPU time per wall second`));
       out.push(
         textTable(
           [result.sizeLabel.split(' ')[0] ?? 'size', ...ids],
@@ -80,6 +98,7 @@ export function renderPatternTables(result: PatternResult): string {
           [true, ...ids.map(() => true)],
         ),
       );
+      out.push(...cpuLegend(result, ids));
     }
     out.push('');
   }
@@ -117,7 +136,9 @@ export function renderPatternSummary(result: PatternResult): string {
   if (notes.length > 0) lines.push(notes.join(' · '));
   lines.push(
     `${result.config.dtype}; ${formatDuration(result.timing.wallSeconds * 1e9)} wall` +
-      (result.complete ? '' : pc.yellow(' — PARTIAL: interrupted before every size finished')),
+      (result.complete
+        ? ''
+        : pc.yellow(` — PARTIAL: ${result.timedOut ? `stopped by --timeout (${result.config.timeoutSeconds} s)` : 'interrupted'} before every size finished`)),
   );
   return lines.join('\n');
 }

@@ -158,6 +158,6 @@ function reduction(r: PitfallsResult): string {
 
 export function renderPitfalls(r: PitfallsResult): string {
   const parts = [warmup(r), gc(r), clocks(r), resolution(r), noise(r), reduction(r)];
-  if (!r.complete) parts.push(pc.yellow('PARTIAL: interrupted before every pitfall was measured'));
+  if (!r.complete) parts.push(pc.yellow(`PARTIAL: ${r.timedOut ? 'stopped by --timeout' : 'interrupted'} before every pitfall was measured`));
   return parts.join('\n\n');
 }

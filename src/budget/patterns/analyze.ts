@@ -3,6 +3,8 @@
 import { bootstrapMedians, type Interval } from '../stats.js';
 import { UNSTABLE_SPREAD } from '../analyze.js';
 import { allVersions } from './index.js';
+import { MEMORY_GUARD_SHARE } from './guard.js';
+import { formatBytes } from '../../render/units.js';
 import type {
   GroupSummary,
   MemoryCell,
@@ -28,10 +30,24 @@ export function capOf(version: PatternVersion, config: Pick<PatternConfig, 'quic
 
 export type PlanDecision = 'run' | 'beyond-cap' | 'skipped-memory';
 
-export function planDecision(version: PatternVersion, size: number, config: PatternConfig): PlanDecision {
+/** What running a version at size n needs at once: the size's inputs plus what the version declares it allocates. */
+export function memoryNeeded(spec: PatternSpec, version: PatternVersion, size: number, itemsize: number): { inputs: number; own: number; total: number } {
+  const inputs = spec.inputBytes(size, itemsize);
+  const own = version.allocates ? version.allocates(size, itemsize) : 0;
+  return { inputs, own, total: inputs + own };
+}
+
+export function planDecision(spec: PatternSpec, version: PatternVersion, size: number, config: PatternConfig): PlanDecision {
   if (size > capOf(version, config)) return 'beyond-cap';
-  if (version.allocates && version.allocates(size, itemsizeOf(config.dtype)) > config.memoryGuardBytes) return 'skipped-memory';
+  if (memoryNeeded(spec, version, size, itemsizeOf(config.dtype)).total > config.memoryGuardBytes) return 'skipped-memory';
   return 'run';
+}
+
+/** Why a version was not run at a size: the bytes it would need against the guard. */
+export function memoryGuardNote(spec: PatternSpec, version: PatternVersion, size: number, config: PatternConfig): string {
+  const need = memoryNeeded(spec, version, size, itemsizeOf(config.dtype));
+  const parts = need.own > 0 ? ` (inputs ${formatBytes(need.inputs)} + its own ${formatBytes(need.own)})` : ' (its inputs alone)';
+  return `would need ${formatBytes(need.total)}${parts}, above the memory guard of ${formatBytes(config.memoryGuardBytes)} (${100 * MEMORY_GUARD_SHARE} % of the memory available at start)`;
 }
 
 /** A time known from a cell, possibly scaled from a smaller size: interval math and bootstraps go through `factor`. */
@@ -113,7 +129,7 @@ export function buildRows(
         const seed = sizeIndex * 101 + vi;
         const source = unavailable.has(version.id) ? 'none' : timeSource(version, size, cells);
         const mem = memory.find((m) => m.version === version.id && m.size === size);
-        const decision = planDecision(version, size, config);
+        const decision = planDecision(spec, version, size, config);
         const status: VersionEntry['status'] = unavailable.has(version.id)
           ? 'unavailable'
           : source !== 'none'
@@ -136,7 +152,7 @@ export function buildRows(
           bytesPerSecond: timeNs ? spec.bytesTouched(size, itemsize) / (timeNs.estimate / 1e9) : null,
           flags: exact ? flags(exact) : [],
           ...(status === 'skipped-memory'
-            ? { note: `would allocate ${Math.round(version.allocates!(size, itemsize) / 2 ** 20)} MiB, above the memory guard` }
+            ? { note: memoryGuardNote(spec, version, size, config) }
             : {}),
         });
       }

@@ -1,5 +1,6 @@
 // `vecprof budget --pattern NAME|all` and `vecprof budget --pitfalls`: what src/commands/budget.ts hands over to.
-import { mkdir } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, UsageError } from '../../errors.js';
@@ -12,7 +13,7 @@ import { renderPitfalls } from '../../render/pitfalls.js';
 import { setExitCode, wantsProgress, type GlobalOptions } from '../../commands/context.js';
 import { runPattern } from '../pattern-run.js';
 import { runPitfalls } from '../pitfalls.js';
-import { checkPatternOptions, selectPatterns, toPatternConfig, type PatternCliOptions } from './config.js';
+import { CHECKED_OPTIONS, checkPatternOptions, checkPitfallsOptions, selectPatterns, toPatternConfig, type PatternCliOptions } from './config.js';
 import type { TimingCliOptions } from '../config.js';
 import { renderPatternPlot } from './plot.js';
 import type { PatternResult } from './types.js';
@@ -25,11 +26,32 @@ export interface CatalogueOptions extends TimingCliOptions {
   quick?: boolean;
   out?: string;
   json?: boolean;
+  html?: string;
 }
 
 function givenOptions(cmd: Command): Set<string> {
-  const names = ['op', 'dtype', 'sizes', 'loopMax', 'minSamples', 'minTime', 'sampleMs', 'passes', 'seed', 'peak', 'timeout'];
-  return new Set(names.filter((n) => cmd.getOptionValueSource(n) === 'cli'));
+  return new Set(CHECKED_OPTIONS.filter((n) => cmd.getOptionValueSource(n) === 'cli'));
+}
+
+function whyNotUsable(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EEXIST') return 'it is a file, not a directory';
+  if (code === 'ENOTDIR') return 'part of its path is a file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EROFS') return 'the file system is read-only';
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Creates the --out directory (or checks an existing one is writable) before anything is measured. */
+export async function prepareOutDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+  } catch (err) {
+    throw new UsageError(`cannot use ${dir} as the --out directory: ${whyNotUsable(err)}`, {
+      hint: 'pass a directory you can write to (it is created if missing)',
+    });
+  }
 }
 
 /** True when the options ask for the catalogue or the pitfalls (and the action was handled here). */
@@ -42,29 +64,42 @@ export async function runCatalogue(opts: CatalogueOptions, cmd: Command): Promis
   if (opts.pattern !== undefined && opts.pitfalls) {
     throw new UsageError('--pattern and --pitfalls are separate runs', { hint: 'run one, then the other' });
   }
-  const globals = cmd.optsWithGlobals<GlobalOptions>();
   const given = givenOptions(cmd);
-  if (opts.pitfalls) {
-    if (given.has('op') || given.has('sizes')) throw new UsageError('--pitfalls takes no --op or --sizes', { hint: 'drop them; --quick makes the run shorter' });
-    const seed = Number(opts.seed);
-    if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, got "${opts.seed}"`);
-    const timeoutSeconds = Number(opts.timeout);
-    if (!(timeoutSeconds > 0)) throw new UsageError(`--timeout must be a positive number, got "${opts.timeout}"`);
-    const result = await runPitfalls({ quick: opts.quick === true, python: globals.python, progress: wantsProgress(globals), seed, timeoutSeconds });
-    if (opts.out) {
-      await mkdir(opts.out, { recursive: true });
-      await writeFileAtomic(join(opts.out, 'pitfalls.json'), `${JSON.stringify(result, null, 2)}\n`);
-    }
-    writeStdout(opts.json ? `${JSON.stringify(result, null, 2)}\n` : `${renderPitfalls(result)}\n`);
-    setExitCode(result.interrupted ? EXIT_INTERRUPTED : EXIT_OK);
-    return true;
-  }
+  if (opts.pitfalls) await pitfallsAction(opts, cmd, given);
+  else await patternAction(opts, cmd, given);
+  return true;
+}
+
+async function pitfallsAction(opts: CatalogueOptions, cmd: Command, given: ReadonlySet<string>): Promise<void> {
+  const globals = cmd.optsWithGlobals<GlobalOptions>();
+  checkPitfallsOptions(given);
+  const seed = Number(opts.seed);
+  if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, got "${opts.seed}"`);
+  const timeoutSeconds = Number(opts.timeout);
+  if (!(timeoutSeconds > 0)) throw new UsageError(`--timeout must be a positive number, got "${opts.timeout}"`);
+  if (opts.out) await prepareOutDir(opts.out);
+  const result = await runPitfalls({ quick: opts.quick === true, python: globals.python, progress: wantsProgress(globals), seed, timeoutSeconds });
+  const file = opts.out ? join(opts.out, 'pitfalls.json') : null;
+  if (file) await writeFileAtomic(file, `${JSON.stringify(result, null, 2)}\n`);
+  writeStdout(opts.json ? `${JSON.stringify(result, null, 2)}\n` : `${renderPitfalls(result)}\n`);
+  if (result.timedOut) {
+    log.error(
+      `a pitfalls helper ran past --timeout ${timeoutSeconds} s and was stopped: the output shows the pitfalls measured before it` +
+        (file ? `; ${file} is partial (complete: false)` : '') +
+        ': raise --timeout',
+    );
+    setExitCode(EXIT_FAILURE);
+  } else setExitCode(result.interrupted ? EXIT_INTERRUPTED : EXIT_OK);
+}
+
+async function patternAction(opts: CatalogueOptions, cmd: Command, given: ReadonlySet<string>): Promise<void> {
+  const globals = cmd.optsWithGlobals<GlobalOptions>();
   const cli: PatternCliOptions = { ...opts, pattern: opts.pattern!, quick: opts.quick === true, given };
   const specs = selectPatterns(cli.pattern);
   checkPatternOptions(cli, specs.length);
   const configs = specs.map((spec) => ({ spec, config: toPatternConfig(spec, cli) })); // every option checked before any run
+  if (opts.out) await prepareOutDir(opts.out);
   const python = await locatePython({ python: globals.python });
-  if (opts.out) await mkdir(opts.out, { recursive: true });
   const results: PatternResult[] = [];
   for (const { spec, config } of configs) {
     log.info({ pattern: spec.name, sizes: config.sizes, quick: config.quick }, 'pattern starting');
@@ -73,15 +108,27 @@ export async function runCatalogue(opts: CatalogueOptions, cmd: Command): Promis
     for (const w of result.warnings) log.warn(w);
     if (opts.out) await writePlot(result, opts.out);
     if (!opts.json) writeStdout(`${renderPatternTables(result)}\n\n${renderPatternSummary(result)}\n\n`);
+    const file = opts.out ? join(opts.out, `pattern-${result.name}.json`) : null;
+    if (result.timedOut) {
+      // --timeout is per pattern: the next pattern still runs.
+      log.error(
+        `pattern ${result.name} ran past --timeout ${config.timeoutSeconds} s and was stopped: the tables show the ${result.rows.length} ` +
+          `size(s) that finished` +
+          (file ? `; ${file} is partial (complete: false)` : '') +
+          ': raise --timeout, or measure fewer sizes',
+      );
+    } else if (!result.interrupted && result.cells.length === 0) {
+      log.error(`pattern ${result.name}: nothing was measured (every size was skipped, see the warnings above): choose smaller --sizes`);
+    }
     if (result.interrupted) break;
   }
-  if (opts.json) writeStdout(`${JSON.stringify(results.length === 1 ? results[0] : results, null, 2)}\n`);
+  // One shape whatever was asked: an array with one result per pattern run (docs/patterns.md).
+  if (opts.json) writeStdout(`${JSON.stringify(results, null, 2)}\n`);
   if (opts.out) log.info({ dir: opts.out, patterns: results.map((r) => r.name) }, 'wrote pattern-<name>.json, .svg and .png');
   if (results.some((r) => r.interrupted)) {
     log.warn('interrupted: the tables show the sizes that finished' + (opts.out ? `; ${opts.out} holds them` : ''));
     setExitCode(EXIT_INTERRUPTED);
-  } else setExitCode(results.every((r) => r.rows.length > 0) ? EXIT_OK : EXIT_FAILURE);
-  return true;
+  } else setExitCode(results.every((r) => r.complete && r.cells.length > 0) ? EXIT_OK : EXIT_FAILURE);
 }
 
 async function writePlot(result: PatternResult, outDir: string): Promise<void> {

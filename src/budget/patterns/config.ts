@@ -8,8 +8,9 @@ import { DTYPES, type Dtype } from '../types.js';
 import { PATTERN_NAMES, findPattern } from './index.js';
 import type { PatternConfig, PatternSpec } from './types.js';
 
-/** No version may allocate more than this share of the memory available when the run starts. */
-export const MEMORY_GUARD_SHARE = 0.25;
+import { MEMORY_GUARD_SHARE } from './guard.js';
+
+export { MEMORY_GUARD_SHARE };
 
 export const PATTERN_DEFAULTS = {
   full: { sampleSeconds: 0.002, minSamples: 15, minCellSeconds: 0.2, maxCellSeconds: 1.2, passes: 2 },
@@ -23,6 +24,9 @@ export interface PatternCliOptions extends TimingCliOptions {
   /** Names of the options given on the command line (not defaults). */
   given: ReadonlySet<string>;
 }
+
+/** The names (commander's keys) of the `vecprof budget` options whose presence on the command line matters here. */
+export const CHECKED_OPTIONS = ['op', 'dtype', 'sizes', 'loopMax', 'minSamples', 'minTime', 'sampleMs', 'passes', 'seed', 'peak', 'timeout', 'html'];
 
 export function selectPatterns(name: string): PatternSpec[] {
   if (name === 'all') return PATTERN_NAMES.map((n) => findPattern(n)!);
@@ -89,7 +93,34 @@ export function toPatternConfig(spec: PatternSpec, o: PatternCliOptions, memoryB
 export function checkPatternOptions(o: PatternCliOptions, patternCount: number): void {
   if (o.given.has('peak')) throw new UsageError('--no-peak belongs to the sum budget; the catalogue does not measure peak bandwidth', { hint: 'drop --no-peak' });
   if (o.given.has('op')) throw new UsageError('--op selects the sum budget\'s kernel and cannot be combined with --pattern', { hint: 'drop --op; each pattern has its own versions' });
+  if (o.given.has('html')) {
+    throw new UsageError('--html does not apply to --pattern: the HTML report is the sum budget\'s', { hint: 'drop --html; --out DIR writes each pattern\'s JSON, SVG and PNG' });
+  }
   if (o.given.has('sizes') && patternCount > 1) {
     throw new UsageError('--sizes needs a single --pattern: each pattern measures sizes in its own unit', { hint: `pick one of: ${PATTERN_NAMES.join(', ')}` });
+  }
+}
+
+/** The `vecprof budget` options --pitfalls has no use for (it picks its own data, sizes and sample counts), by flag. */
+export const NOT_FOR_PITFALLS: ReadonlyArray<[name: string, flag: string]> = [
+  ['op', '--op'],
+  ['dtype', '--dtype'],
+  ['sizes', '--sizes'],
+  ['loopMax', '--loop-max'],
+  ['minSamples', '--min-samples'],
+  ['minTime', '--min-time'],
+  ['sampleMs', '--sample-ms'],
+  ['passes', '--passes'],
+  ['peak', '--no-peak'],
+  ['html', '--html'],
+];
+
+/** --pitfalls takes --quick, --seed, --timeout, --out and --json; anything else typed is refused, never ignored. */
+export function checkPitfallsOptions(given: ReadonlySet<string>): void {
+  const refused = NOT_FOR_PITFALLS.find(([name]) => given.has(name));
+  if (refused) {
+    throw new UsageError(`${refused[1]} does not apply to --pitfalls: each pitfall picks its own data, sizes and samples`, {
+      hint: 'drop it; --pitfalls takes --quick, --seed, --timeout, --out and --json',
+    });
   }
 }

@@ -4,6 +4,8 @@ import { py } from './python.js';
 import type { PatternGroup, PatternSpec } from './types.js';
 
 const LOOP_CAP = { full: 2 ** 16, quick: 2 ** 16 };
+/** One n-element array: the output of a map. */
+const oneArray = (n: number, itemsize: number): number => n * itemsize;
 
 function mapGroup(title: string, loopLine: string, numpy: string, loopSetup = 'out = np.empty_like(x)'): PatternGroup {
   return {
@@ -18,8 +20,9 @@ function mapGroup(title: string, loopLine: string, numpy: string, loopSetup = 'o
         result: 'out',
         cap: LOOP_CAP,
         growth: 1,
+        allocates: oneArray,
       },
-      { id: `numpy-${title}`, label: numpy, role: 'good', setup: '', stmt: `out = ${numpy}`, result: 'out' },
+      { id: `numpy-${title}`, label: numpy, role: 'good', setup: '', stmt: `out = ${numpy}`, result: 'out', allocates: oneArray },
     ],
   };
 }
@@ -31,6 +34,8 @@ export const elementwise: PatternSpec = {
   claim: 'a Python loop over 10⁶ elements is ~100× slower than the vectorized expression; for exp/tanh 100–500×',
   sizeLabel: 'n (elements of x)',
   inputs: py('import math', 'x = (rng.random(n) * 2.0 - 1.0).astype(dtype)'),
+  // While x is built: rng.random's float64 array, the float64 product, then the astype copy.
+  inputBytes: (n, itemsize) => n * (16 + itemsize),
   sizes: { full: [1, 16, 256, 4096, 2 ** 16, 2 ** 20, 2 ** 22], quick: [16, 1024, 2 ** 16, 2 ** 20] },
   checkSizes: [1, 7, 100],
   groups: [
@@ -64,6 +69,7 @@ export const elementwise: PatternSpec = {
           result: 'out',
           cap: LOOP_CAP,
           growth: 1,
+          allocates: oneArray,
         },
         {
           id: 'numpy-polynomial',
@@ -72,6 +78,7 @@ export const elementwise: PatternSpec = {
           setup: '',
           stmt: 'out = ((3.0 * x - 2.0) * x + 1.0) * x - 5.0',
           result: 'out',
+          allocates: (n, itemsize) => 2 * n * itemsize, // the chain's temporary and the result
         },
       ],
     },

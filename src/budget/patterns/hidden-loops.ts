@@ -6,6 +6,9 @@ import type { PatternResult, PatternSpec } from './types.js';
 
 export const ROW_LENGTH = 16;
 
+const rowsOf = (n: number): number => Math.max(1, Math.floor(n / ROW_LENGTH));
+const oneArray = (n: number, itemsize: number): number => n * itemsize;
+
 export const hiddenLoops: PatternSpec = {
   name: 'hidden-loops',
   title: 'Hidden loops: np.vectorize and np.apply_along_axis',
@@ -20,6 +23,8 @@ export const hiddenLoops: PatternSpec = {
     'def spread(row):',
     '    return row.max() - row.min()',
   ),
+  // x and m, plus the float64 array each astype copies from.
+  inputBytes: (n, itemsize) => (n + rowsOf(n) * ROW_LENGTH) * (itemsize + 8),
   sizes: { full: [16, 256, 4096, 2 ** 16, 2 ** 18, 2 ** 20, 2 ** 22], quick: [16, 1024, 2 ** 16, 2 ** 20] },
   checkSizes: [1, 20, 100],
   groups: [
@@ -35,6 +40,8 @@ export const hiddenLoops: PatternSpec = {
           result: 'out',
           cap: { full: 2 ** 18, quick: 2 ** 16 },
           growth: 1,
+          // Object arrays of Python floats in and out (~72 B per element measured), and the result.
+          allocates: (n, itemsize) => n * (96 + itemsize),
         },
         {
           id: 'loop-poly',
@@ -45,8 +52,17 @@ export const hiddenLoops: PatternSpec = {
           result: 'out',
           cap: { full: 2 ** 18, quick: 2 ** 16 },
           growth: 1,
+          allocates: oneArray,
         },
-        { id: 'ufunc-poly', label: 'poly(x) on the array', role: 'good', setup: '', stmt: 'out = poly(x)', result: 'out' },
+        {
+          id: 'ufunc-poly',
+          label: 'poly(x) on the array',
+          role: 'good',
+          setup: '',
+          stmt: 'out = poly(x)',
+          result: 'out',
+          allocates: (n, itemsize) => 3 * n * itemsize, // 3v·v and 2v alive together, then the result
+        },
       ],
     },
     {
@@ -61,6 +77,7 @@ export const hiddenLoops: PatternSpec = {
           result: 'out',
           cap: { full: 2 ** 18, quick: 2 ** 16 },
           growth: 1,
+          allocates: (n, itemsize) => rowsOf(n) * (64 + itemsize),
         },
         {
           id: 'loop-rows',
@@ -71,8 +88,17 @@ export const hiddenLoops: PatternSpec = {
           result: 'out',
           cap: { full: 2 ** 18, quick: 2 ** 16 },
           growth: 1,
+          allocates: (n, itemsize) => rowsOf(n) * (64 + itemsize), // one NumPy scalar and a list slot per row, then the array
         },
-        { id: 'axis-op', label: 'm.max(1) - m.min(1)', role: 'good', setup: '', stmt: 'out = m.max(axis=1) - m.min(axis=1)', result: 'out' },
+        {
+          id: 'axis-op',
+          label: 'm.max(1) - m.min(1)',
+          role: 'good',
+          setup: '',
+          stmt: 'out = m.max(axis=1) - m.min(axis=1)',
+          result: 'out',
+          allocates: (n, itemsize) => 3 * rowsOf(n) * itemsize,
+        },
       ],
     },
   ],

@@ -9,6 +9,8 @@ export const DIMENSIONS = 8;
 export const BATCH_BYTES = 2 ** 19;
 
 const broadcastBytes = (n: number, itemsize: number): number => (2 * n * n * DIMENSIONS + n * n) * itemsize;
+/** The (N, M) result every version writes. */
+const resultBytes = (n: number, itemsize: number): number => n * n * itemsize;
 
 export const pairwise: PatternSpec = {
   name: 'pairwise',
@@ -17,8 +19,11 @@ export const pairwise: PatternSpec = {
   claim: 'broadcasting allocates (N, M, D) once: fast but possibly memory-heavy; for huge N×M use cdist or batches',
   sizeLabel: `N = M (points, D = ${DIMENSIONS})`,
   inputs: py(`a = rng.random((n, ${DIMENSIONS})).astype(dtype)`, `b = rng.random((n, ${DIMENSIONS})).astype(dtype)`),
+  // a and b, plus the float64 array astype copies from while each is built.
+  inputBytes: (n, itemsize) => n * DIMENSIONS * (2 * itemsize + 8),
   sizes: { full: [16, 64, 256, 1024, 2048, 4096], quick: [16, 128, 1024] },
-  checkSizes: [1, 5, 37],
+  // 150 points: the batched version runs several batches with a remainder (54 rows a batch in float64, 109 in float32).
+  checkSizes: [1, 5, 37, 150],
   groups: [
     {
       title: '',
@@ -37,6 +42,7 @@ export const pairwise: PatternSpec = {
           result: 'dists',
           cap: { full: 256, quick: 128 },
           growth: 2,
+          allocates: resultBytes,
         },
         {
           id: 'broadcast',
@@ -55,6 +61,9 @@ export const pairwise: PatternSpec = {
           stmt: 'dists = cdist(a, b)',
           result: 'dists',
           requires: 'scipy',
+          resultDtype: 'float64',
+          // SciPy computes in float64: the (N, M) result is float64 whatever the inputs, and float32 inputs are copied.
+          allocates: (n) => (n * n + 2 * n * DIMENSIONS) * 8,
         },
         {
           id: 'batched',
@@ -68,6 +77,10 @@ export const pairwise: PatternSpec = {
             '    dists[s:s + step] = np.sqrt((diff ** 2).sum(-1))',
           ),
           result: 'dists',
+          // The result, then per batch diff and diff ** 2, and their (rows, M) sum and root (a batch is at least one
+          // row: (1, M, D) when M is large).
+          allocates: (n, itemsize) => resultBytes(n, itemsize) + 2 * Math.max(BATCH_BYTES, n * DIMENSIONS * itemsize) * (1 + 1 / DIMENSIONS),
+          checkFacts: "{'batches': -(-len(a) // step), 'remainder': len(a) % step}",
         },
         {
           id: 'gram',
@@ -80,6 +93,8 @@ export const pairwise: PatternSpec = {
           ),
           result: 'dists',
           clock: 'process',
+          // |a|²+|b|² (N, M), a @ b.T and 2.0 × it alive together, before the subtraction frees two of them.
+          allocates: (n, itemsize) => 3 * resultBytes(n, itemsize),
         },
       ],
     },
@@ -118,6 +133,12 @@ function pairwiseInsights(result: PatternResult): string[] {
     );
   }
   const skipped = result.rows.filter((r) => r.entries.some((e) => e.version === 'broadcast' && e.status === 'skipped-memory'));
-  if (skipped.length > 0) out.push(`Broadcasting was not run at N = ${skipped.map((r) => r.size).join(', ')}: it would exceed the memory guard`);
+  const ranOthers = skipped.filter((r) => r.entries.some((e) => e.version !== 'broadcast' && e.status === 'measured'));
+  if (skipped.length > 0) {
+    out.push(
+      `Broadcasting was not run at N = ${skipped.map((r) => r.size).join(', ')}: it would exceed the memory guard` +
+        (ranOthers.length > 0 ? `; at N = ${ranOthers.map((r) => r.size).join(', ')} the versions without an (N, M, D) temporary still ran` : ''),
+    );
+  }
   return out;
 }

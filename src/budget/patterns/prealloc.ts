@@ -10,6 +10,7 @@ export const prealloc: PatternSpec = {
   claim: 'np.append in a loop is quadratic; pre-allocate and fill, or append to a list and np.array it at the end',
   sizeLabel: 'n (elements built)',
   inputs: py('import math', 'def expensive(i):', '    return math.sqrt(i) * 0.5 + 1.0'),
+  inputBytes: () => 0,
   sizes: { full: [16, 256, 2048, 16384, 2 ** 16, 2 ** 20], quick: [16, 1024, 16384, 2 ** 16] },
   checkSizes: [1, 7, 100],
   groups: [
@@ -20,11 +21,14 @@ export const prealloc: PatternSpec = {
           id: 'append',
           label: 'result = np.append(result, …)',
           role: 'bad',
-          setup: '',
-          stmt: py('result = np.array([], dtype=dtype)', 'for i in range(n):', '    result = np.append(result, expensive(i))'),
+          // np.append(float32_array, a Python float) would return float64 (the float becomes a float64 array before
+          // the concatenation): casting each value to the dtype first keeps the array, and what is timed, in it.
+          setup: 'item = dtype.type',
+          stmt: py('result = np.array([], dtype=dtype)', 'for i in range(n):', '    result = np.append(result, item(expensive(i)))'),
           result: 'result',
           cap: { full: 2 ** 16, quick: 16384 },
           growth: 2,
+          allocates: (n, itemsize) => 2 * n * itemsize, // the old and the new copy
         },
         {
           id: 'prealloc',
@@ -35,6 +39,7 @@ export const prealloc: PatternSpec = {
           result: 'result',
           cap: { full: 2 ** 16, quick: 16384 },
           growth: 1,
+          allocates: (n, itemsize) => n * itemsize,
         },
         {
           id: 'list',
@@ -45,6 +50,8 @@ export const prealloc: PatternSpec = {
           result: 'result',
           cap: { full: 2 ** 16, quick: 16384 },
           growth: 1,
+          // n Python floats (24 B) and the list's pointers (8 B, over-allocated as it grows), then the array.
+          allocates: (n, itemsize) => n * (48 + itemsize),
         },
         {
           id: 'vectorized',
@@ -53,6 +60,7 @@ export const prealloc: PatternSpec = {
           setup: '',
           stmt: 'result = np.sqrt(np.arange(n, dtype=dtype)) * 0.5 + 1.0',
           result: 'result',
+          allocates: (n, itemsize) => 2 * n * itemsize,
         },
       ],
     },

@@ -25,8 +25,18 @@ export interface PatternVersion {
   cap?: { full: number; quick: number };
   /** How its time grows with size beyond the cap: 1 linear, 2 quadratic (fitted on the two largest sizes). */
   growth?: 1 | 2;
-  /** Bytes it will allocate at size n (temporaries + result): the memory guard skips sizes that would not fit. */
+  /**
+   * Bytes it holds at once at size n beyond the inputs (temporaries + result), an upper estimate: the memory guard
+   * skips a size where inputs + this would not fit. Every version whose memory grows with n declares it.
+   */
   allocates?: (n: number, itemsize: number) => number;
+  /** The result's dtype when it is not the input dtype by design (cdist computes in float64 whatever it is given). */
+  resultDtype?: 'float64';
+  /**
+   * A Python expression evaluated after the check run, a dict of numbers the tests assert on (how many batches
+   * the batched version ran, …): evidence that the check exercised the path it claims to.
+   */
+  checkFacts?: string;
 }
 
 export interface PatternGroup {
@@ -46,6 +56,8 @@ export interface PatternSpec {
   sizeLabel: string;
   /** Python statements that build the inputs from n, dtype, rng (and may import math or define functions). */
   inputs: string;
+  /** Bytes the inputs take at size n: a size whose inputs alone exceed the memory guard is not run at all. */
+  inputBytes: (n: number, itemsize: number) => number;
   sizes: { full: number[]; quick: number[] };
   /** Small, awkward sizes for the allclose check (odd, not multiples of a chunk). */
   checkSizes: number[];
@@ -55,8 +67,6 @@ export interface PatternSpec {
   /** What bytes touched and peak memory mean for this pattern, in a sentence. */
   bytesMeaning: string;
   peakMeaning: string;
-  /** A note printed with the table, e.g. that BLAS is timed in wall time. */
-  clockNote?: string;
   /** Pattern-specific conclusions drawn from the result (where broadcasting loses, the growth exponent, …). */
   insights?: (result: PatternResult) => string[];
 }
@@ -150,6 +160,8 @@ export interface PatternResult {
   createdAt: string;
   complete: boolean;
   interrupted: boolean;
+  /** The helper ran past --timeout and was stopped: like an interrupt, the rows hold the sizes that finished. */
+  timedOut: boolean;
   name: string;
   title: string;
   description: string;
@@ -157,6 +169,7 @@ export interface PatternResult {
   sizeLabel: string;
   bytesMeaning: string;
   peakMeaning: string;
+  /** Which clocks the versions were read with (src/budget/patterns/clock.ts); null when no version calls BLAS. */
   clockNote: string | null;
   config: PatternConfig;
   environment: BudgetEnvironment;

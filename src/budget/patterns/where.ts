@@ -9,6 +9,7 @@ export const where: PatternSpec = {
   claim: 'out = np.maximum(x, 0) (or np.where(x > 0, x, 0)) replaces the loop with its per-element if',
   sizeLabel: 'n (elements of x)',
   inputs: 'x = rng.standard_normal(n).astype(dtype)',
+  inputBytes: (n, itemsize) => n * (8 + itemsize),
   sizes: { full: [1, 16, 256, 4096, 2 ** 16, 2 ** 20, 2 ** 22], quick: [16, 1024, 2 ** 16, 2 ** 20] },
   checkSizes: [1, 7, 100],
   groups: [
@@ -24,9 +25,18 @@ export const where: PatternSpec = {
           result: 'out',
           cap: { full: 2 ** 16, quick: 2 ** 16 },
           growth: 1,
+          allocates: (n, itemsize) => n * itemsize,
         },
-        { id: 'maximum', label: 'np.maximum(x, 0)', role: 'good', setup: '', stmt: 'out = np.maximum(x, 0)', result: 'out' },
-        { id: 'where', label: 'np.where(x > 0, x, 0)', role: 'good', setup: '', stmt: 'out = np.where(x > 0, x, 0)', result: 'out' },
+        { id: 'maximum', label: 'np.maximum(x, 0)', role: 'good', setup: '', stmt: 'out = np.maximum(x, 0)', result: 'out', allocates: (n, itemsize) => n * itemsize },
+        {
+          id: 'where',
+          label: 'np.where(x > 0, x, 0)',
+          role: 'good',
+          setup: '',
+          stmt: 'out = np.where(x > 0, x, 0)',
+          result: 'out',
+          allocates: (n, itemsize) => n * (itemsize + 1), // the output and the boolean mask
+        },
       ],
     },
   ],

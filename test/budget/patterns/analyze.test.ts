@@ -2,7 +2,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { summarize } from '../../../src/budget/stats.js';
-import { buildRows, capOf, extrapolationFactor, patternCrossover, planDecision, summarizeGroups } from '../../../src/budget/patterns/analyze.js';
+import {
+  buildRows,
+  capOf,
+  extrapolationFactor,
+  memoryGuardNote,
+  memoryNeeded,
+  patternCrossover,
+  planDecision,
+  summarizeGroups,
+} from '../../../src/budget/patterns/analyze.js';
 import { PATTERNS, PATTERN_NAMES, findPattern } from '../../../src/budget/patterns/index.js';
 import { pairwise } from '../../../src/budget/patterns/pairwise.js';
 import { buildPlan, onCpuWarning } from '../../../src/budget/pattern-run.js';
@@ -34,6 +43,7 @@ const toy: PatternSpec = {
   claim: 'toy',
   sizeLabel: 'n (elements)',
   inputs: 'x = rng.random(n)',
+  inputBytes: (n, itemsize) => n * itemsize,
   sizes: { full: [10, 100, 1000], quick: [10, 100] },
   checkSizes: [3],
   groups: [
@@ -78,9 +88,9 @@ test('caps and the memory guard decide what runs; --loop-max overrides every cap
   assert.equal(capOf(loop, config({ quick: true })), 10);
   assert.equal(capOf(loop, config({ capOverride: 1000 })), 1000);
   assert.equal(capOf(fast, config()), Infinity);
-  assert.equal(planDecision(loop, 1000, config()), 'beyond-cap');
-  assert.equal(planDecision(fast, 1000, config()), 'skipped-memory', '1000 × 2 MB is over a 1 GiB guard');
-  assert.equal(planDecision(fast, 100, config()), 'run');
+  assert.equal(planDecision(toy, loop, 1000, config()), 'beyond-cap');
+  assert.equal(planDecision(toy, fast, 1000, config()), 'skipped-memory', '1000 × 2 MB is over a 1 GiB guard');
+  assert.equal(planDecision(toy, fast, 100, config()), 'run');
   assert.deepEqual(buildPlan(toy, config()), [
     { size: 10, time: ['loop', 'fast'], memory: ['loop', 'fast'] },
     { size: 100, time: ['loop', 'fast'], memory: ['loop', 'fast'] },
@@ -91,8 +101,35 @@ test('caps and the memory guard decide what runs; --loop-max overrides every cap
 test('the pairwise memory guard stops broadcasting before it allocates a safe share of RAM', () => {
   const broadcast = pairwise.groups[0]!.versions.find((v) => v.id === 'broadcast')!;
   const guard = config({ memoryGuardBytes: 512 * 2 ** 20 });
-  assert.equal(planDecision(broadcast, 1024, guard), 'run', '1024² × 17 × 8 B = 136 MiB fits');
-  assert.equal(planDecision(broadcast, 4096, guard), 'skipped-memory', '4096² × 17 × 8 B = 2.1 GiB does not');
+  assert.equal(planDecision(pairwise, broadcast, 1024, guard), 'run', '1024² × 17 × 8 B = 136 MiB fits');
+  assert.equal(planDecision(pairwise, broadcast, 4096, guard), 'skipped-memory', '4096² × 17 × 8 B = 2.1 GiB does not');
+});
+
+test('every pairwise version that writes N × M declares it: at N = 2^17 (128 GiB of distances) none of them runs', () => {
+  const guard = config({ sizes: [2 ** 17], memoryGuardBytes: 4 * 2 ** 30 });
+  const decisions = Object.fromEntries(pairwise.groups[0]!.versions.map((v) => [v.id, planDecision(pairwise, v, 2 ** 17, guard)]));
+  assert.deepEqual(decisions, { loop: 'beyond-cap', broadcast: 'skipped-memory', cdist: 'skipped-memory', batched: 'skipped-memory', gram: 'skipped-memory' });
+  assert.deepEqual(buildPlan(pairwise, guard), [{ size: 2 ** 17, time: [], memory: [] }]);
+  // At 4096 the N × M versions fit a 4 GiB guard; the gram expansion's three (N, M) temporaries are 384 MiB.
+  const gram = pairwise.groups[0]!.versions.find((v) => v.id === 'gram')!;
+  assert.equal(memoryNeeded(pairwise, gram, 4096, 8).own, 3 * 4096 * 4096 * 8);
+  assert.deepEqual(buildPlan(pairwise, config({ sizes: [4096], memoryGuardBytes: 4 * 2 ** 30 }))[0]!.time, ['broadcast', 'cdist', 'batched', 'gram']);
+});
+
+test('inputs count against the guard: a size whose inputs alone do not fit runs nothing, in every pattern', () => {
+  const guard = config({ memoryGuardBytes: 2 ** 30 });
+  for (const spec of PATTERNS) {
+    const huge = 2 ** 40;
+    assert.ok(spec.inputBytes(huge, 8) > 0 || spec.name === 'prealloc', `${spec.name}: declares its inputs`);
+    for (const v of spec.groups.flatMap((g) => g.versions)) {
+      const decision = planDecision(spec, v, huge, { ...guard, capOverride: huge });
+      assert.equal(decision, 'skipped-memory', `${spec.name}/${v.id} at 2^40 is refused by the guard`);
+      assert.ok(memoryNeeded(spec, v, huge, 8).total > 2 ** 30);
+    }
+  }
+  const where = findPattern('where')!;
+  const note = memoryGuardNote(where, where.groups[0]!.versions[1]!, 2 ** 27, config({ memoryGuardBytes: 2 ** 30 }));
+  assert.equal(note, 'would need 3.00 GiB (inputs 2.00 GiB + its own 1.00 GiB), above the memory guard of 1.00 GiB (25 % of the memory available at start)');
 });
 
 test('extrapolation: linear scales from the largest size; quadratic fits αn + βn² through the two largest', () => {

@@ -55,12 +55,14 @@ test('--pattern where at tiny sizes: table, summary, JSON, SVG and PNG', async (
   assert.deepEqual(readdirSync(out).filter((f) => f.endsWith('.tmp')), []);
 });
 
-test('--json prints the pattern result and nothing else', async () => {
+test('--json prints an array of pattern results (one pattern: an array of one) and nothing else', async () => {
   const r = await runCli(['budget', '--pattern', 'prealloc', '--sizes', '3', ...TINY, '--json'], { timeoutMs: 60_000 });
   assert.equal(r.code, 0, r.stderr);
-  const result = JSON.parse(r.stdout) as PatternResult;
-  assert.equal(result.name, 'prealloc');
-  assert.deepEqual(result.rows.map((row) => row.size), [8]);
+  const results = JSON.parse(r.stdout) as PatternResult[];
+  assert.ok(Array.isArray(results));
+  assert.equal(results.length, 1);
+  assert.equal(results[0]!.name, 'prealloc');
+  assert.deepEqual(results[0]!.rows.map((row) => row.size), [8]);
 });
 
 for (const [args, pattern] of [
@@ -69,6 +71,18 @@ for (const [args, pattern] of [
   [['--quick'], /--quick applies to --pattern and --pitfalls/],
   [['--pattern', 'where', '--pitfalls'], /separate runs/],
   [['--pattern', 'where', '--op', 'exp'], /--op .* cannot be combined with --pattern/],
+  [['--pattern', 'where', '--no-peak'], /--no-peak belongs to the sum budget/],
+  [['--pattern', 'where', '--html', 'r.html'], /--html does not apply to --pattern/],
+  [['--pitfalls', '--op', 'exp'], /--op does not apply to --pitfalls/],
+  [['--pitfalls', '--sizes', '2..4'], /--sizes does not apply to --pitfalls/],
+  [['--pitfalls', '--dtype', 'float32'], /--dtype does not apply to --pitfalls/],
+  [['--pitfalls', '--min-samples', '5'], /--min-samples does not apply to --pitfalls/],
+  [['--pitfalls', '--min-time', '0.1'], /--min-time does not apply to --pitfalls/],
+  [['--pitfalls', '--sample-ms', '1'], /--sample-ms does not apply to --pitfalls/],
+  [['--pitfalls', '--loop-max', '10'], /--loop-max does not apply to --pitfalls/],
+  [['--pitfalls', '--passes', '2'], /--passes does not apply to --pitfalls/],
+  [['--pitfalls', '--no-peak'], /--no-peak does not apply to --pitfalls/],
+  [['--pitfalls', '--html', 'r.html'], /--html does not apply to --pitfalls.*takes --quick, --seed, --timeout, --out and --json/],
 ] as const) {
   test(`bad options (${args.join(' ')}): one line, exit 2, nothing on stdout`, async () => {
     const r = await runCli(['budget', ...args]);
@@ -106,9 +120,14 @@ test('without SciPy, cdist is skipped and the output says so', async () => {
     timeoutMs: 60_000,
   });
   assert.equal(r.code, 0, r.stderr);
-  assert.ok(logLines(r.stderr).some((l) => l.level === 40 && l.msg === 'SciPy not installed: cdist skipped'));
-  const result = JSON.parse(r.stdout) as PatternResult;
+  assert.ok(
+    logLines(r.stderr).some((l) => l.level === 40 && /^SciPy not installed: cdist skipped \(to measure it: \S*python3?\S* -m pip install scipy\)$/.test(l.msg)),
+    r.stderr,
+  );
+  const [result] = JSON.parse(r.stdout) as PatternResult[];
+  assert.ok(result);
   assert.equal(result.unavailable[0]?.version, 'cdist');
+  assert.match(result.unavailable[0]!.reason, /-m pip install scipy$/);
   assert.equal(result.rows[0]!.entries.find((e) => e.version === 'cdist')!.status, 'unavailable');
   assert.equal(result.rows[0]!.entries.find((e) => e.version === 'broadcast')!.status, 'measured');
 });
@@ -136,4 +155,55 @@ test('--pitfalls --quick prints every pitfall with its meaning and writes pitfal
   assert.deepEqual(result.clocks.map((c) => c.kernel), ['sleep', 'one thread', 'BLAS']);
   assert.equal(result.noise?.wall.n, 30);
   assert.ok(result.warmup.length >= 5 && result.gc !== null && result.resolution.length === 4);
+});
+
+for (const mode of [['--pattern', 'where', '--sizes', '2'], ['--pitfalls', '--quick']]) {
+  test(`--out naming a file (${mode[0]}): one line, exit 2, before anything is measured`, async () => {
+    const dir = tempDir();
+    const file = join(dir, 'results');
+    writeFileSync(file, 'not a directory\n');
+    for (const out of [file, join(file, 'sub')]) {
+      const started = performance.now();
+      const r = await runCli(['budget', ...mode, '--out', out]);
+      assert.equal(r.code, 2, r.stderr);
+      const errors = logLines(r.stderr).filter((l) => l.level >= 50);
+      assert.equal(errors.length, 1, r.stderr);
+      assert.match(errors[0]!.msg, new RegExp(`^cannot use ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} as the --out directory: (it is a file|part of its path is a file)`));
+      assert.doesNotMatch(r.stderr, /stack|EEXIST|ENOTDIR/);
+      assert.equal(r.stdout, '');
+      assert.ok(performance.now() - started < 8000, 'refused up front, not after measuring');
+    }
+    assert.equal(readFileSync(file, 'utf8'), 'not a directory\n');
+  });
+}
+
+test('--timeout during a pattern: the finished sizes are printed, the JSON is marked partial, exit 1', async () => {
+  const out = tempDir();
+  const args = ['budget', '--pattern', 'prealloc', '--sizes', '2..16', '--min-samples', '3', '--min-time', '0.05', '--passes', '1', '--timeout', '5', '--out', out];
+  const r = await runCli(args, { timeoutMs: 60_000 });
+  assert.equal(r.code, 1, r.stderr);
+  const result = JSON.parse(readFileSync(join(out, 'pattern-prealloc.json'), 'utf8')) as PatternResult;
+  assert.equal(result.timedOut, true);
+  assert.equal(result.complete, false);
+  assert.ok(result.rows.length >= 1 && result.rows.length < 15, `kept ${result.rows.length} finished sizes`);
+  assert.match(r.stdout, /prealloc: time per call \(median\)/, 'the partial tables are printed');
+  assert.match(r.stdout, /PARTIAL: stopped by --timeout \(5 s\)/);
+  const errors = logLines(r.stderr).filter((l) => l.level >= 50);
+  assert.equal(errors.length, 1, r.stderr);
+  assert.match(errors[0]!.msg, /^pattern prealloc ran past --timeout 5 s and was stopped: the tables show the \d+ size\(s\) that finished; .*pattern-prealloc\.json is partial \(complete: false\)/);
+  assert.deepEqual(readdirSync(out).filter((f) => f.endsWith('.tmp')), []);
+});
+
+test('a size the memory guard rules out entirely is skipped with its reason, not run (pairwise at N = 2^17)', async () => {
+  const r = await runCli(['budget', '--pattern', 'pairwise', '--sizes', '17', ...TINY, '--json'], { timeoutMs: 60_000 });
+  assert.equal(r.code, 1, 'nothing measured is a failed measurement');
+  const [result] = JSON.parse(r.stdout) as PatternResult[];
+  assert.equal(result!.cells.length, 0);
+  const statuses = Object.fromEntries(result!.rows[0]!.entries.map((e) => [e.version, e.status]));
+  assert.deepEqual(statuses, { loop: 'not-run', broadcast: 'skipped-memory', cdist: 'skipped-memory', batched: 'skipped-memory', gram: 'skipped-memory' });
+  const warnings = logLines(r.stderr).filter((l) => l.level === 40).map((l) => l.msg);
+  for (const v of ['broadcast', 'cdist', 'batched', 'gram']) {
+    assert.ok(warnings.some((w) => w.startsWith(`pairwise ${v} not run at N = 131072: it would need`) && /above the memory guard/.test(w)), `${v}: ${warnings.join(' | ')}`);
+  }
+  assert.doesNotMatch(r.stderr, /Unable to allocate/);
 });

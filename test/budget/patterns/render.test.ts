@@ -7,6 +7,9 @@ import { summarize } from '../../../src/budget/stats.js';
 import { assemblePattern } from '../../../src/budget/pattern-run.js';
 import { renderPatternSummary, renderPatternTables } from '../../../src/render/pattern-table.js';
 import { patternMemorySpec, patternTimeSpecs, stackSvgs } from '../../../src/budget/patterns/plot.js';
+import { pairwise } from '../../../src/budget/patterns/pairwise.js';
+import { batchedMatmul } from '../../../src/budget/patterns/batched-matmul.js';
+import { clockNoteFor } from '../../../src/budget/patterns/clock.js';
 import type { PatternCell, PatternConfig, PatternSpec } from '../../../src/budget/patterns/types.js';
 import type { BudgetEnvironment } from '../../../src/budget/types.js';
 
@@ -17,6 +20,7 @@ const spec: PatternSpec = {
   claim: 'the rewrite is faster',
   sizeLabel: 'n (elements)',
   inputs: 'x = rng.random(n)',
+  inputBytes: (n, itemsize) => n * itemsize,
   sizes: { full: [16, 256, 4096], quick: [16] },
   checkSizes: [3],
   groups: [
@@ -137,4 +141,89 @@ test('plot specs: a time panel per group, memory only where bytes were measured;
   const doc = new DOMParser().parseFromString(svg, 'image/svg+xml');
   assert.equal(doc.documentElement.getAttribute('height'), '700');
   assert.match(svg, /<svg x="0" y="400" /);
+});
+
+function pairwiseResult(timedOut = false) {
+  const sizes = [64, 256];
+  const cells = sizes.flatMap((n) => [cell('loop', n, n * n * 1000), cell('broadcast', n, n * n * 10), { ...cell('gram', n, n * n), clock: 'process' as const }]);
+  const cfg: PatternConfig = { ...config, pattern: 'pairwise', sizes, timeoutSeconds: 7 };
+  return assemblePattern({
+    spec: pairwise,
+    config: cfg,
+    environment,
+    cells,
+    memory: [],
+    unavailable: [],
+    finishedSizes: new Set(timedOut ? [64] : sizes),
+    complete: !timedOut,
+    interrupted: false,
+    timedOut,
+    wallSeconds: 1,
+  });
+}
+
+test('pairwise (one BLAS version among thread-clock ones) says it is timed in wall time, in the table and the plot', () => {
+  const r = pairwiseResult();
+  assert.match(r.clockNote ?? '', /every version is timed in wall time \(perf_counter\)/);
+  assert.match(r.clockNote ?? '', /gram calls BLAS: its CPU\/wall column is process CPU time \(all threads\)/);
+  assert.match(renderPatternSummary(r), /^Clock: every version is timed in wall time/m);
+  for (const spec of patternTimeSpecs(r)) assert.match(spec.title, /time per call \(wall time\)$/);
+  const tables = renderPatternTables(r);
+  assert.match(tables, /pairwise: CPU time per wall second/);
+  // Each clock's meaning, named for the columns it applies to.
+  assert.match(tables, /^ {2}gram: process CPU time \(every thread\) \/ wall time; above 1 means several threads worked$/m);
+  assert.match(tables, /^ {2}loop, broadcast, cdist, batched: this thread's CPU time \/ wall time; at most 1, below 1 it waited/m);
+  // batched-matmul: every version on the process clock, one line for them all.
+  assert.match(clockNoteFor(batchedMatmul) ?? '', /the CPU\/wall table is process CPU time \(all threads\) over wall time/);
+});
+
+test('a pattern without BLAS has no clock note, no "(wall time)" title and no CPU/wall table', () => {
+  const r = result();
+  assert.equal(r.clockNote, null);
+  assert.doesNotMatch(renderPatternSummary(r), /Clock:/);
+  assert.doesNotMatch(patternTimeSpecs(r)[0]!.title, /wall time/);
+  assert.doesNotMatch(renderPatternTables(r), /CPU time per wall second/);
+});
+
+test('a run stopped by --timeout says so under the tables it kept', () => {
+  const r = pairwiseResult(true);
+  assert.equal(r.timedOut, true);
+  assert.deepEqual(r.rows.map((row) => row.size), [64]);
+  assert.match(renderPatternSummary(r), /PARTIAL: stopped by --timeout \(7 s\) before every size finished/);
+});
+
+test('einsum vs a @ w: "pricier" only when the interval of the time ratio leaves 1 behind, else "indistinguishable"', () => {
+  const processCell = (version: string, wallNs: number[]): PatternCell => ({
+    version,
+    size: 64,
+    reps: 1,
+    clock: 'process',
+    wallNs,
+    cpuNs: wallNs,
+    spentNs: 1e6,
+    wall: summarize(wallNs),
+    cpu: summarize(wallNs),
+  });
+  const tight = (ns: number) => [0.99, 1, 1.01, 1, 0.995, 1.005, 1, 1.002, 0.998].map((f) => f * ns);
+  const r = assemblePattern({
+    spec: batchedMatmul,
+    config: { ...config, pattern: 'batched-matmul', sizes: [64] },
+    environment,
+    cells: [
+      processCell('loop', tight(20_000)),
+      processCell('einsum', tight(3000)),
+      processCell('einsum-optimize', [400, 700, 900, 1000, 1000, 1100, 1400, 1800, 2600]),
+      processCell('matmul', tight(1000)),
+    ],
+    memory: [],
+    unavailable: [],
+    finishedSizes: new Set([64]),
+    complete: true,
+    interrupted: false,
+    wallSeconds: 1,
+  });
+  const [plain, optimized] = r.insights;
+  assert.match(plain ?? '', /^At B = 64 plain einsum is pricier than a @ w: 3\.0× the time of a @ w \(95 % interval [23]\.\d+–3\.\d+×\)$/);
+  assert.match(optimized ?? '', /^einsum\(optimize=True\) and a @ w are indistinguishable here: .* an interval that includes 1/);
+  assert.doesNotMatch(optimized ?? '', /pricier|cheaper/);
 });
