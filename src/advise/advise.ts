@@ -1,4 +1,4 @@
-// vecprof advise: profile the program (auto mode), check the files it ran, price each finding with this
+// vecprof advise: profile the program (its own passes), check the files it ran, price each finding with this
 // machine's cost model using the array sizes the program held, and rank everything by measured time.
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -8,7 +8,7 @@ import type { Finding } from '../check/types.js';
 import { log } from '../log.js';
 import { PYTHON_HELPERS_DIR } from '../paths.js';
 import { mergePasses } from '../profile/merge.js';
-import { runLines, runMode } from '../profile/run/index.js';
+import { PYSPY_INSTALL, runLines, runMode } from '../profile/run/index.js';
 import { defaultUserFile } from '../profile/import/user-files.js';
 import type { Profile } from '../profile/model.js';
 import type { RunOptions } from '../profile/run/types.js';
@@ -33,11 +33,26 @@ export interface AdviseOptions {
  */
 async function profileForAdvice(run: RunOptions): Promise<Profile> {
   const first = await runMode('sample', run);
-  for (const p of first.meta.passes) p.reason = `${p.reason}; the advisor prices loops from sampled shares`;
+  for (const p of first.meta.passes) p.reason = firstPassReason(p.mode, run);
   if (first.meta.stoppedBy) return mergePasses([first]);
-  const lines = await runLines(run);
+  const lines = await runLines(again(run));
   for (const p of lines.meta.passes) p.reason = 'hits per line in all of your files: the trip count of every loop a finding names';
+  if (lines.meta.exitStatus !== first.meta.exitStatus && !lines.meta.stoppedBy) {
+    log.warn(`the program exited with status ${String(lines.meta.exitStatus)} when its lines were counted, ${String(first.meta.exitStatus)} the first time: the hit counts may not cover the same run`);
+  }
   return mergePasses([first, lines]);
+}
+
+/** What the first run did, in the advisor's words (the user asked for advice, not for a mode). */
+function firstPassReason(mode: string, run: RunOptions): string {
+  if (mode !== 'sample') return `py-spy is missing (${PYSPY_INSTALL}), so cProfile timed the functions; the advisor prices loops from their time`;
+  const native = run.native === false ? 'Python frames only (--no-native)' : 'with native frames for the split of each line';
+  return `sampled ${run.rateHz ?? 100} times a second, ${native}: the advisor prices loops from the sampled shares`;
+}
+
+/** A later run of the same program: its output and a traceback were shown on the first. */
+function again(run: RunOptions): RunOptions {
+  return { ...run, programOutput: 'hide' };
 }
 
 /** The program's own Python files, as the profile saw them run. */
@@ -85,7 +100,7 @@ export async function runAdvise(opts: AdviseOptions): Promise<AdviceReport> {
   const watches = watchesFor(profile, findings, sources, run.cwd);
   const stopped = profile.meta.stoppedBy !== undefined;
   // The program ran to its end in the profiling passes; one more run reads the array sizes at the watched lines.
-  const shapes = watches.length > 0 && !stopped ? await runShapes(run, watches) : { seen: new Map(), wallSeconds: null };
+  const shapes = watches.length > 0 && !stopped ? await runShapes(again(run), watches) : { seen: new Map(), wallSeconds: null };
   const items = buildAdvice({
     profile,
     findings,

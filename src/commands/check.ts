@@ -6,6 +6,7 @@ import { EXIT_FAILURE, EXIT_OK, UsageError } from '../errors.js';
 import { log } from '../log.js';
 import { writeStdout } from '../render/output.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { checkOutputFile } from '../report/output-paths.js';
 import { defaultCacheDir } from '../check/cache.js';
 import { enabledCodes, loadConfig, perFileIgnoredCodes } from '../check/config.js';
 import { discover, displayPathOf, type Candidate } from '../check/discover.js';
@@ -122,6 +123,9 @@ export function registerCheck(program: Command): void {
     .action(async (paths: string[], options: CheckOptions, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       const started = performance.now();
+      // Before the files are read: a report that cannot be written should not cost a whole run.
+      if (options.html !== undefined) checkOutputFile(options.html, '--html');
+      if (options.outputFile !== undefined) checkOutputFile(options.outputFile, '--output-file');
       const bar = wantsProgress(globals)
         ? new cliProgress.SingleBar({ format: 'checking {bar} {value}/{total} files', clearOnComplete: true, stream: process.stderr }, cliProgress.Presets.shades_classic)
         : null;

@@ -18,6 +18,7 @@ import type { RunOptions, RunTarget } from '../profile/run/types.js';
 import { writeStdout } from '../render/output.js';
 import { renderProfileText } from '../render/profile-text.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { checkOutputDir, checkOutputFile, exitAfterFailedWrite, writeOutputs, type OutputWrite } from '../report/output-paths.js';
 import { setExitCode, type GlobalOptions } from './context.js';
 
 /** Like timeout(1): the program was stopped at the limit; the profile covers what ran. */
@@ -70,29 +71,45 @@ export function registerProfile(program: Command): void {
     .option('--import <file>', 'read a profile made elsewhere (.prof, py-spy speedscope or raw) instead of running anything')
     .option('--timeout <seconds>', 'stop the program after this long and keep the profile of what ran', positive('--timeout', false))
     .option('--out <dir>', 'write profile.json, the raw profiler files, speedscope.json and flamegraph.svg here')
-    .option('--json', 'print the profile model as JSON instead of the summary', false)
+    .option('--json', "print the profile model as JSON instead of the summary; the program's own stdout goes to stderr", false)
     .option('--html <file>', 'also write a one-file HTML report (source heat, flame graph, tables)')
     .option('--lines <func>', 'lines mode: trace only these functions (name, Class.method or file.py:name; repeat or comma-separate)', functionList, [])
     .option('--rate <hz>', 'samples per second in sample mode (default 100)', positive('--rate', true))
     .option('--no-native', 'sample mode: Python frames only (no C frames, so no NumPy/kernel split)')
     .option('--top <n>', 'rows per table in the summary', positive('--top', true), 10)
-    .option('--advise', 'profile as `vecprof advise` does, check the code that ran and rank the fixes', false)
+    .option('--advise', 'profile as `vecprof advise` does, check the code that ran and rank the fixes (with --out DIR: profile.json, advice.json, report.html)', false)
     .action(async (script: string | undefined, args: string[], options: ProfileOptions, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions & ProfileOptions>();
+      if (options.html !== undefined) checkOutputFile(options.html, '--html');
       if (options.advise) {
-        if (options.pid !== undefined || options.import !== undefined) {
-          throw new UsageError('--advise needs a program to run (a script or -m module)', { hint: 'it reruns the program to read the array sizes' });
-        }
+        refuseWithAdvise(options, command);
         const { adviseAction } = await import('./advise.js');
-        await adviseAction(script, args, { ...options, recalibrate: false, out: undefined }, globals);
+        const { out, ...rest } = options;
+        await adviseAction(script, args, { ...rest, recalibrate: false, ...(out === undefined ? {} : { outDir: out }) }, globals);
         return;
       }
       const profile = await profileFor(script, args, options, globals);
-      await deliver(profile, options);
-      if (options.html !== undefined) await (await import('../report/for-command.js')).writeProfileReport(options.html, profile);
-      setExitCode(exitCodeOf(profile, options));
+      const written = await deliver(profile, options);
+      const code = exitCodeOf(profile, options);
+      setExitCode(written ? code : exitAfterFailedWrite(code));
     });
   keepProgramArgsApart(program, cmd);
+}
+
+/** profile's options that --advise cannot honour: it runs the advisor's own passes on a program it starts. */
+function refuseWithAdvise(o: ProfileOptions, command: Command): void {
+  if (o.pid !== undefined || o.import !== undefined) {
+    throw new UsageError('--advise needs a program to run (a script or -m module)', { hint: 'it reruns the program to read the array sizes' });
+  }
+  const given = (name: string): boolean => command.getOptionValueSource(name) === 'cli';
+  const refused = [o.mode !== undefined ? `--mode ${o.mode}` : null, o.lines.length > 0 ? '--lines' : null, o.duration !== undefined ? '--duration' : null].filter(
+    (x): x is string => x !== null && given(x.split(' ')[0]!.replace(/^--/, '')),
+  );
+  if (refused.length > 0) {
+    throw new UsageError(`${refused.join(' and ')} cannot go with --advise`, {
+      hint: 'the advisor chooses its own passes (sampling, line counts of all your files, an array-size probe); drop it, or profile without --advise',
+    });
+  }
 }
 
 /**
@@ -174,6 +191,7 @@ async function profileFor(script: string | undefined, args: string[], o: Profile
   const target = targetOf(script, args, o);
   const outDir = o.out === undefined ? undefined : resolve(o.out);
   if (outDir !== undefined) {
+    checkOutputDir(o.out!, '--out');
     await mkdir(outDir, { recursive: true }).catch((err: NodeJS.ErrnoException) => {
       throw new UsageError(`cannot use ${o.out} as the --out directory: ${err.code ?? err.message}`, { hint: 'give a directory path that can be created' });
     });
@@ -198,25 +216,43 @@ async function profileFor(script: string | undefined, args: string[], o: Profile
     ...(o.lines.length > 0 ? { onlyFunctions: o.lines } : {}),
     ...(o.rate === undefined ? {} : { rateHz: o.rate }),
     native: o.native,
+    // stdout is the JSON's alone; the program's own output goes to stderr.
+    programOutput: o.json ? 'stdout-to-stderr' : 'show',
   };
   log.debug({ mode, command: runOptions.args, target }, 'profiling');
   return mode === 'auto' ? runAuto(runOptions) : runMode(mode, runOptions);
 }
 
-async function deliver(profile: Profile, o: ProfileOptions): Promise<void> {
-  if (o.out !== undefined) {
-    const dir = resolve(o.out);
-    // The two file-only views load only when asked for: most runs print a summary and never need them.
-    const [{ toSpeedscope }, { renderFlamegraphSvg }] = await Promise.all([import('../render/speedscope-export.js'), import('../render/flamegraph.js')]);
-    await writeFileAtomic(join(dir, 'profile.json'), `${JSON.stringify(profile, null, 2)}\n`);
-    await writeFileAtomic(join(dir, 'speedscope.json'), `${JSON.stringify(toSpeedscope(profile))}\n`);
-    await writeFileAtomic(join(dir, 'flamegraph.svg'), renderFlamegraphSvg(profile));
-    log.info({ dir }, 'wrote profile.json, speedscope.json, flamegraph.svg and the raw profiler files');
-  }
+/** The model and its file-only views in an --out directory (the raw profiler files are there already). */
+export function profileFiles(profile: Profile, dir: string): OutputWrite[] {
+  // The two file-only views load only when asked for: most runs print a summary and never need them.
+  return [
+    { what: 'profile.json', path: join(dir, 'profile.json'), write: () => writeFileAtomic(join(dir, 'profile.json'), `${JSON.stringify(profile, null, 2)}\n`) },
+    {
+      what: 'speedscope.json',
+      path: join(dir, 'speedscope.json'),
+      write: async () => writeFileAtomic(join(dir, 'speedscope.json'), `${JSON.stringify((await import('../render/speedscope-export.js')).toSpeedscope(profile))}\n`),
+    },
+    {
+      what: 'flamegraph.svg',
+      path: join(dir, 'flamegraph.svg'),
+      write: async () => writeFileAtomic(join(dir, 'flamegraph.svg'), (await import('../render/flamegraph.js')).renderFlamegraphSvg(profile)),
+    },
+  ];
+}
+
+/** The summary (or JSON) first, then the files asked for; returns whether all were written. */
+async function deliver(profile: Profile, o: ProfileOptions): Promise<boolean> {
   // The program's own output is done by now, so the summary never interleaves with it.
   if (o.json) writeStdout(`${JSON.stringify(profile, null, 2)}\n`);
   else writeStdout(renderProfileText(profile, { top: o.top, sourceSnippets: true, color: colorEnabled }));
   if (profile.meta.stoppedBy === 'timeout') log.warn('the program was stopped at the time limit: the profile covers what ran until then');
+  const writes = o.out === undefined ? [] : profileFiles(profile, resolve(o.out));
+  if (o.html !== undefined) {
+    const html = resolve(o.html);
+    writes.push({ what: 'the HTML report', path: html, write: async () => (await import('../report/for-command.js')).writeProfileReport(html, profile) });
+  }
+  return writeOutputs(writes);
 }
 
 /** vecprof exits as the program did; a stop by vecprof itself says so in the code. */

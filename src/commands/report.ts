@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { basename, resolve } from 'node:path';
 import { EXIT_OK, UsageError } from '../errors.js';
 import { log } from '../log.js';
+import { checkOutputFile } from '../report/output-paths.js';
 import { setExitCode } from './context.js';
 
 interface ReportOptions {
@@ -21,7 +22,7 @@ export function registerReport(program: Command): void {
     .option('--profile <file>', 'profile.json from `vecprof profile --out DIR` (or the directory)')
     .option('--check <file>', 'findings from `vecprof check --output-format json`')
     .option('--budget <file>', 'budget.json from `vecprof budget --out DIR` (or the directory)')
-    .option('--advice <file>', 'advice from `vecprof advise --json`')
+    .option('--advice <file>', 'advice from `vecprof advise --out FILE` (or --json)')
     .option('--html <file>', 'where to write the report (required)')
     .option('--title <text>', 'the report title (default: the profiled command or the input names)')
     .addHelpText('after', '\nExample: vecprof report --profile out/profile.json --check findings.json --budget budget/ --html report.html')
@@ -30,6 +31,7 @@ export function registerReport(program: Command): void {
       if (!opts.profile && !opts.check && !opts.budget && !opts.advice) {
         throw new UsageError('nothing to report', { hint: 'give at least one of --profile, --check, --budget, --advice' });
       }
+      checkOutputFile(opts.html, '--html');
       const load = await import('../report/load.js');
       const [profile, findings, budget, advice] = await Promise.all([
         opts.profile ? load.loadProfile(resolve(opts.profile)) : undefined,

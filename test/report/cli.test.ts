@@ -47,12 +47,19 @@ test('vecprof report: usage errors exit 2 with one line saying what to do, and w
   }
 }));
 
-test('vecprof report: an unwritable --html path is one error line, exit 1', withDir(async (dir) => {
-  const r = await runCli(['report', '--budget', BUDGET, '--html', dir]);
-  assert.equal(r.code, 1, r.stderr);
-  const errors = logLines(r.stderr).filter((l) => l.level >= 50);
-  assert.equal(errors.length, 1);
-  assert.match(errors[0]!.msg, /cannot write the report to .* \(EISDIR\): give --html a file path/);
+test('vecprof report: an --html path that cannot be written is refused before the inputs are read: one line, exit 2', withDir(async (dir) => {
+  writeFileSync(join(dir, 'a-file'), '');
+  for (const [html, message] of [
+    [dir, /cannot write --html .*: it is a directory: give --html a file path/],
+    [join(dir, 'a-file', 'r.html'), /cannot write --html .*a-file.* is a file, not a directory/],
+  ] as const) {
+    // The input does not exist either: the output is checked first, so a long join is never wasted.
+    const r = await runCli(['report', '--profile', join(dir, 'missing.json'), '--html', html]);
+    assert.equal(r.code, 2, r.stderr);
+    const errors = logLines(r.stderr).filter((l) => l.level >= 50);
+    assert.equal(errors.length, 1);
+    assert.match(errors[0]!.msg, message);
+  }
 }));
 
 test('vecprof report joins a saved profile (given as its directory), findings and a budget into one page', withDir(async (dir) => {

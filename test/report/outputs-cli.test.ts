@@ -1,0 +1,127 @@
+// What profile and check print and write: JSON on stdout is JSON alone, the program's output shows once however many
+// times it runs, vecprof's own frames stay out of the profile, and output paths are checked before the run and
+// written after the results are printed.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PYTHON_HELPERS_DIR } from '../../src/paths.js';
+import type { Profile } from '../../src/profile/model.js';
+import { logLines, runCli } from '../../testkit/run-cli.js';
+
+function withDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
+  return async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vecprof-outputs-'));
+    try {
+      await fn(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+}
+
+const occurrences = (text: string, what: string): number => text.split(what).length - 1;
+
+// A pure-Python hot function (no NumPy import, so it starts fast) that prints: auto mode samples it, then counts its lines.
+const PRINTS = `print("printed by the program")
+
+def work():
+    t = 0
+    for i in range(2_500_000):
+        t += i
+    return t
+
+work()
+`;
+
+test('profile --json: stdout is the model alone; the program prints once to stderr though auto mode ran it twice', withDir(async (dir) => {
+  writeFileSync(join(dir, 'prints.py'), PRINTS);
+  const r = await runCli(['profile', '--json', 'prints.py'], { cwd: dir, timeoutMs: 120_000 });
+  assert.equal(r.code, 0, r.stderr);
+  const profile = JSON.parse(r.stdout) as Profile; // the whole of stdout: nothing of the program's in it
+  assert.deepEqual(
+    profile.meta.passes.map((p) => p.mode),
+    ['sample', 'lines'],
+    'two runs of the program',
+  );
+  assert.equal(occurrences(r.stderr, 'printed by the program'), 1, r.stderr);
+}));
+
+test("the profile starts at the program's first frame: no launcher frame in stacks or functions (sample and lines modes)", withDir(async (dir) => {
+  writeFileSync(join(dir, 'prints.py'), PRINTS);
+  for (const mode of ['sample', 'lines']) {
+    const r = await runCli(['profile', '--mode', mode, '--json', 'prints.py'], { cwd: dir, timeoutMs: 120_000 });
+    assert.equal(r.code, 0, r.stderr);
+    const p = JSON.parse(r.stdout) as Profile;
+    const samples = p.samples!;
+    assert.ok(samples.stacks.length > 0, `${mode}: sampled stacks`);
+    const ours = samples.frames.filter((f) => f.file.startsWith(PYTHON_HELPERS_DIR) || f.name.includes(PYTHON_HELPERS_DIR));
+    assert.deepEqual(ours, [], `${mode}: no vecprof frame`);
+    assert.ok(!p.functions.some((f) => f.file.startsWith(PYTHON_HELPERS_DIR)), `${mode}: no vecprof function`);
+    // The heaviest stack begins with the script's own module code.
+    const heaviest = [...samples.stacks].sort((a, b) => b.weight - a.weight)[0]!;
+    const root = samples.frames[heaviest.frames[0]!]!;
+    assert.equal(root.name, '<module>', `${mode}: ${JSON.stringify(root)}`);
+    assert.ok(root.file.endsWith('prints.py'), `${mode}: ${root.file}`);
+  }
+}));
+
+test('profile: --html and --out that cannot be written are refused before the program runs (exit 2, one line)', withDir(async (dir) => {
+  writeFileSync(join(dir, 'prints.py'), PRINTS);
+  writeFileSync(join(dir, 'a-file'), '');
+  for (const args of [
+    ['--html', 'a-file/r.html'],
+    ['--html', '.'],
+    ['--out', 'a-file'],
+    ['--out', 'a-file/sub'],
+  ]) {
+    const r = await runCli(['profile', '--mode', 'cpu', ...args, 'prints.py'], { cwd: dir });
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.equal(r.stdout, '');
+    assert.doesNotMatch(r.stderr, /printed by the program/, 'the program never ran');
+    const errors = logLines(r.stderr).filter((l) => l.level >= 50);
+    assert.equal(errors.length, 1, r.stderr);
+    assert.match(errors[0]!.msg, new RegExp(`cannot (write|use) ${args[0]} ${args[1]!.replace('.', '\\.')}`));
+  }
+}));
+
+test('profile: a file that cannot be written after the run costs only that file: the summary is printed, one line each, exit 1', withDir(async (dir) => {
+  // The program takes the place of the report's directory, and of profile.json in the --out directory made before it ran.
+  writeFileSync(join(dir, 'squat.py'), 'import os\nprint("printed by the program")\nopen("reports", "w").close()\nos.makedirs("prof/profile.json")\n');
+  const r = await runCli(['profile', '--mode', 'cpu', '--html', 'reports/r.html', '--out', 'prof', 'squat.py'], { cwd: dir });
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stdout, /^printed by the program\n/, `the program ran: ${r.stderr}`);
+  assert.match(r.stdout, /vecprof profile {2}mode cpu/, 'the summary was printed');
+  const errors = logLines(r.stderr).filter((l) => l.level >= 50);
+  assert.deepEqual(
+    errors.map((e) => /(profile\.json|speedscope\.json|flamegraph\.svg|report)/.exec(e.msg)?.[1]),
+    ['profile.json', 'report'],
+    r.stderr,
+  );
+  assert.ok(existsSync(join(dir, 'prof', 'speedscope.json')) && existsSync(join(dir, 'prof', 'flamegraph.svg')), 'the other files were written');
+  assert.ok(errors.every((e) => !e.msg.includes('\n') && !/\bat .*\.js:\d+/.test(e.msg)), 'one line each, no stack trace');
+}));
+
+test('profile: a program that fails keeps its own status when a file also fails', withDir(async (dir) => {
+  writeFileSync(join(dir, 'squat.py'), 'import sys\nopen("reports", "w").close()\nsys.exit(3)\n');
+  const r = await runCli(['profile', '--mode', 'cpu', '--html', 'reports/r.html', 'squat.py'], { cwd: dir });
+  assert.equal(r.code, 3, r.stderr);
+  assert.equal(logLines(r.stderr).filter((l) => l.level >= 50).length, 1, r.stderr);
+}));
+
+test('check: --html and --output-file that cannot be written are refused before any file is checked', withDir(async (dir) => {
+  writeFileSync(join(dir, 'a-file'), '');
+  writeFileSync(join(dir, 'loop.py'), 'x = 1\n');
+  for (const args of [
+    ['--html', 'a-file/r.html'],
+    ['--output-file', '.'],
+  ]) {
+    const r = await runCli(['check', ...args, 'loop.py'], { cwd: dir });
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.equal(r.stdout, '');
+    assert.match(logLines(r.stderr).find((l) => l.level >= 50)?.msg ?? '', new RegExp(`cannot write ${args[0]}`));
+  }
+  assert.equal(existsSync(join(dir, 'r.html')), false);
+  assert.equal(readFileSync(join(dir, 'a-file'), 'utf8'), '');
+}));
