@@ -4,8 +4,9 @@ import type { Finding } from '../check/types.js';
 import type { LineStat, Profile } from '../profile/model.js';
 import { formatDuration, formatRatio } from '../render/units.js';
 import type { CostModel } from './costmodel.js';
-import { indexLines, lineSecondsFor, rangeStats, type LineSeconds, type RangeStats } from './join.js';
-import { describeBandwidth, priceRewrite } from './rewrite-cost.js';
+import { indexLines, lineSecondsFor, rangeStats, type LineSeconds } from './join.js';
+import { hotGroups, lineRangeText, type HotGroup } from './loops.js';
+import { describeBandwidth, priceRewrite, quotableRewrite, workingStatements } from './rewrite-cost.js';
 import { largestByName, type ShapesSeen, type Watch } from './shapes.js';
 import type { Advice } from './types.js';
 
@@ -43,38 +44,93 @@ export function watchId(file: string, line: number, tag: string): string {
   return `${file}:${line}:${tag}`;
 }
 
-function sourceLines(sources: Record<string, string>, file: string, start: number, end: number): string[] {
-  const text = sources[file];
-  if (text === undefined) return [];
-  return text.split('\n').slice(start - 1, end);
+function isImport(line: string | undefined): boolean {
+  return line !== undefined && /^\s*(?:import\s|from\s+\S+\s+import\s)/.test(line);
 }
 
-/** Lines that deserve a look without a finding: hot and either run very often or spent in NumPy. */
-function hotUnmatchedLines(
-  profile: Profile,
-  covered: Set<string>,
-  cwd: string,
-  secondsOf: LineSeconds = lineSecondsFor(profile),
-  duration = profile.meta.durationSeconds,
-): LineStat[] {
-  return profile.lines.filter((l) => duration > 0 && secondsOf(l) / duration >= LISTED_SHARE && !covered.has(`${resolve(cwd, l.file)}:${l.line}`));
+/** Each source split into lines once: every profiled line asks for its own text. */
+const splitSources = new WeakMap<Record<string, string>, Map<string, string[]>>();
+
+function sourceLines(sources: Record<string, string>, file: string, start: number, end: number): string[] {
+  let files = splitSources.get(sources);
+  if (!files) splitSources.set(sources, (files = new Map()));
+  let lines = files.get(file);
+  if (!lines) {
+    const text = sources[file];
+    if (text === undefined) return [];
+    files.set(file, (lines = text.split('\n')));
+  }
+  return lines.slice(start - 1, end);
+}
+
+/** Ranges findings cover (a loop and, for a hidden loop, where its function is called), by absolute path. */
+function coveredRanges(findings: Finding[], lines: Map<string, LineStat[]>, cwd: string): Map<string, Array<{ start: number; end: number }>> {
+  const covered = new Map<string, Array<{ start: number; end: number }>>();
+  for (const f of findings) {
+    if (f.cell !== undefined || NOT_LOOP_CODES.has(f.code)) continue;
+    const file = resolve(cwd, f.path);
+    covered.set(file, [...(covered.get(file) ?? []), costRange(f, lines.get(file))]);
+  }
+  return covered;
+}
+
+function isCovered(covered: Map<string, Array<{ start: number; end: number }>>, file: string, line: number): boolean {
+  return (covered.get(file) ?? []).some((r) => r.start <= line && line <= r.end);
+}
+
+/** Share of a set of lines' time spent in native code beyond NumPy's per-element path; null where not sampled. */
+function nativeShare(lines: LineStat[], secondsOf: LineSeconds): number | null {
+  const split = lines.filter((l) => l.split);
+  const total = split.reduce((s, l) => s + secondsOf(l), 0);
+  if (total <= 0) return null;
+  return split.reduce((s, l) => s + secondsOf(l) * (1 - l.split!.python - l.split!.numpyScalar), 0) / total;
+}
+
+/** A loop's trip count: its most-run body line, or the header of a loop written on one line; undefined if not counted. */
+function tripCount(lines: LineStat[], start: number): number | undefined {
+  const body = lines.filter((l) => l.line > start && l.hits !== undefined);
+  if (body.length > 0) return Math.max(...body.map((l) => l.hits!));
+  return lines.find((l) => l.line === start)?.hits;
+}
+
+/**
+ * Hot code no finding covers, grouped into loops over their whole range before any threshold applies (a loop's
+ * lines can each be under it while the loop is not), then lines on their own.
+ */
+function unmatchedGroups(profile: Profile, findings: Finding[], sources: Record<string, string>, cwd: string, secondsOf: LineSeconds, duration: number, threshold: number): HotGroup[] {
+  const covered = coveredRanges(findings, indexLines(profile, cwd), cwd);
+  // an import costs what it costs (loading NumPy is native code, but no kernel): nothing to advise on
+  const lines = profile.lines.filter((l) => {
+    const file = resolve(cwd, l.file);
+    return secondsOf(l) > 0 && !isCovered(covered, file, l.line) && !isImport(sourceLines(sources, file, l.line, l.line)[0]);
+  });
+  const isPythonLoop = (group: LineStat[], range: { start: number; end: number }): boolean => {
+    const hits = tripCount(group, range.start);
+    const native = nativeShare(group, secondsOf);
+    return (hits === undefined || hits >= LOOP_HITS) && !(native !== null && native >= 0.5);
+  };
+  return hotGroups({ lines, sources, cwd, covered, secondsOf, duration, threshold, isPythonLoop }, LOOP_HITS);
 }
 
 export function watchesFor(profile: Profile, findings: Finding[], sources: Record<string, string>, cwd: string): Watch[] {
   const watches: Watch[] = [];
-  const covered = new Set<string>();
   const lines = indexLines(profile, cwd);
   for (const f of findings) {
     if (f.cell !== undefined || NOT_LOOP_CODES.has(f.code)) continue;
     const file = resolve(cwd, f.path);
     const { start, end } = costRange(f, lines.get(file));
-    for (let l = start; l <= end; l++) covered.add(`${file}:${l}`);
-    const texts = [...sourceLines(sources, file, start, end), f.fix?.replacement.split('\n')[0] ?? ''];
+    // every line of the rewrite: its first is often only `x = np.asarray(x)`
+    const texts = [...sourceLines(sources, file, start, end), f.fix?.replacement ?? ''];
     watches.push({ id: watchId(file, start, f.code), file, line: start, names: namesIn(texts, f.symbol) });
   }
-  for (const l of hotUnmatchedLines(profile, covered, cwd)) {
-    const file = resolve(cwd, l.file);
-    watches.push({ id: watchId(file, l.line, 'line'), file, line: l.line, names: namesIn(sourceLines(sources, file, l.line, l.line)) });
+  // Shares here are of the profiled run, a little longer than the plain one advice is priced against: watch what
+  // comes close to the listing threshold too (where a loop is grouped can move with the threshold: both are asked).
+  const duration = profile.meta.durationSeconds;
+  const secondsOf = lineSecondsFor(profile);
+  const groups = [LISTED_SHARE / 2, LISTED_SHARE].flatMap((t) => unmatchedGroups(profile, findings, sources, cwd, secondsOf, duration, t));
+  for (const g of groups) {
+    const id = watchId(g.file, g.start, g.loop ? 'loop' : 'line');
+    if (!watches.some((w) => w.id === id)) watches.push({ id, file: g.file, line: g.start, names: namesIn(sourceLines(sources, g.file, g.start, g.end)) });
   }
   return watches;
 }
@@ -91,11 +147,6 @@ export interface AdviceInput {
   plainWallSeconds?: number | null;
 }
 
-function describeLoop(stats: RangeStats, share: number): string {
-  const runs = stats.bodyHits !== undefined ? `runs ${stats.bodyHits.toLocaleString('en-US')} times and ` : '';
-  return `${runs}takes ${(share * 100).toFixed(share < 0.1 ? 1 : 0)} % of the run`;
-}
-
 /**
  * A hidden loop (np.vectorize and friends) costs where the wrapped function is called, which is often a later line
  * of the same function (`f = np.vectorize(g)` … `f(x)`): its range runs to the last profiled line of that function.
@@ -109,16 +160,43 @@ function costRange(f: Finding, fileLines: LineStat[] | undefined): { start: numb
   return { start: range.start, end: Math.max(range.end, ...later) };
 }
 
+function percent(share: number): string {
+  return `${(share * 100).toFixed(share < 0.1 ? 1 : 0)} %`;
+}
+
+/** "runs 300,000 times and takes 18 % of the run" (or "run … take" for a range of lines). */
+function describeMeasured(hits: number | undefined, share: number, plural: boolean): string {
+  const runs = hits !== undefined ? `${plural ? 'run' : 'runs'} ${hits.toLocaleString('en-US')} times and ` : '';
+  return `${runs}${plural ? 'take' : 'takes'} ${percent(share)} of the run`;
+}
+
+/** Why nothing was priced when the run did not finish: the passes that count trips and read shapes never ran. */
+function stoppedReason(profile: Profile): string | null {
+  switch (profile.meta.stoppedBy) {
+    case 'timeout':
+      return 'the run was stopped by --timeout before trip counts and shapes were read';
+    case 'interrupt':
+      return 'the run was interrupted before trip counts and shapes were read';
+    default:
+      return null;
+  }
+}
+
+/** How the summary names a rewrite: its one working statement, else its size, else (a hint in a comment) generically. */
+function rewriteName(replacement: string | undefined): string {
+  const quoted = quotableRewrite(replacement);
+  if (quoted) return `\`${quoted}\``;
+  const statements = replacement && !replacement.trim().startsWith('#') ? workingStatements(replacement).length : 0;
+  return statements > 1 ? `the ${statements}-statement rewrite` : 'a whole-array rewrite';
+}
+
 function findingAdvice(f: Finding, input: AdviceInput, lines: Map<string, LineStat[]>, secondsOf: LineSeconds, duration: number): Advice {
   const file = resolve(input.cwd, f.path);
   const { start, end } = costRange(f, lines.get(file));
   const stats = rangeStats(lines.get(file), start, end, secondsOf, duration);
   const arrays = largestByName(input.shapes.get(watchId(file, start, f.code)) ?? []);
-  const hot = stats.share >= HOT_SHARE && !NOT_LOOP_CODES.has(f.code);
-  const priced = hot ? priceRewrite(f, stats, arrays, input.model) : null;
-  // A generic hint (a comment, not code) is not quoted as if it were the rewrite.
-  const firstLine = f.fix?.replacement.split('\n')[0]?.trim();
-  const rewrite = firstLine && !firstLine.startsWith('#') ? firstLine : undefined;
+  const loopCode = !NOT_LOOP_CODES.has(f.code);
+  const hot = stats.share >= HOT_SHARE && loopCode;
   const advice: Advice = {
     rank: 0,
     kind: hot ? 'vectorize' : 'cold',
@@ -135,30 +213,36 @@ function findingAdvice(f: Finding, input: AdviceInput, lines: Map<string, LineSt
     arrays: [...arrays.values()],
     summary: '',
   };
-  if (priced && stats.timeSeconds > 0) {
-    const speedup = stats.timeSeconds / priced.predictedSeconds;
-    advice.prediction = {
-      measuredSeconds: stats.timeSeconds,
-      predictedSeconds: priced.predictedSeconds,
-      speedup,
-      savesShare: Math.max(0, (stats.timeSeconds - priced.predictedSeconds) / duration),
-      basis: priced.basis,
-    };
-  }
   const where = `line ${f.line}`;
   if (!hot) {
-    const ran = stats.lines.length > 0 ? `ran cold (${(stats.share * 100).toFixed(1)} % of the run)` : 'did not run';
+    const ran = stats.lines.length === 0 ? 'did not run' : loopCode ? `ran cold (${percent(stats.share)} of the run)` : `takes ${percent(stats.share)} of the run`;
+    advice.notPriced = !loopCode ? 'not a loop: there is no rewrite to price' : stats.lines.length === 0 ? 'the code did not run' : 'cold code: a rewrite would save little';
+    advice.detail = f.message;
     advice.summary = `${where} ${ran}: ${f.message}`;
-  } else {
-    const p = advice.prediction;
-    const price = p
-      ? `; ${rewrite ? `\`${rewrite}\`` : 'a whole-array rewrite'} should take ≈${formatDuration(p.predictedSeconds * 1e9)} instead of ${formatDuration(p.measuredSeconds * 1e9)} (≈${formatRatio(p.speedup)}), saving ${(p.savesShare * 100).toFixed(0)} % of the run`
-      : '';
-    advice.summary = `${where} ${describeLoop(stats, stats.share)}; ${f.message}${price}`;
+    return advice;
   }
+  const priced = stoppedReason(input.profile) === null || stats.bodyHits !== undefined || arrays.size > 0 ? priceRewrite(f, stats, arrays, input.model) : null;
+  if (priced && 'predictedSeconds' in priced) {
+    const p = (advice.prediction = {
+      measuredSeconds: stats.timeSeconds,
+      predictedSeconds: priced.predictedSeconds,
+      speedup: stats.timeSeconds / priced.predictedSeconds,
+      savesShare: Math.max(0, (stats.timeSeconds - priced.predictedSeconds) / duration),
+      basis: priced.basis,
+    });
+    advice.detail =
+      `${f.message}; ${rewriteName(f.fix?.replacement)} should take ≈${formatDuration(p.predictedSeconds * 1e9)} instead of ` +
+      `${formatDuration(p.measuredSeconds * 1e9)} (≈${formatRatio(p.speedup)}), saving ${(p.savesShare * 100).toFixed(0)} % of the run`;
+  } else {
+    // a stopped run explains a missing trip count or shape better than the rule's own reason does
+    advice.notPriced = stoppedReason(input.profile) ?? priced?.notPriced ?? 'not priced';
+    advice.detail = `${f.message}; not priced: ${advice.notPriced}`;
+  }
+  advice.summary = `${where} ${describeMeasured(stats.bodyHits, stats.share, false)}; ${advice.detail}`;
   return advice;
 }
 
+/** One hot line outside any listed loop: a NumPy kernel (with its bandwidth), or a line that ran very often. */
 function lineAdvice(l: LineStat, input: AdviceInput, secondsOf: LineSeconds, duration: number): Advice | null {
   const file = resolve(input.cwd, l.file);
   const time = secondsOf(l);
@@ -178,47 +262,54 @@ function lineAdvice(l: LineStat, input: AdviceInput, secondsOf: LineSeconds, dur
   };
   // Time in native code beyond the interpreter and NumPy's per-element path: kernels, and the allocations and page
   // faults of their temporaries.
-  const native = l.split ? 1 - l.split.python - l.split.numpyScalar : null;
+  const native = nativeShare([l], secondsOf);
   const inNumpy = native !== null ? native >= 0.5 : (l.hits ?? 0) < LOOP_HITS;
   if ((l.hits ?? 0) >= LOOP_HITS && !(native !== null && native >= 0.5)) {
-    return { ...base, kind: 'hot-loop', summary: `line ${l.line} ${describeLoop({ timeSeconds: time, share, bodyHits: l.hits, lines: [] }, l.share)}: hot Python loop, no known pattern` };
+    const detail = 'hot Python loop, no known pattern: no rewrite to price';
+    return { ...base, kind: 'hot-loop', notPriced: 'no rule recognises this code, so there is no rewrite to price', detail, summary: `line ${l.line} ${describeMeasured(l.hits, share, false)}: ${detail}` };
   }
   if (!inNumpy) return null;
   const bytes = [...arrays.values()].reduce((s, a) => s + a.nbytes, 0);
   if (bytes === 0 || time <= 0) {
-    return { ...base, kind: 'numpy-kernel', summary: `line ${l.line} takes ${(share * 100).toFixed(0)} % of the run in NumPy's own code` };
+    const notPriced = stoppedReason(input.profile) ?? 'no array was seen at this line when the program ran';
+    const detail = `in NumPy's own code; bandwidth unknown: ${notPriced}`;
+    return { ...base, kind: 'numpy-kernel', notPriced, detail, summary: `line ${l.line} takes ${percent(share)} of the run ${detail}` };
   }
   const bytesPerSecond = (bytes * (l.hits ?? 1)) / time;
-  const bw = describeBandwidth(bytesPerSecond, input.model);
+  const bw = describeBandwidth(bytesPerSecond, input.model, bytes);
   return {
     ...base,
     kind: 'numpy-kernel',
-    bandwidth: { bytesPerSecond, percentOfPeak: bw.percentOfPeak, bound: bw.bound },
-    summary: `line ${l.line} takes ${(share * 100).toFixed(0)} % of the run: ${bw.text}`,
+    bandwidth: { bytesPerSecond, percentOfPeak: bw.percentOfPeak, bound: bw.bound, comparedWith: bw.comparedWith, peakBytesPerSecond: bw.peakBytesPerSecond },
+    detail: bw.text,
+    summary: `line ${l.line} takes ${percent(share)} of the run: ${bw.text}`,
   };
 }
 
-/**
- * A hot loop without a finding shows up as its header and its body lines, each hot: one item per loop reads better.
- * Hot-loop lines of one file that follow each other become one item over their range, the times added up.
- */
-function mergeAdjacentLoops(items: Advice[]): Advice[] {
-  const loops = items.filter((a) => a.kind === 'hot-loop').sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
-  const merged: Advice[] = [];
-  for (const a of loops) {
-    const last = merged.at(-1);
-    if (last && last.file === a.file && a.line === last.endLine + 1) {
-      last.endLine = a.line;
-      last.timeSeconds += a.timeSeconds;
-      last.share += a.share;
-      last.hits = Math.min(last.hits ?? Infinity, a.hits ?? Infinity);
-      last.perIterationNs = last.hits ? (last.timeSeconds * 1e9) / last.hits : undefined;
-      last.summary = `lines ${last.line}–${last.endLine} run ${last.hits.toLocaleString('en-US')} times and take ${(last.share * 100).toFixed(last.share < 0.1 ? 1 : 0)} % of the run: hot Python loop, no known pattern`;
-    } else {
-      merged.push({ ...a });
-    }
-  }
-  return [...merged, ...items.filter((a) => a.kind !== 'hot-loop')];
+/** A hot Python loop no rule recognises, as one item over its whole range. */
+function loopAdvice(g: HotGroup, input: AdviceInput, secondsOf: LineSeconds, duration: number): Advice {
+  const stats = rangeStats(g.lines, g.start, g.end, secondsOf, duration);
+  const hits = tripCount(g.lines, g.start);
+  const arrays = largestByName(input.shapes.get(watchId(g.file, g.start, 'loop')) ?? []);
+  const besides = g.besides.length > 0 ? `, apart from ${g.besides.map((r) => lineRangeText(r.start, r.end)).join(' and ')},` : '';
+  const detail = `hot Python loop, no known pattern: no rewrite to price${hits === undefined && stoppedReason(input.profile) ? ` (trip count not counted: ${stoppedReason(input.profile)})` : ''}`;
+  return {
+    rank: 0,
+    kind: 'hot-loop',
+    file: g.file,
+    displayPath: input.displayPath(g.file),
+    line: g.start,
+    endLine: g.end,
+    hits,
+    entries: stats.entries,
+    timeSeconds: stats.timeSeconds,
+    share: stats.share,
+    perIterationNs: hits ? (stats.timeSeconds * 1e9) / hits : undefined,
+    arrays: [...arrays.values()],
+    notPriced: 'no rule recognises this loop, so there is no rewrite to price',
+    detail,
+    summary: `${lineRangeText(g.start, g.end)}${besides} ${describeMeasured(hits, stats.share, g.end > g.start)}: ${detail}`,
+  };
 }
 
 const KIND_ORDER = { vectorize: 0, 'hot-loop': 0, 'numpy-kernel': 0, cold: 1 } as const;
@@ -227,20 +318,12 @@ export function buildAdvice(input: AdviceInput): Advice[] {
   const duration = input.plainWallSeconds ?? input.profile.meta.durationSeconds;
   const lines = indexLines(input.profile, input.cwd);
   const secondsOf = lineSecondsFor(input.profile, duration);
-  const items: Advice[] = [];
-  const covered = new Set<string>();
-  for (const f of input.findings) {
-    if (f.cell !== undefined || f.code === 'E999' || f.code === 'E902') continue;
-    const a = findingAdvice(f, input, lines, secondsOf, duration);
-    items.push(a);
-    if (!NOT_LOOP_CODES.has(f.code)) for (let l = loopRange(f).start; l <= a.endLine; l++) covered.add(`${a.file}:${l}`);
+  const findings = input.findings.filter((f) => f.cell === undefined && f.code !== 'E999' && f.code !== 'E902');
+  const items: Advice[] = findings.map((f) => findingAdvice(f, input, lines, secondsOf, duration));
+  for (const g of unmatchedGroups(input.profile, findings, input.sources, input.cwd, secondsOf, duration, LISTED_SHARE)) {
+    const a = g.loop ? loopAdvice(g, input, secondsOf, duration) : lineAdvice(g.lines[0]!, input, secondsOf, duration);
+    if (a) items.push(a);
   }
-  const unmatched: Advice[] = [];
-  for (const l of hotUnmatchedLines(input.profile, covered, input.cwd, secondsOf, duration)) {
-    const a = lineAdvice(l, input, secondsOf, duration);
-    if (a) unmatched.push(a);
-  }
-  items.push(...mergeAdjacentLoops(unmatched));
   items.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || b.timeSeconds - a.timeSeconds || a.line - b.line);
   items.forEach((a, i) => (a.rank = i + 1));
   return items;

@@ -2,13 +2,18 @@
 // with the bytes taken from the arrays the program actually held at the loop.
 import type { Finding } from '../check/types.js';
 import { formatBytes, formatDuration, formatRate } from '../render/units.js';
-import { blendByWorkingSet, interpolate, predictVectorizedSeconds, type CostModel } from './costmodel.js';
+import { blendByWorkingSet, interpolate, memoryWeight, predictVectorizedSeconds, type CostModel } from './costmodel.js';
 import type { RangeStats } from './join.js';
 import type { ArraySeen } from './shapes.js';
 
 export interface Priced {
   predictedSeconds: number;
   basis: string;
+}
+
+/** Why a rewrite could not be priced, said the way the advice says it ("not priced: …"). */
+export interface NotPriced {
+  notPriced: string;
 }
 
 const REDUCTIONS = /\.(sum|mean|max|min|prod|any|all|std|var|argmax|argmin)\(|np\.(sum|mean|max|min|prod|dot|linalg\.norm)\(|@|np\.einsum\(/;
@@ -23,29 +28,121 @@ const OP_ALIASES: Record<string, string> = {
   cumsum: 'add', sign: 'abs', floor: 'abs', ceil: 'abs', round: 'abs', rint: 'abs',
 };
 
-/**
- * The whole-array operations in the first line of a rewrite, as names of calibrated operations: NumPy calls,
- * reductions called as methods, and arithmetic or comparison operators between arrays.
- */
-export function operationsIn(replacement: string): string[] {
-  const { calls, operators } = operationsByKind(replacement);
-  return [...calls, ...operators];
+/** Calls that cost nothing worth pricing on an ndarray: `np.asarray(x)` returns `x` itself, `np.empty` only allocates. */
+const FREE_CALLS = new Set(['asarray', 'asanyarray', 'ascontiguousarray', 'empty', 'empty_like']);
+
+/** One statement of a rewrite and the whole-array work it does. */
+export interface RewriteStatement {
+  /** The statement as written, without its trailing comment. */
+  text: string;
+  /** Calibrated NumPy calls (by the name of the operation they cost like). */
+  calls: string[];
+  /** Arithmetic and comparison operators between arrays, in the order written. */
+  operators: string[];
+  /** Calls that cost nothing on an array (`np.asarray(x)`), kept so the basis can say they were seen. */
+  free: string[];
 }
 
-function operationsByKind(replacement: string): { calls: string[]; operators: string[] } {
-  const code = replacement.split('\n')[0]!.replace(/#.*$/, '');
-  const rhs = code.includes('=') && !/^[^=]*[<>!=]=/.test(code) ? code.slice(code.indexOf('=') + 1) : code;
-  const calls: string[] = [];
-  for (const m of rhs.matchAll(/\b(?:np|numpy|xp)\.([a-z_][a-z0-9_]*)\(|\.(sum|mean|max|min|prod|any|all|std|var|copy)\(/g)) {
-    const name = (m[1] ?? m[2])!;
-    calls.push(OP_ALIASES[name] ?? name);
+/** Index of the assignment `=` of a statement (also of `+=` and friends), or -1: not one inside brackets, nor `==`. */
+function assignmentAt(code: string): number {
+  let depth = 0;
+  for (let i = 0; i < code.length; i++) {
+    const c = code[i]!;
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+    else if (c === '=' && depth === 0 && code[i + 1] !== '=' && !'=!<>'.includes(code[i - 1] ?? '')) return i;
   }
-  const bare = rhs.replace(/\*\*/g, '^').replace(/(==|!=|<=|>=)/g, '<');
-  const operators: string[] = [];
-  for (const op of bare.match(/[-+*/^%<>]/g) ?? []) {
-    operators.push(op === '<' || op === '>' ? 'compare' : op === '/' || op === '%' ? 'divide' : op === '*' || op === '^' ? 'multiply' : 'add');
+  return -1;
+}
+
+/**
+ * Code a price can be read from: strings (`'bnm,mk->bnk'`) and comments gone, numbers and `len(…)` as one token `N`,
+ * a minus sign before a number dropped (`x[:-1]`, `1e-3`, `axis=-1` are not subtractions), and arithmetic between
+ * plain numbers folded where precedence allows (`len(x) + 1` is not whole-array work; in `t * 2.0 + 1.0` the `+` is).
+ */
+function priceableCode(line: string): string {
+  let code = line.replace(/(["'])(?:\\.|(?!\1).)*\1/g, '""').replace(/#.*$/, '');
+  code = code.replace(/\blen\([^()]*\)/g, 'N');
+  code = code.replace(/(?<![\w.])(?:\d[\d_]*\.?\d*|\.\d+)(?:[eE][-+]?\d+)?j?(?![\w.])/g, 'N');
+  code = code.replace(/(^|[-+*/%(\[,=:<>]|\breturn|\blambda)(\s*)-(?=\s*N\b)/g, '$1$2');
+  for (let before = ''; before !== code; ) {
+    before = code;
+    // `2 * 3` binds first wherever it stands but after another `*` (`x * 2 * 3` is two passes); `1 + 2` only
+    // where nothing binds tighter on either side
+    code = code.replace(/(^|[(\[,=:<>+-]\s*)N\s*(?:\*\*|\/\/|[*/%])\s*N\b(?!\s*\*\*)/g, '$1N');
+    code = code.replace(/(^|[(\[,=:<>]\s*)N\s*[-+]\s*N\b(?=\s*(?:[)\],:<>+-]|$))/g, '$1N');
   }
-  return { calls, operators };
+  return code;
+}
+
+/** Lines that say something rather than compute: comments, `def` headers, decorators, imports. */
+function isStatement(code: string): boolean {
+  const trimmed = code.trim();
+  return trimmed !== '' && !/^(?:def|async\s+def|class|import|from|@)\b|^@/.test(trimmed);
+}
+
+const REDUCING = /\.(?:sum|mean|max|min|prod|any|all|std|var|argmax|argmin)\(|\b(?:np|numpy)\.(?:sum|mean|max|min|prod|dot)\(/;
+
+/**
+ * Every statement of a rewrite with the whole-array work it does. A rewrite is often several lines: conversions of
+ * arguments of unknown type first (`x = np.asarray(x)`), a call hoisted out, several outputs, a function body; each
+ * line is priced, and a conversion of an array costs nothing.
+ */
+export function rewriteStatements(replacement: string): RewriteStatement[] {
+  const out: RewriteStatement[] = [];
+  for (const line of replacement.split('\n')) {
+    const raw = line.replace(/(["'])(?:\\.|(?!\1).)*\1/g, (m) => m.replace(/#/g, ' '));
+    const text = line.slice(0, raw.indexOf('#') === -1 ? line.length : raw.indexOf('#')).trim();
+    const code = priceableCode(line);
+    if (!isStatement(code)) continue;
+    const at = assignmentAt(code);
+    const augmented = at > 0 && /[-+*/%@&|^]/.test(code[at - 1]!) ? code[at - 1]! : null;
+    const rhs = at >= 0 ? code.slice(at + 1) : code;
+    const calls: string[] = [];
+    const free: string[] = [];
+    for (const m of rhs.matchAll(/\b(?:np|numpy|xp)\.([a-z_][a-z0-9_]*)\(|\.(sum|mean|max|min|prod|any|all|std|var|copy|cumsum)\(/g)) {
+      const name = (m[1] ?? m[2])!;
+      if (FREE_CALLS.has(name)) free.push(name);
+      else calls.push(OP_ALIASES[name] ?? name);
+    }
+    const bare = rhs.replace(/\*\*/g, '^').replace(/\/\//g, '/').replace(/(==|!=|<=|>=)/g, '<');
+    const operators: string[] = [];
+    // `out += x * 2`: the in-place operator is whole-array work too, unless the value is a reduction (`s += a.sum()`)
+    if (augmented && augmented !== '@' && !REDUCING.test(rhs)) operators.push(augmented);
+    operators.push(...(bare.match(/[-+*/^%<>&|]/g) ?? []));
+    out.push({
+      text,
+      calls,
+      operators: operators.map((op) =>
+        op === '<' || op === '>' || op === '&' || op === '|' ? 'compare' : op === '/' || op === '%' ? 'divide' : op === '*' || op === '^' ? 'multiply' : 'add',
+      ),
+      free,
+    });
+  }
+  return out;
+}
+
+/** The statements that compute something: a rewrite without its free conversions (`x = np.asarray(x)`). */
+export function workingStatements(replacement: string): RewriteStatement[] {
+  return rewriteStatements(replacement).filter((s) => s.calls.length > 0 || s.operators.length > 0 || s.free.length === 0);
+}
+
+/**
+ * The whole-array operations of a rewrite, as names of calibrated operations: NumPy calls, reductions called as
+ * methods, and arithmetic or comparison operators between arrays, over all of its statements.
+ */
+export function operationsIn(replacement: string): string[] {
+  return rewriteStatements(replacement).flatMap((s) => [...s.calls, ...s.operators]);
+}
+
+/**
+ * The rewrite as a sentence can quote it: its one working statement (`out = np.where(x > 0, x, 0.0)`, not the
+ * `x = np.asarray(x)` before it); null when it is a hint in a comment or takes several statements.
+ */
+export function quotableRewrite(replacement: string | undefined): string | null {
+  if (!replacement || replacement.trim().startsWith('#')) return null;
+  const working = workingStatements(replacement);
+  return working.length === 1 ? working[0]!.text : null;
 }
 
 /**
@@ -60,15 +157,21 @@ export function chainedOperatorFactor(model: CostModel): number {
   return Math.min(1, Math.max(0.2, (chained - multiply) / add));
 }
 
-/** Nanoseconds per element of a rewrite's operations, calibrated one by one, with chained operators discounted. */
-function nsPerElementOf(replacement: string, model: CostModel): number {
-  const { calls, operators } = operationsByKind(replacement);
+/**
+ * Nanoseconds per element of a rewrite's operations, calibrated one by one: each statement is its own expression,
+ * and within one, the operators after the first are discounted (they work in place on the temporary).
+ */
+function nsPerElementOf(statements: RewriteStatement[], model: CostModel): number {
   const fallback = model.ops.add ?? 0;
   const cost = (op: string): number => model.ops[op] ?? fallback;
-  if (calls.length === 0 && operators.length === 0) return cost('add');
-  const chained = operators.map(cost).sort((a, b) => b - a);
+  if (statements.every((s) => s.calls.length === 0 && s.operators.length === 0)) return cost('add');
   const factor = chainedOperatorFactor(model);
-  return calls.reduce((sum, op) => sum + cost(op), 0) + chained.reduce((sum, c, i) => sum + (i === 0 ? c : c * factor), 0);
+  let total = 0;
+  for (const s of statements) {
+    const chained = s.operators.map(cost).sort((a, b) => b - a);
+    total += s.calls.reduce((sum, op) => sum + cost(op), 0) + chained.reduce((sum, c, i) => sum + (i === 0 ? c : c * factor), 0);
+  }
+  return total;
 }
 
 /** Whole-array NumPy calls a rewrite makes. */
@@ -85,16 +188,17 @@ function primaryArray(finding: Finding, arrays: Map<string, ArraySeen>): ArraySe
   return [...arrays.values()].sort((a, b) => b.nbytes - a.nbytes)[0];
 }
 
-function elementwise(finding: Finding, stats: RangeStats, arrays: Map<string, ArraySeen>, model: CostModel): Priced | null {
+function elementwise(finding: Finding, stats: RangeStats, arrays: Map<string, ArraySeen>, model: CostModel): Priced | NotPriced {
   const a = primaryArray(finding, arrays);
-  const replacement = finding.fix?.replacement ?? '';
-  const ops = operationsIn(replacement);
+  const statements = rewriteStatements(finding.fix?.replacement ?? '');
+  const ops = statements.flatMap((s) => [...s.calls, ...s.operators]);
+  const free = statements.flatMap((s) => s.free);
   const calls = Math.max(1, ops.length);
-  const reduction = REDUCTIONS.test(replacement) && calls === 1;
+  const reduction = REDUCTIONS.test(statements.map((s) => s.text).join('\n')) && calls === 1;
   const itemsize = a?.itemsize ?? 8;
   // Elements per entry: the array when it was seen, else the loop's trip count per entry.
   const perEntry = a ? elementsOf(a) : stats.bodyHits !== undefined ? stats.bodyHits / (stats.entries ?? 1) : null;
-  if (perEntry === null) return null;
+  if (perEntry === null) return { notPriced: 'neither the arrays it works on nor its trip count were seen' };
   const entries = stats.entries ?? 1;
   // Two bounds: streaming the bytes, and computing at what these operations cost per element here (measured in
   // cache; np.where and np.exp cost far more than they move). In cache the compute bound is the measured one; from
@@ -102,15 +206,16 @@ function elementwise(finding: Finding, stats: RangeStats, arrays: Map<string, Ar
   const bytesPerElement = reduction ? itemsize : 2 * itemsize * calls;
   const workingSetBytes = perEntry * itemsize * (reduction ? 1 : 2);
   const overhead = (calls * model.numpyPerCallNs) / 1e9;
-  const nsPerElement = nsPerElementOf(replacement, model) * (itemsize / 8);
+  const nsPerElement = nsPerElementOf(statements, model) * (itemsize / 8);
   const computed = overhead + (perEntry * nsPerElement) / 1e9;
   const streamedFromMemory = overhead + (perEntry * bytesPerElement) / model.memoryBytesPerSecond;
   const inCache = nsPerElement > 0 ? computed : predictVectorizedSeconds(model, { elements: perEntry, bytesPerElement, calls, workingSetBytes: 0 });
   const once = blendByWorkingSet(model, workingSetBytes, inCache, Math.max(computed, streamedFromMemory));
   const what = ops.length > 0 ? ops.join(' + ') : 'one whole-array call';
+  const conversions = free.length > 0 ? `; ${[...new Set(free)].map((f) => `np.${f}`).join(', ')} free on an array` : '';
   return {
     predictedSeconds: entries * once,
-    basis: `${what} over ${Math.round(perEntry).toLocaleString('en-US')} elements (${formatBytes(perEntry * bytesPerElement)} moved${nsPerElement > 0 ? `, ${formatDuration(nsPerElement)}/element measured here` : ''})${entries > 1 ? ` × ${entries.toLocaleString('en-US')} entries` : ''}`,
+    basis: `${what} over ${Math.round(perEntry).toLocaleString('en-US')} elements (${formatBytes(perEntry * bytesPerElement)} moved${nsPerElement > 0 ? `, ${formatDuration(nsPerElement)}/element measured here` : ''}${conversions})${entries > 1 ? ` × ${entries.toLocaleString('en-US')} entries` : ''}`,
   };
 }
 
@@ -127,9 +232,9 @@ function rowSets(finding: Finding, arrays: Map<string, ArraySeen>): [ArraySeen, 
   return [first, second];
 }
 
-function pairwise(finding: Finding, arrays: Map<string, ArraySeen>, model: CostModel): Priced | null {
+function pairwise(finding: Finding, arrays: Map<string, ArraySeen>, model: CostModel): Priced | NotPriced {
   const sets = rowSets(finding, arrays);
-  if (!sets) return null;
+  if (!sets) return { notPriced: 'the arrays whose rows it pairs were not seen when the program ran' };
   const [a, b] = sets;
   const n = a.shape[0] ?? 1;
   const m = b.shape[0] ?? 1;
@@ -157,7 +262,7 @@ function matmulOperands(finding: Finding, arrays: Map<string, ArraySeen>): { sta
   return matrix ? { stack, matrix } : null;
 }
 
-function batchedMatmul(finding: Finding, stats: RangeStats, arrays: Map<string, ArraySeen>, model: CostModel): Priced | null {
+function batchedMatmul(finding: Finding, stats: RangeStats, arrays: Map<string, ArraySeen>, model: CostModel): Priced | NotPriced {
   const ops = matmulOperands(finding, arrays);
   const nsPerFma = ops ? interpolate(model.matmul.map((m) => ({ x: m.k, y: m.nsPerFma })), ops.stack.shape.at(-1)!) : null;
   if (ops && nsPerFma !== null) {
@@ -175,7 +280,7 @@ function batchedMatmul(finding: Finding, stats: RangeStats, arrays: Map<string, 
       basis: `one product over ${batch.toLocaleString('en-US')} ${rows}×${inner} @ ${inner}×${cols}: ${fmas.toLocaleString('en-US')} multiply-adds at ${formatDuration(nsPerFma)} + ${formatBytes(bytes)} streamed`,
     };
   }
-  if (stats.bodyHits === undefined || stats.bodyHits === 0) return null;
+  if (stats.bodyHits === undefined || stats.bodyHits === 0) return { notPriced: 'neither the stack and the matrix nor the loop\'s trip count were seen' };
   const items = stats.bodyHits;
   // Shapes unknown: per item the loop pays interpreter steps and two NumPy dispatches (the a[b] view and the
   // product) on top of the product itself.
@@ -188,8 +293,8 @@ function batchedMatmul(finding: Finding, stats: RangeStats, arrays: Map<string, 
   };
 }
 
-function growth(stats: RangeStats, model: CostModel): Priced | null {
-  if (stats.bodyHits === undefined) return null;
+function growth(stats: RangeStats, model: CostModel): Priced | NotPriced {
+  if (stats.bodyHits === undefined) return { notPriced: 'the loop\'s trip count was not counted' };
   // Appending to a list and building the array once: about one loop iteration's worth of interpreter work per
   // item (the append replaces the np.append call), and one conversion at the end.
   const items = stats.bodyHits;
@@ -197,7 +302,7 @@ function growth(stats: RangeStats, model: CostModel): Priced | null {
   return { predictedSeconds: predicted, basis: `${items.toLocaleString('en-US')} list appends and one final copy, instead of ${items.toLocaleString('en-US')} whole-array copies` };
 }
 
-export function priceRewrite(finding: Finding, stats: RangeStats, arrays: Map<string, ArraySeen>, model: CostModel): Priced | null {
+export function priceRewrite(finding: Finding, stats: RangeStats, arrays: Map<string, ArraySeen>, model: CostModel): Priced | NotPriced {
   switch (finding.code) {
     case 'VEC001':
     case 'VEC004':
@@ -210,20 +315,35 @@ export function priceRewrite(finding: Finding, stats: RangeStats, arrays: Map<st
     case 'VEC005':
       return growth(stats, model);
     default:
-      return null;
+      return { notPriced: `there is no price model for ${finding.code}` };
   }
+}
+
+export interface BandwidthVerdict {
+  percentOfPeak: number | null;
+  bound: boolean;
+  /** Which of the machine's bandwidths the line was held against. */
+  comparedWith: 'cache' | 'memory';
+  peakBytesPerSecond: number;
+  text: string;
 }
 
 /**
  * A line's bandwidth counts the bytes of the arrays it names once per run of the line: temporaries are not seen,
- * so it is a lower bound, and "bandwidth-bound" is claimed only when even that bound is near the peak.
+ * so it is a lower bound, and "bandwidth-bound" is claimed only when even that bound is near the peak. The peak is
+ * the one for where those bytes live: arrays that do not fit the last-level cache stream from memory, whose
+ * bandwidth is a fraction of the in-cache peak, so against that peak they could never look bound.
  */
-export function describeBandwidth(bytesPerSecond: number, model: CostModel): { percentOfPeak: number | null; bound: boolean; text: string } {
-  const peak = model.peakBytesPerSecond ?? model.memoryBytesPerSecond;
+export function describeBandwidth(bytesPerSecond: number, model: CostModel, bytesTouched: number): BandwidthVerdict {
+  const fromMemory = memoryWeight(model, bytesTouched) >= 0.5;
+  const peak = fromMemory ? model.memoryBytesPerSecond : (model.peakBytesPerSecond ?? model.cacheBytesPerSecond);
+  const which = fromMemory
+    ? `this machine's memory bandwidth (${formatRate(peak)}: ${formatBytes(bytesTouched)} of arrays do not fit the ${model.llcBytes !== null ? formatBytes(model.llcBytes) : 'last-level'} cache)`
+    : `the in-cache peak (${formatRate(peak)})`;
   const percent = peak > 0 ? (100 * bytesPerSecond) / peak : null;
   const bound = percent !== null && percent >= 60;
   const text = bound
-    ? `bandwidth-bound at ${percent!.toFixed(0)} % of peak (${formatRate(bytesPerSecond)}): vectorizing further will not help`
-    : `NumPy kernel streaming at least ${formatRate(bytesPerSecond)}${percent !== null ? ` (${percent.toFixed(0)} % of peak)` : ''}`;
-  return { percentOfPeak: percent, bound, text };
+    ? `bandwidth-bound at ${percent!.toFixed(0)} % of ${which}, streaming at least ${formatRate(bytesPerSecond)}: vectorizing further will not help`
+    : `NumPy kernel streaming at least ${formatRate(bytesPerSecond)}${percent !== null ? `, ${percent.toFixed(0)} % of ${which}` : ''}`;
+  return { percentOfPeak: percent, bound, comparedWith: fromMemory ? 'memory' : 'cache', peakBytesPerSecond: peak, text };
 }

@@ -44,12 +44,22 @@ export interface Advice {
   share: number;
   perIterationNs?: number;
   prediction?: Prediction;
-  /** For numpy-kernel items. */
-  bandwidth?: { bytesPerSecond: number; percentOfPeak: number | null; bound: boolean };
+  /** Why there is no prediction (and, for a kernel, no bandwidth): every item without a price says why. */
+  notPriced?: string;
+  /**
+   * For numpy-kernel items: the bandwidth achieved, against the peak for where its arrays live (the in-cache peak, or
+   * memory bandwidth for arrays larger than the last-level cache).
+   */
+  bandwidth?: { bytesPerSecond: number; percentOfPeak: number | null; bound: boolean; comparedWith: 'cache' | 'memory'; peakBytesPerSecond: number };
   /** Arrays seen at the line when the program ran. */
   arrays: ArraySeen[];
-  /** One sentence, the way the terminal prints it. */
+  /** One sentence: where, what was measured, and the advice with its price (or why it has none). */
   summary: string;
+  /**
+   * The summary without where and what was measured (the terminal prints those apart, as numbers). Optional: advice
+   * saved by an earlier version has only the summary.
+   */
+  detail?: string;
 }
 
 export interface AdviceReport {

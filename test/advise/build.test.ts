@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildAdvice, namesIn, watchesFor } from '../../src/advise/build.js';
 import { rangeStats, lineSecondsFor, secondsPerSample } from '../../src/advise/join.js';
-import { chainedOperatorFactor, countCalls, operationsIn, priceRewrite } from '../../src/advise/rewrite-cost.js';
+import { chainedOperatorFactor, countCalls, operationsIn, priceRewrite, type Priced } from '../../src/advise/rewrite-cost.js';
 import { COST_MODEL_SCHEMA, type CostModel } from '../../src/advise/costmodel.js';
 import type { Finding } from '../../src/check/types.js';
 import type { LineStat, Profile } from '../../src/profile/model.js';
@@ -142,7 +142,7 @@ test('operators chained in one expression after the first are priced in place, a
   const stats = rangeStats([], 8, 9, () => 0, 1);
   const arrays = new Map([['x', { name: 'x', shape: [1000], itemsize: 8, nbytes: 8000, dtype: 'float64' }]]);
   const price = (replacement: string): number =>
-    priceRewrite({ ...relu, code: 'VEC006', fix: { description: '', replacement, safety: 'unsafe' } }, stats, arrays, model)!.predictedSeconds;
+    (priceRewrite({ ...relu, code: 'VEC006', fix: { description: '', replacement, safety: 'unsafe' } }, stats, arrays, model) as Priced).predictedSeconds;
   // in cache: calls × per-call cost + elements × ns per element; multiply and add cost 0.1 ns each alone
   const one = price('y = x * 2.0');
   const two = price('y = x * 2.0 + 1.0');
