@@ -43,9 +43,23 @@ test('advise names the element loop first, with its trip count, the arrays seen 
 test('the terminal list leads with the hot loop and its rewrite; the exit status is the script\'s', async () => {
   const r = await runCli(['advise', join(dir, 'relu_small.py'), '3'], { env, cwd: dir, timeoutMs: 240_000 });
   assert.equal(r.code, 3, r.stderr);
-  assert.match(r.stdout, /^\d\. .*relu_small\.py:8 \[VEC004\]$/m);
+  // the item's numbers on its first line: time, share, hits and time per iteration
+  assert.match(r.stdout, /^\d\. .*relu_small\.py:8 \[VEC004\] [\d.]+ [µm]?s, [\d.]+ % of the run · 300,000 hits, [\d.]+ [nµ]s per iteration$/m);
   assert.match(r.stdout, /→ out = np\.(where|maximum)\(x/);
-  assert.match(r.stdout, /should take ≈[\d.]+ [µm]?s instead of/);
+  assert.match(r.stdout, /`out = np\.(where|maximum)\(x.*\)` should take ≈[\d.]+ [µm]?s instead of/);
+});
+
+test('a run stopped by --timeout: the hot loop is listed with why it has no price', async () => {
+  const r = await runCli(['advise', '--json', '--timeout', '1.5', join(dir, 'relu_forever.py')], { env, cwd: dir, timeoutMs: 240_000 });
+  const report = JSON.parse(r.stdout.slice(r.stdout.indexOf('{'))) as AdviceReport;
+  assert.equal(report.profile.meta.stoppedBy, 'timeout', r.stderr);
+  const loop = report.items.find((a) => a.finding?.code === 'VEC004');
+  assert.ok(loop, JSON.stringify(report.items.map((a) => a.summary)));
+  assert.equal(loop.kind, 'vectorize');
+  assert.equal(loop.prediction, undefined);
+  assert.equal(loop.notPriced, 'the run was stopped by --timeout before trip counts and shapes were read');
+  assert.match(loop.summary, /; not priced: the run was stopped by --timeout before trip counts and shapes were read$/);
+  for (const a of report.items.filter((x) => !x.prediction && !x.bandwidth)) assert.ok(a.notPriced, `${a.kind} at line ${a.line} says why it has no price`);
 });
 
 test('bad input: a missing script and no target are usage errors', async () => {
