@@ -11,6 +11,8 @@ export const PATTERNS: Array<{ file: string; code: string }> = [
   { file: 'pairwise.py', code: 'VEC002' },
   { file: 'batched_matmul.py', code: 'VEC003' },
   { file: 'relu_where.py', code: 'VEC004' },
+  // the same loop without type annotations: the rewrite is two statements, `x = np.asarray(x)` then the np.where
+  { file: 'relu_unannotated.py', code: 'VEC004' },
   { file: 'append_growth.py', code: 'VEC005' },
   { file: 'hidden_loop.py', code: 'VEC006' },
 ];
