@@ -207,3 +207,17 @@ test('a size the memory guard rules out entirely is skipped with its reason, not
   }
   assert.doesNotMatch(r.stderr, /Unable to allocate/);
 });
+
+test('--timeout during --pitfalls: what was measured is printed and saved as partial, exit 1', async () => {
+  const out = tempDir();
+  const r = await runCli(['budget', '--pitfalls', '--quick', '--timeout', '1', '--out', out], { timeoutMs: 60_000 });
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stdout, /1\. First call vs warm call/);
+  assert.match(r.stdout, /PARTIAL: stopped by --timeout before every pitfall was measured/);
+  const errors = logLines(r.stderr).filter((l) => l.level >= 50);
+  assert.equal(errors.length, 1, r.stderr);
+  assert.match(errors[0]!.msg, /^a pitfalls helper ran past --timeout 1 s and was stopped: .*pitfalls\.json is partial \(complete: false\)/);
+  const result = JSON.parse(readFileSync(join(out, 'pitfalls.json'), 'utf8')) as PitfallsResult;
+  assert.equal(result.timedOut, true);
+  assert.equal(result.complete, false);
+});
