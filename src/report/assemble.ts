@@ -48,7 +48,7 @@ export function assemblePayload(data: ReportData): ReportPayload {
     flame: profile ? buildFlameTree(profile, (f) => table.display(table.absolute(f))) : null,
     functions: functions.rows,
     functionsOmitted: functions.omitted,
-    memory: profile?.memory ? memoryView(profile, table) : null,
+    memory: profile ? memoryView(profile, table) : null,
     budget: data.budget ? budgetView(data.budget) : null,
   };
 }
@@ -148,18 +148,32 @@ function functionRows(profile: Profile, table: FileTable): { rows: FunctionRow[]
   return { rows, omitted: sorted.length - rows.length };
 }
 
-function memoryView(profile: Profile, table: FileTable): MemoryView {
-  const m = profile.memory!;
-  const lines = [...m.lines].sort((a, b) => b.bytesAtPeak - a.bytesAtPeak || b.allocatedBytes - a.allocatedBytes).slice(0, MAX_MEMORY_LINES);
+/** Null when nothing about memory is known (an imported profile, a platform without RSS readings). */
+function memoryView(profile: Profile, table: FileTable): MemoryView | null {
+  const m = profile.memory;
+  const rss = profile.meta.rss;
+  const peakRssBytes = m?.peakRssBytes ?? rss?.peakBytes ?? null;
+  if (!m && peakRssBytes === null) return null;
+  const lines = [...(m?.lines ?? [])].sort((a, b) => b.bytesAtPeak - a.bytesAtPeak || b.allocatedBytes - a.allocatedBytes).slice(0, MAX_MEMORY_LINES);
+  const at = (file: string): { displayPath: string; file: number } => {
+    const abs = table.absolute(file);
+    return { displayPath: table.display(abs), file: table.find(abs) };
+  };
   return {
-    peakTracedBytes: m.peakTracedBytes,
-    peakRssBytes: m.peakRssBytes ?? profile.meta.rss?.peakBytes ?? null,
-    startBytes: m.startBytes,
-    endBytes: m.endBytes,
-    lines: lines.map((l) => {
-      const abs = table.absolute(l.file);
-      return { displayPath: table.display(abs), file: table.find(abs), line: l.line, bytesAtPeak: l.bytesAtPeak, allocatedBytes: l.allocatedBytes, numpyBytes: l.numpyBytes, allocations: l.allocations };
-    }),
+    peakRssBytes,
+    rssStartBytes: rss?.startBytes ?? null,
+    rssEndBytes: rss?.endBytes ?? null,
+    peakChildrenRssBytes: rss?.peakChildrenBytes ? rss.peakChildrenBytes : null,
+    peakRssLine: m?.peakRssLine ? { ...at(m.peakRssLine.file), line: m.peakRssLine.line } : null,
+    traced: m
+      ? {
+          peakBytes: m.peakTracedBytes,
+          startBytes: m.startBytes,
+          endBytes: m.endBytes,
+          mechanism: m.mechanism ?? null,
+          lines: lines.map((l) => ({ ...at(l.file), line: l.line, bytesAtPeak: l.bytesAtPeak, allocatedBytes: l.allocatedBytes, numpyBytes: l.numpyBytes, allocations: l.allocations })),
+        }
+      : null,
   };
 }
 

@@ -1,7 +1,7 @@
 // The data the report page receives, embedded as JSON. Shared by build.ts (which makes it) and the front end
 // (which only reads it), so it holds plain data only: no Node or DOM types.
 
-export const PAYLOAD_VERSION = 1;
+export const PAYLOAD_VERSION = 2;
 
 /** Frame kinds as small integers (the flame graph holds thousands of frames). */
 export const FRAME_KINDS = ['python', 'numpyScalar', 'nativeKernel', 'otherNative'] as const;
@@ -155,20 +155,33 @@ export interface FunctionRow {
   selfSamples: number | null;
 }
 
+/** What is known about memory: every run measures resident memory; only a memory pass traces it per line. */
 export interface MemoryView {
-  peakTracedBytes: number;
+  /** Resident memory of the program's process (every mode that runs the program reads it). */
   peakRssBytes: number | null;
-  startBytes: number;
-  endBytes: number;
-  lines: Array<{
-    displayPath: string;
-    file: number;
-    line: number;
-    bytesAtPeak: number;
-    allocatedBytes: number;
-    numpyBytes: number;
-    allocations: number;
-  }>;
+  rssStartBytes: number | null;
+  rssEndBytes: number | null;
+  /** The largest of the program's finished children (multiprocessing workers, subprocesses). */
+  peakChildrenRssBytes: number | null;
+  /** The user line running when the resident size peaked (memory pass). */
+  peakRssLine: { displayPath: string; file: number; line: number } | null;
+  /** Per-line memory, from a memory pass (--mode memory, or auto mode when the run was large); null without one. */
+  traced: {
+    peakBytes: number;
+    startBytes: number;
+    endBytes: number;
+    /** 'numpy-handler' (NumPy data buffers only) or 'tracemalloc' (every allocation). */
+    mechanism: string | null;
+    lines: Array<{
+      displayPath: string;
+      file: number;
+      line: number;
+      bytesAtPeak: number;
+      allocatedBytes: number;
+      numpyBytes: number;
+      allocations: number;
+    }>;
+  } | null;
 }
 
 export interface BudgetView {

@@ -63,7 +63,7 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 
 /** What the page publishes for tests and the benchmark (src/report/front/main.ts). */
 export interface PageGlobals {
-  vecprofReport?: { ready: boolean; flameFirstRenderMs: number | null; error: string | null };
+  vecprofReport?: { ready: boolean; flameFirstRenderMs: number | null; flameFirstRenderBy: 'paint' | 'frame' | null; flameDrawnMs: number | null; error: string | null };
 }
 
 export function reportStatus(page: Page): Promise<PageGlobals['vecprofReport']> {

@@ -20,9 +20,13 @@ export function formatTime(seconds: number | null | undefined): string {
   return seconds === null || seconds === undefined ? '' : formatSeconds(seconds);
 }
 
-/** Sample counts may be fractional when stacks were rebuilt from a deterministic profile. */
+/**
+ * Sample counts may be fractional (stacks rebuilt from a deterministic profile, native samples grafted in
+ * proportion): a count reads as a count, 1,800 not 1.80e+3, with one decimal only where a fraction of one matters.
+ */
 export function formatSamples(n: number): string {
-  return Number.isInteger(n) ? formatInt(n) : n.toPrecision(3);
+  if (Number.isInteger(n) || Math.abs(n) >= 100) return formatInt(n);
+  return n.toLocaleString('en-US', { maximumFractionDigits: 1 });
 }
 
 export function baseName(path: string): string {

@@ -5,13 +5,19 @@ import { adviceList } from './advice.js';
 import { budgetSection } from './budget.js';
 import { h, section } from './dom.js';
 import { flameGraph } from './flame.js';
+import { formatSamples } from './format.js';
 import { sourceViewer, type SourceViewer } from './source.js';
 import { summarySection } from './summary.js';
 import { findingList, functionTable, memorySection } from './tables.js';
 
 interface ReportStatus {
   ready: boolean;
+  /** Milliseconds from navigation start until the flame graph was on screen: the first paint after its draw. */
   flameFirstRenderMs: number | null;
+  /** 'paint': a Paint Timing entry after the draw; 'frame': the start of the frame after the one that showed it. */
+  flameFirstRenderBy: 'paint' | 'frame' | null;
+  /** When the first draw finished, before anything was painted. */
+  flameDrawnMs: number | null;
   error: string | null;
 }
 
@@ -21,7 +27,7 @@ declare global {
   }
 }
 
-const status: ReportStatus = { ready: false, flameFirstRenderMs: null, error: null };
+const status: ReportStatus = { ready: false, flameFirstRenderMs: null, flameFirstRenderBy: null, flameDrawnMs: null, error: null };
 window.vecprofReport = status;
 
 function readPayload(): ReportPayload {
@@ -85,18 +91,55 @@ function flameElement(p: ReportPayload, source: SourceViewer | null): HTMLElemen
   const tree = p.flame!;
   const note = tree.approximate
     ? 'Stacks rebuilt from caller edges of a deterministic profile: widths are time, and a function called from several places is split by time, not by path.'
-    : `${tree.totalSamples.toLocaleString('en-US')} samples${tree.intervalSeconds ? ` every ${(tree.intervalSeconds * 1000).toFixed(tree.intervalSeconds < 0.01 ? 1 : 0)} ms` : ''}. Click a frame to zoom in; type to highlight frames.`;
+    : `${formatSamples(tree.totalSamples)} samples${tree.intervalSeconds ? ` every ${(tree.intervalSeconds * 1000).toFixed(tree.intervalSeconds < 0.01 ? 1 : 0)} ms` : ''}. Click a frame to zoom in; type to highlight frames.`;
   return h('div', null, h('p', { class: 'muted' }, note), flame.element);
+}
+
+/** How long to wait for a paint entry once the next frame has begun (entries arrive with the compositor's feedback). */
+const PAINT_ENTRY_WAIT_MS = 500;
+
+/**
+ * Records when the drawn flame graph reached the screen. The whole page is built in this one task, so the first
+ * paint after the draw shows it: Paint Timing gives that paint's time; where it gives none (a browser without it, or
+ * a page painted before), the start of the frame after the painted one (a second animation frame) stands in.
+ */
+function recordFirstRender(drawnAt: number): void {
+  const done = (ms: number, by: 'paint' | 'frame'): void => {
+    if (status.ready) return;
+    status.flameFirstRenderMs = ms;
+    status.flameFirstRenderBy = by;
+    status.ready = true;
+  };
+  const paintAfterDraw = (): number | undefined => {
+    const times = performance.getEntriesByType('paint').map((e) => e.startTime).filter((t) => t >= drawnAt);
+    return times.length > 0 ? Math.min(...times) : undefined;
+  };
+  requestAnimationFrame(() =>
+    requestAnimationFrame((frameStart) => {
+      const painted = paintAfterDraw();
+      if (painted !== undefined) return done(painted, 'paint');
+      if (typeof PerformanceObserver === 'undefined' || !PerformanceObserver.supportedEntryTypes.includes('paint')) return done(frameStart, 'frame');
+      const observer = new PerformanceObserver(() => {
+        const t = paintAfterDraw();
+        if (t === undefined) return;
+        observer.disconnect();
+        done(t, 'paint');
+      });
+      observer.observe({ type: 'paint', buffered: true });
+      setTimeout(() => {
+        observer.disconnect();
+        done(frameStart, 'frame');
+      }, PAINT_ENTRY_WAIT_MS);
+    }),
+  );
 }
 
 try {
   main();
   if (flame) {
     (flame as { draw(): void }).draw();
-    requestAnimationFrame(() => {
-      status.flameFirstRenderMs = performance.now();
-      status.ready = true;
-    });
+    status.flameDrawnMs = performance.now();
+    recordFirstRender(status.flameDrawnMs);
   } else status.ready = true;
   if (location.hash.length > 1) document.getElementById(location.hash.slice(1))?.scrollIntoView();
 } catch (err) {

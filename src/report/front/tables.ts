@@ -7,7 +7,6 @@ import type { SourceViewer } from './source.js';
 import { sortableTable, type Column } from './table.js';
 
 type FunctionRow = ReportPayload['functions'][number];
-type MemoryRow = NonNullable<ReportPayload['memory']>['lines'][number];
 
 export function functionTable(p: ReportPayload, source: SourceViewer | null): HTMLElement {
   const rows = p.functions;
@@ -27,23 +26,47 @@ export function functionTable(p: ReportPayload, source: SourceViewer | null): HT
   return table;
 }
 
+type MemoryLine = NonNullable<NonNullable<ReportPayload['memory']>['traced']>['lines'][number];
+
+function fact(label: string, value: string | Node): HTMLElement {
+  return h('div', { class: 'fact' }, h('div', { class: 'fact-label' }, label), h('div', { class: 'fact-value' }, value));
+}
+
+/** Peak resident memory for every profile that ran the program; the per-line table only from a memory pass. */
 export function memorySection(p: ReportPayload, source: SourceViewer | null): HTMLElement {
   const m = p.memory!;
-  const facts = h(
-    'div',
-    { class: 'facts' },
-    h('div', { class: 'fact' }, h('div', { class: 'fact-label' }, 'traced peak'), h('div', { class: 'fact-value' }, formatBytes(m.peakTracedBytes))),
-    m.peakRssBytes !== null ? h('div', { class: 'fact' }, h('div', { class: 'fact-label' }, 'peak resident'), h('div', { class: 'fact-value' }, formatBytes(m.peakRssBytes))) : null,
-    h('div', { class: 'fact' }, h('div', { class: 'fact-label' }, 'traced at start → end'), h('div', { class: 'fact-value' }, `${formatBytes(m.startBytes)} → ${formatBytes(m.endBytes)}`)),
-  );
-  const columns: Column<MemoryRow>[] = [
+  const t = m.traced;
+  const facts = h('div', { class: 'facts' });
+  if (m.peakRssBytes !== null) facts.append(fact('peak resident (RSS)', formatBytes(m.peakRssBytes)));
+  if (m.rssStartBytes !== null && m.rssEndBytes !== null) facts.append(fact('resident at start → end', `${formatBytes(m.rssStartBytes)} → ${formatBytes(m.rssEndBytes)}`));
+  if (m.peakChildrenRssBytes !== null) facts.append(fact('largest child process', formatBytes(m.peakChildrenRssBytes)));
+  if (m.peakRssLine) facts.append(fact('running at the peak', locationLink(m.peakRssLine.displayPath, m.peakRssLine.line, m.peakRssLine.file, source)));
+  if (t) {
+    facts.append(fact(t.mechanism === 'numpy-handler' ? 'traced peak (NumPy buffers)' : 'traced peak', formatBytes(t.peakBytes)));
+    facts.append(fact('traced at start → end', `${formatBytes(t.startBytes)} → ${formatBytes(t.endBytes)}`));
+  }
+  const out = h('div', null, facts);
+  if (!t) {
+    out.append(
+      h(
+        'p',
+        { class: 'muted' },
+        'This profile measured the resident memory of the whole process, not memory per line. For the lines that hold and allocate the most (NumPy buffers counted apart) run ',
+        h('code', null, 'vecprof profile --mode memory'),
+        ' (auto mode adds that pass by itself when the run is large for the machine).',
+      ),
+    );
+    return out;
+  }
+  const columns: Column<MemoryLine>[] = [
     { title: 'line', value: (r) => `${r.displayPath}:${r.line}`, cell: (r) => locationLink(r.displayPath, r.line, r.file, source) },
     { title: 'held at peak', value: (r) => r.bytesAtPeak, cell: (r) => formatBytes(r.bytesAtPeak), numeric: true, hint: 'bytes this line held when traced memory peaked' },
     { title: 'allocated', value: (r) => r.allocatedBytes, cell: (r) => formatBytes(r.allocatedBytes), numeric: true, hint: 'bytes allocated over the run' },
     { title: 'NumPy buffers', value: (r) => r.numpyBytes, cell: (r) => formatBytes(r.numpyBytes), numeric: true },
     { title: 'allocations', value: (r) => r.allocations, cell: (r) => formatInt(r.allocations), numeric: true },
   ];
-  return h('div', null, facts, m.lines.length > 0 ? sortableTable(m.lines, columns, { sortBy: 1, descending: true, pageSize: 60 }) : h('p', { class: 'muted' }, 'No line allocated memory that tracing could see.'));
+  out.append(t.lines.length > 0 ? sortableTable(t.lines, columns, { sortBy: 1, descending: true, pageSize: 60 }) : h('p', { class: 'muted' }, 'No line allocated memory that tracing could see.'));
+  return out;
 }
 
 export function findingList(p: ReportPayload, source: SourceViewer | null): HTMLElement {
