@@ -8,7 +8,8 @@
   N×M×D elements for several row lengths D: short rows pay NumPy's per-inner-loop overhead on every pair.
 - "op": nanoseconds per element of common whole-array operations on 2^20 float64 (8 MiB, in cache), so a rewrite
   such as `np.where(x > 0, x, 0.0)` is priced by what its calls cost here, not by bytes alone (np.where and np.exp
-  are compute-bound; a sum streams).
+  are compute-bound; a sum streams). "asarray_list" is np.asarray of a list of floats, per item: what
+  `x = np.asarray(x)` costs when the program passes a list.
 Each value is the median of several timed calls after a warm-up, with the garbage collector off.
 """
 import gc
@@ -66,6 +67,10 @@ def main():
     }
     for name, fn in ops.items():
         emit("op", name=name, ns_per_element=median_seconds(fn, repeats=9) * 1e9 / n_ops)
+    # x = np.asarray(x) of a list of floats: free for an array, a per-item Python conversion for a list
+    n_list = 1 << 18
+    floats = x[:n_list].tolist()
+    emit("op", name="asarray_list", ns_per_element=median_seconds(lambda: np.asarray(floats), repeats=7) * 1e9 / n_list)
     n = m = 256
     for d in (1, 2, 3, 4, 8, 16, 32, 64):
         x = rng.random((n, d))

@@ -6,9 +6,11 @@ WATCH_JSON is a list of {"id", "file", "line", "names": ["x", "self.w", ...]}. A
 line tracer only to frames whose code object covers a watched line; once every watched line of a frame has been
 seen, line tracing stops for that frame, so an element loop runs at full speed after its first iteration.
 Sends "shape" (id, name, shape, itemsize, nbytes, dtype) per distinct shape of a name (at most 8), then the
-launcher's "exit".
+launcher's "exit". A list or tuple of numbers is reported too, as its length with dtype "list" or "tuple" and no
+bytes: a rewrite that converts it (x = np.asarray(x)) pays for the conversion.
 """
 import json
+import numbers
 import sys
 
 import vecprof_run
@@ -76,17 +78,23 @@ class Watcher:
             self.retire(watch)
         for name in watch["names"]:
             value = _lookup(frame, name)
-            shape = getattr(value, "shape", None)
-            itemsize = getattr(getattr(value, "dtype", None), "itemsize", None)
-            if not isinstance(shape, tuple) or not shape or itemsize is None:
-                continue  # not an array, or a NumPy scalar: nothing to vectorize over
+            if isinstance(value, (list, tuple)):
+                # A sequence a rewrite converts (x = np.asarray(x)): the conversion is per-element Python work
+                if not value or not isinstance(value[0], numbers.Number):
+                    continue
+                shape, itemsize, nbytes, dtype = (len(value),), 0, 0, type(value).__name__
+            else:
+                shape = getattr(value, "shape", None)
+                itemsize = getattr(getattr(value, "dtype", None), "itemsize", None)
+                if not isinstance(shape, tuple) or not shape or itemsize is None:
+                    continue  # not an array, or a NumPy scalar: nothing to vectorize over
+                nbytes, dtype = int(getattr(value, "nbytes", 0)), str(value.dtype)
             key = (watch["id"], name)
             shapes = self.seen.setdefault(key, set())
             if shape in shapes or len(shapes) >= MAX_SHAPES_PER_NAME:
                 continue
             shapes.add(shape)
-            emit("shape", id=watch["id"], name=name, shape=list(shape), itemsize=itemsize,
-                 nbytes=int(getattr(value, "nbytes", 0)), dtype=str(value.dtype))
+            emit("shape", id=watch["id"], name=name, shape=list(shape), itemsize=itemsize, nbytes=nbytes, dtype=dtype)
 
     def global_trace(self, frame, event, arg):
         watches = self.watches_for(frame.f_code)

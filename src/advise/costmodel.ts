@@ -3,7 +3,7 @@
 import { median } from 'simple-statistics';
 import type { BudgetResult } from '../budget/types.js';
 
-export const COST_MODEL_SCHEMA = 'vecprof.costmodel/6';
+export const COST_MODEL_SCHEMA = 'vecprof.costmodel/7';
 
 export interface CostModel {
   schema: typeof COST_MODEL_SCHEMA;
@@ -25,7 +25,10 @@ export interface CostModel {
   matmul: Array<{ k: number; nsPerFma: number }>;
   /** The broadcast distance matrix over N×M×D: nanoseconds per element for row length D. */
   pairwise: Array<{ d: number; nsPerElement: number }>;
-  /** Common whole-array operations (sum, add, compare, maximum, where, exp, …): nanoseconds per element in cache. */
+  /**
+   * Common whole-array operations (sum, add, compare, maximum, where, exp, …): nanoseconds per element in cache;
+   * `asarray_list` is np.asarray of a Python list of floats, per item.
+   */
   ops: Record<string, number>;
 }
 

@@ -4,7 +4,7 @@ import type { Finding } from '../check/types.js';
 import { formatBytes, formatDuration, formatRate } from '../render/units.js';
 import { blendByWorkingSet, interpolate, memoryWeight, predictVectorizedSeconds, type CostModel } from './costmodel.js';
 import type { RangeStats } from './join.js';
-import type { ArraySeen } from './shapes.js';
+import { isSequence, type ArraySeen } from './shapes.js';
 
 export interface Priced {
   predictedSeconds: number;
@@ -41,6 +41,8 @@ export interface RewriteStatement {
   operators: string[];
   /** Calls that cost nothing on an array (`np.asarray(x)`), kept so the basis can say they were seen. */
   free: string[];
+  /** Names a conversion call takes (`x` of `np.asarray(x)`): free for an array, a per-item conversion for a list. */
+  converts: string[];
 }
 
 /** Index of the assignment `=` of a statement (also of `+=` and friends), or -1: not one inside brackets, nor `==`. */
@@ -100,10 +102,16 @@ export function rewriteStatements(replacement: string): RewriteStatement[] {
     const rhs = at >= 0 ? code.slice(at + 1) : code;
     const calls: string[] = [];
     const free: string[] = [];
+    const converts: string[] = [];
     for (const m of rhs.matchAll(/\b(?:np|numpy|xp)\.([a-z_][a-z0-9_]*)\(|\.(sum|mean|max|min|prod|any|all|std|var|copy|cumsum)\(/g)) {
       const name = (m[1] ?? m[2])!;
-      if (FREE_CALLS.has(name)) free.push(name);
-      else calls.push(OP_ALIASES[name] ?? name);
+      if (!FREE_CALLS.has(name)) {
+        calls.push(OP_ALIASES[name] ?? name);
+        continue;
+      }
+      free.push(name);
+      const arg = /^\s*((?:self\.)?[A-Za-z_]\w*)\s*[,)]/.exec(rhs.slice(m.index! + m[0].length));
+      if (arg && name !== 'empty' && name !== 'empty_like') converts.push(arg[1]!);
     }
     const bare = rhs.replace(/\*\*/g, '^').replace(/\/\//g, '/').replace(/(==|!=|<=|>=)/g, '<');
     const operators: string[] = [];
@@ -117,6 +125,7 @@ export function rewriteStatements(replacement: string): RewriteStatement[] {
         op === '<' || op === '>' || op === '&' || op === '|' ? 'compare' : op === '/' || op === '%' ? 'divide' : op === '*' || op === '^' ? 'multiply' : 'add',
       ),
       free,
+      converts,
     });
   }
   return out;
@@ -183,19 +192,40 @@ function elementsOf(a: ArraySeen): number {
   return a.shape.reduce((p, d) => p * d, 1);
 }
 
+/** The array the rewrite works over: the finding's own, else the largest array seen, else the longest list. */
 function primaryArray(finding: Finding, arrays: Map<string, ArraySeen>): ArraySeen | undefined {
   if (finding.symbol && arrays.has(finding.symbol)) return arrays.get(finding.symbol);
-  return [...arrays.values()].sort((a, b) => b.nbytes - a.nbytes)[0];
+  const all = [...arrays.values()];
+  return all.filter((a) => !isSequence(a)).sort((a, b) => b.nbytes - a.nbytes)[0] ?? all.sort((a, b) => elementsOf(b) - elementsOf(a))[0];
+}
+
+/**
+ * What the rewrite's conversions cost: nothing for a name the program held as an array, one Python-level step per
+ * item for a list (np.asarray of a list, calibrated here as `asarray_list`; without that measurement, one loop
+ * iteration's cost per item).
+ */
+function conversionCost(statements: RewriteStatement[], arrays: Map<string, ArraySeen>, model: CostModel): { seconds: number; text: string } {
+  const freeCalls = [...new Set(statements.flatMap((s) => s.free))];
+  if (freeCalls.length === 0) return { seconds: 0, text: '' };
+  const names = [...new Set(statements.flatMap((s) => s.converts))];
+  const lists = names.map((n) => arrays.get(n)).filter((a): a is ArraySeen => a !== undefined && isSequence(a));
+  const nsPerItem = model.ops.asarray_list ?? model.loopPerElementNs;
+  const seconds = lists.reduce((sum, a) => sum + (elementsOf(a) * nsPerItem + model.numpyPerCallNs) / 1e9, 0);
+  const parts = lists.map((a) => `np.asarray of the ${a.dtype} ${a.name}: ${elementsOf(a).toLocaleString('en-US')} items at ${formatDuration(nsPerItem)} each`);
+  // what is left: conversions of names held as arrays (or not seen), and np.empty
+  if (lists.length < names.length || names.length === 0) parts.push(`${freeCalls.map((f) => `np.${f}`).join(', ')} free on an array`);
+  return { seconds, text: parts.join('; ') };
 }
 
 function elementwise(finding: Finding, stats: RangeStats, arrays: Map<string, ArraySeen>, model: CostModel): Priced | NotPriced {
   const a = primaryArray(finding, arrays);
   const statements = rewriteStatements(finding.fix?.replacement ?? '');
   const ops = statements.flatMap((s) => [...s.calls, ...s.operators]);
-  const free = statements.flatMap((s) => s.free);
+  const conversion = conversionCost(statements, arrays, model);
   const calls = Math.max(1, ops.length);
   const reduction = REDUCTIONS.test(statements.map((s) => s.text).join('\n')) && calls === 1;
-  const itemsize = a?.itemsize ?? 8;
+  // a list is converted to float64 (8 bytes an item) before any whole-array work
+  const itemsize = a && !isSequence(a) ? a.itemsize : 8;
   // Elements per entry: the array when it was seen, else the loop's trip count per entry.
   const perEntry = a ? elementsOf(a) : stats.bodyHits !== undefined ? stats.bodyHits / (stats.entries ?? 1) : null;
   if (perEntry === null) return { notPriced: 'neither the arrays it works on nor its trip count were seen' };
@@ -212,9 +242,9 @@ function elementwise(finding: Finding, stats: RangeStats, arrays: Map<string, Ar
   const inCache = nsPerElement > 0 ? computed : predictVectorizedSeconds(model, { elements: perEntry, bytesPerElement, calls, workingSetBytes: 0 });
   const once = blendByWorkingSet(model, workingSetBytes, inCache, Math.max(computed, streamedFromMemory));
   const what = ops.length > 0 ? ops.join(' + ') : 'one whole-array call';
-  const conversions = free.length > 0 ? `; ${[...new Set(free)].map((f) => `np.${f}`).join(', ')} free on an array` : '';
+  const conversions = conversion.text ? `; ${conversion.text}` : '';
   return {
-    predictedSeconds: entries * once,
+    predictedSeconds: entries * (once + conversion.seconds),
     basis: `${what} over ${Math.round(perEntry).toLocaleString('en-US')} elements (${formatBytes(perEntry * bytesPerElement)} moved${nsPerElement > 0 ? `, ${formatDuration(nsPerElement)}/element measured here` : ''}${conversions})${entries > 1 ? ` × ${entries.toLocaleString('en-US')} entries` : ''}`,
   };
 }
@@ -224,8 +254,9 @@ function elementwise(finding: Finding, stats: RangeStats, arrays: Map<string, Ar
  * length (so the output matrix, N×M, is not taken for an input).
  */
 function rowSets(finding: Finding, arrays: Map<string, ArraySeen>): [ArraySeen, ArraySeen] | null {
-  const all = [...arrays.values()].sort((x, y) => y.nbytes - x.nbytes);
-  const first = (finding.symbol ? arrays.get(finding.symbol) : undefined) ?? all[0];
+  const all = [...arrays.values()].filter((a) => !isSequence(a)).sort((x, y) => y.nbytes - x.nbytes);
+  const named = finding.symbol ? arrays.get(finding.symbol) : undefined;
+  const first = (named && !isSequence(named) ? named : undefined) ?? all[0];
   if (!first) return null;
   const rowShape = first.shape.slice(1).join('×');
   const second = all.find((a) => a !== first && a.shape.slice(1).join('×') === rowShape) ?? first;
@@ -254,8 +285,9 @@ function pairwise(finding: Finding, arrays: Map<string, ArraySeen>, model: CostM
 
 /** The stack and the matrix of a per-item product: a 3-D array, and a 2-D one whose rows match its last axis. */
 function matmulOperands(finding: Finding, arrays: Map<string, ArraySeen>): { stack: ArraySeen; matrix: ArraySeen } | null {
-  const all = [...arrays.values()];
-  const stack = (finding.symbol ? arrays.get(finding.symbol) : undefined) ?? all.filter((x) => x.shape.length >= 3).sort((x, y) => y.nbytes - x.nbytes)[0];
+  const all = [...arrays.values()].filter((a) => !isSequence(a));
+  const named = finding.symbol ? arrays.get(finding.symbol) : undefined;
+  const stack = (named && !isSequence(named) ? named : undefined) ?? all.filter((x) => x.shape.length >= 3).sort((x, y) => y.nbytes - x.nbytes)[0];
   if (!stack || stack.shape.length < 3) return null;
   const inner = stack.shape.at(-1)!;
   const matrix = all.find((x) => x !== stack && x.shape.length === 2 && x.shape[0] === inner);

@@ -17,7 +17,13 @@ export interface ArraySeen {
   shape: number[];
   itemsize: number;
   nbytes: number;
+  /** The NumPy dtype; 'list' or 'tuple' for a Python sequence of numbers (shape [length], no bytes). */
   dtype: string;
+}
+
+/** A Python list or tuple of numbers, not an array: converting it is per-element work, and it has no bandwidth. */
+export function isSequence(a: ArraySeen): boolean {
+  return a.dtype === 'list' || a.dtype === 'tuple';
 }
 
 export type ShapesSeen = Map<string, ArraySeen[]>;
@@ -58,12 +64,14 @@ export async function runShapes(opts: RunOptions, watches: Watch[]): Promise<Sha
   return { seen, wallSeconds: clean ? launched.end.wallSeconds : null };
 }
 
-/** The largest array seen under each name: the one the vectorized rewrite will have to stream. */
+/** The largest array seen under each name: the one the vectorized rewrite will have to stream (a list only if never an array). */
 export function largestByName(arrays: ArraySeen[]): Map<string, ArraySeen> {
   const out = new Map<string, ArraySeen>();
+  const size = (a: ArraySeen): number => a.shape.reduce((p, d) => p * d, 1);
   for (const a of arrays) {
     const prev = out.get(a.name);
-    if (!prev || a.nbytes > prev.nbytes) out.set(a.name, a);
+    const larger = !prev || (isSequence(prev) && !isSequence(a)) || (isSequence(prev) === isSequence(a) && (isSequence(a) ? size(a) > size(prev) : a.nbytes > prev.nbytes));
+    if (larger) out.set(a.name, a);
   }
   return out;
 }

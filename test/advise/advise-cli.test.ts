@@ -10,7 +10,7 @@ import { REPO_ROOT, runCli, sharedTestCacheDir } from '../../testkit/run-cli.js'
 const dir = join(REPO_ROOT, 'test/fixtures/advise/small');
 const env = { VECPROF_CACHE_DIR: sharedTestCacheDir() };
 
-test('the shape probe reports each distinct shape of the names at a line, and ignores scalars and non-arrays', async () => {
+test('the shape probe reports each distinct shape of the names at a line, lists of numbers by length, and ignores scalars and other values', async () => {
   const python = await locatePython();
   const file = join(dir, 'shapes_probe.py');
   const run = await runShapes({ python, target: { script: file }, args: [], cwd: dir }, [{ id: 'w', file, line: 7, names: ['x', 'label', 'scale'] }]);
@@ -19,7 +19,9 @@ test('the shape probe reports each distinct shape of the names at a line, and ig
     ['x', '10×3', 'float64'],
     ['x', '20×3', 'float64'],
     ['x', '30×3', 'float64'],
+    ['x', '4', 'list'],
   ]);
+  assert.deepEqual([seen.at(-1)!.itemsize, seen.at(-1)!.nbytes], [0, 0], 'a list has no bytes of its own to stream');
   assert.ok(run.wallSeconds !== null && run.wallSeconds > 0);
 });
 

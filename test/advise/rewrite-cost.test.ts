@@ -28,6 +28,18 @@ test('a conversion before the rewrite costs nothing: the unannotated relu is pri
   assert.match(converted.basis, /^where \+ compare over 1,000,000 elements .*np\.asarray free on an array/);
 });
 
+test('converting a list is not free: the rewrite pays np.asarray per item, at the rate calibrated for it', () => {
+  const listModel = { ...model, ops: { ...model.ops, asarray_list: 25 } };
+  const arrays = new Map([['x', { name: 'x', shape: [1_000_000], itemsize: 0, nbytes: 0, dtype: 'list' }]]);
+  const stats = rangeStats([], 8, 9, () => 0, 1);
+  const priced = priceRewrite(finding('VEC004', 8, 9, unannotated, { symbol: 'x' }), stats, arrays, listModel);
+  assert.ok('predictedSeconds' in priced);
+  // the np.where over 1e6 float64 (3.102 ms) + 1e6 items × 25 ns + one call = 28.103 ms
+  assert.ok(Math.abs(priced.predictedSeconds - (0.003102 + 0.025 + 1e-6)) < 1e-9, String(priced.predictedSeconds));
+  assert.match(priced.basis, /np\.asarray of the list x: 1,000,000 items at 25\.0 ns each/);
+  assert.doesNotMatch(priced.basis, /free on an array/);
+});
+
 test('every statement of a rewrite is priced, each as its own expression', () => {
   assert.deepEqual(operationsIn('a, b = np.asarray(a), np.asarray(b)\nout = a * 2.0 + b'), ['multiply', 'add']);
   assert.deepEqual(operationsIn('y = np.maximum(x, 0.0)\nz = y * 2.0'), ['maximum', 'multiply']);
