@@ -67,6 +67,10 @@ function priceableCode(line: string): string {
   code = code.replace(/\blen\([^()]*\)/g, 'N');
   code = code.replace(/(?<![\w.])(?:\d[\d_]*\.?\d*|\.\d+)(?:[eE][-+]?\d+)?j?(?![\w.])/g, 'N');
   code = code.replace(/(^|[-+*/%(\[,=:<>]|\breturn|\blambda)(\s*)-(?=\s*N\b)/g, '$1$2');
+  // `f(*args, **kw)`: unpacking, not arithmetic
+  code = code.replace(/([(,]\s*)\*\*?(?=\s*[A-Za-z_])/g, '$1');
+  // a slice's bounds (`x[:n_blocks * block]`, `a[s:s + k]`) are index arithmetic; a mask (`x[x > 0]`) is not
+  code = withoutSliceArithmetic(code);
   for (let before = ''; before !== code; ) {
     before = code;
     // `2 * 3` binds first wherever it stands but after another `*` (`x * 2 * 3` is two passes); `1 + 2` only
@@ -75,6 +79,31 @@ function priceableCode(line: string): string {
     code = code.replace(/(^|[(\[,=:<>]\s*)N\s*[-+]\s*N\b(?=\s*(?:[)\],:<>+-]|$))/g, '$1N');
   }
   return code;
+}
+
+/** Operators inside brackets that hold a slice (a `:` at their own level) dropped. */
+function withoutSliceArithmetic(code: string): string {
+  const out = code.split('');
+  const open: number[] = [];
+  for (let i = 0; i < code.length; i++) {
+    const c = code[i]!;
+    if (c === '[' || c === '(' || c === '{') open.push(i);
+    else if (c === ']' || c === ')' || c === '}') {
+      const start = open.pop();
+      if (c !== ']' || start === undefined) continue;
+      let depth = 0;
+      let slice = false;
+      for (let k = start + 1; k < i; k++) {
+        const d = code[k]!;
+        if ('([{'.includes(d)) depth++;
+        else if (')]}'.includes(d)) depth--;
+        else if (d === ':' && depth === 0) slice = true;
+      }
+      if (!slice) continue;
+      for (let k = start + 1; k < i; k++) if ('+-*/%'.includes(out[k]!)) out[k] = ' ';
+    }
+  }
+  return out.join('');
 }
 
 /** Lines that say something rather than compute: comments, `def` headers, decorators, imports. */
@@ -103,7 +132,7 @@ export function rewriteStatements(replacement: string): RewriteStatement[] {
     const calls: string[] = [];
     const free: string[] = [];
     const converts: string[] = [];
-    for (const m of rhs.matchAll(/\b(?:np|numpy|xp)\.([a-z_][a-z0-9_]*)\(|\.(sum|mean|max|min|prod|any|all|std|var|copy|cumsum)\(/g)) {
+    for (const m of rhs.matchAll(/(?<![\w.])(?:np|numpy|onp|jnp|xp|cp)\.([a-z_][a-z0-9_]*)\(|\.(sum|mean|max|min|prod|any|all|std|var|copy|cumsum)\(/g)) {
       const name = (m[1] ?? m[2])!;
       if (!FREE_CALLS.has(name)) {
         calls.push(OP_ALIASES[name] ?? name);
@@ -149,7 +178,8 @@ export function operationsIn(replacement: string): string[] {
  * `x = np.asarray(x)` before it); null when it is a hint in a comment or takes several statements.
  */
 export function quotableRewrite(replacement: string | undefined): string | null {
-  if (!replacement || replacement.trim().startsWith('#')) return null;
+  // a rewrite that goes on in a comment (`# then the body once on all rows…`) is a hint, not one statement
+  if (!replacement || replacement.split('\n').some((l) => l.trim().startsWith('#'))) return null;
   const working = workingStatements(replacement);
   return working.length === 1 ? working[0]!.text : null;
 }

@@ -64,6 +64,10 @@ test('strings, comments, slices, negative numbers and arithmetic between numbers
   assert.deepEqual(operationsIn('f = lambda t: t * 2.0 + 1.0'), ['multiply', 'add']);
   assert.deepEqual(operationsIn('w = x * 2 * 3'), ['multiply', 'multiply'], 'two passes over x, as NumPy runs it');
   assert.deepEqual(operationsIn('m = (a > 0) & (b < 1)'), ['compare', 'compare', 'compare']);
+  assert.deepEqual(operationsIn('frames = x[:n_blocks * block].reshape(n_blocks, block, *x.shape[1:])'), [], 'slice bounds and unpacking');
+  assert.deepEqual(operationsIn('y = x[x > 0] * 2'), ['compare', 'multiply'], 'a mask is whole-array work');
+  assert.deepEqual(operationsIn('phase = (onp.arange(n) * freq / SR) % 1.0'), ['arange', 'multiply', 'divide', 'divide'], 'NumPy under another alias');
+  assert.deepEqual(operationsIn('a = math.cos(phi0) * np.cos(phi)'), ['tanh', 'multiply'], 'math.cos is a scalar');
 });
 
 test('the sentence quotes the working statement, not the conversion before it', () => {
@@ -71,6 +75,7 @@ test('the sentence quotes the working statement, not the conversion before it', 
   assert.equal(quotableRewrite(`${relu}  # or np.maximum(x, 0)`), relu);
   assert.equal(quotableRewrite('# apply the body to all of x at once'), null);
   assert.equal(quotableRewrite('y = np.maximum(x, 0.0)\nz = y * 2.0'), null);
+  assert.equal(quotableRewrite('frames = x.reshape(n, 32)  # one frame per row\n# then the body once on all rows'), null, 'a hint that goes on in prose');
 });
 
 test('advice on an unannotated loop shows and prices the np.where, and watches the names of every rewrite line', () => {
