@@ -1,5 +1,6 @@
 // Errors a user can act on. Each carries the exit code and a hint saying what to do;
 // the CLI turns one into a single line: "<what> (<where>): <what to do>".
+import { constants as osConstants } from 'node:os';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1; // findings, or a measurement that failed
@@ -33,11 +34,17 @@ export class UsageError extends VecprofError {
   }
 }
 
-/** Raised when the user pressed Ctrl-C (or we got SIGTERM) while a child was working. */
+/** The shell's convention for a process ended by a signal: 128 + its number (SIGINT 130, SIGTERM 143, SIGHUP 129). */
+export function exitCodeForSignal(signal: NodeJS.Signals): number {
+  const number = osConstants.signals[signal] as number | undefined;
+  return number === undefined ? EXIT_INTERRUPTED : 128 + number;
+}
+
+/** Raised when the user pressed Ctrl-C (or we got SIGTERM or SIGHUP) while a child was working. */
 export class InterruptedError extends VecprofError {
   readonly signal: NodeJS.Signals;
   constructor(signal: NodeJS.Signals) {
-    super(`interrupted by ${signal}`, { exitCode: signal === 'SIGINT' ? EXIT_INTERRUPTED : 143 });
+    super(`interrupted by ${signal}`, { exitCode: exitCodeForSignal(signal) });
     this.name = 'InterruptedError';
     this.signal = signal;
   }

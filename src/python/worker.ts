@@ -1,5 +1,5 @@
 // Runs one Python helper: argument arrays only (never a shell), JSON lines on fd 3,
-// a timeout, Ctrl-C/SIGTERM forwarded to the child's whole process group.
+// a timeout, Ctrl-C/SIGTERM/SIGHUP forwarded to the child's whole process group.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
@@ -50,6 +50,11 @@ export interface HelperOptions {
   programStdio?: [stdin: number, stdout: number, stderr: number];
   /** Called once the process is running, with its pid (the leader of the helper's process group). */
   onSpawn?: (pid: number) => void;
+  /**
+   * Stops the helper (SIGTERM to its group, SIGKILL after the grace period) and rejects with the signal's reason
+   * when it is a VecprofError: the caller hit a failure of its own (e.g. its output file cannot be written).
+   */
+  abort?: AbortSignal;
 }
 
 export interface HelperResult {
@@ -63,6 +68,8 @@ export interface HelperResult {
 }
 
 const STDERR_TAIL_BYTES = 8192;
+/** Signals that end vecprof are passed on to the helper's group, so a closed terminal does not orphan it. */
+const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /** The helper ran past its timeoutMs and was stopped; a caller that keeps partial results tells it from a crash. */
 export class HelperTimeoutError extends VecprofError {
@@ -149,8 +156,16 @@ export function runHelper(opts: HelperOptions): Promise<HelperResult> {
       log.debug({ signal: sig, pid: child.pid }, 'forwarding signal to helper');
       escalate(sig);
     };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    for (const sig of FORWARDED_SIGNALS) process.on(sig, onSignal);
+
+    let aborted: VecprofError | null = null;
+    const onAbort = (): void => {
+      const reason: unknown = opts.abort?.reason;
+      aborted ??= reason instanceof VecprofError ? reason : new VecprofError(`${label} was stopped: ${String(reason)}`);
+      escalate('SIGTERM');
+    };
+    if (opts.abort?.aborted) onAbort();
+    else opts.abort?.addEventListener('abort', onAbort, { once: true });
 
     const timeout =
       opts.timeoutMs === undefined
@@ -205,8 +220,8 @@ export function runHelper(opts: HelperOptions): Promise<HelperResult> {
 
     child.once('close', (code, sig) => {
       void linesClosed.then(() => {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        for (const forwarded of FORWARDED_SIGNALS) process.off(forwarded, onSignal);
+        opts.abort?.removeEventListener('abort', onAbort);
         if (timeout) clearTimeout(timeout);
         if (killTimer) clearTimeout(killTimer);
         const result: HelperResult = {
@@ -218,7 +233,7 @@ export function runHelper(opts: HelperOptions): Promise<HelperResult> {
           interrupted,
           wallMs: performance.now() - started,
         };
-        const failure = describeFailure(opts, label, result, spawnError, protocolError);
+        const failure = aborted ?? describeFailure(opts, label, result, spawnError, protocolError);
         if (failure) reject(failure);
         else resolve(result);
       });

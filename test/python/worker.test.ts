@@ -87,3 +87,50 @@ test("a helper's own error message and hint are surfaced", async () => {
     return e instanceof VecprofError && e.oneLine() === 'budget helper failed: the array is too large for this machine: pass smaller --sizes';
   });
 });
+
+test('SIGHUP (a closed terminal) is forwarded too: the helper stops, the error exits 129 (128 + 1)', async () => {
+  let pids: HelperMessage | undefined;
+  await assert.rejects(
+    runHelper({
+      python: 'python3',
+      script: fixture('grandchild.py'),
+      env,
+      onMessage: (m) => {
+        if (m.type === 'pids' && !pids) {
+          pids = m;
+          process.emit('SIGHUP', 'SIGHUP');
+        }
+      },
+    }),
+    (e: unknown) => e instanceof InterruptedError && e.signal === 'SIGHUP' && e.exitCode === 129,
+  );
+  assert.ok(await waitUntil(() => !alive(Number(pids!.grandchild)), 3000), 'grandchild is gone');
+  assert.equal(process.listenerCount('SIGHUP'), 0, 'the forwarding handler is removed afterwards');
+});
+
+test('abort stops the helper and rejects with the reason the caller gave', async () => {
+  const controller = new AbortController();
+  let pids: HelperMessage | undefined;
+  await assert.rejects(
+    runHelper({
+      python: 'python3',
+      script: fixture('grandchild.py'),
+      env,
+      abort: controller.signal,
+      onMessage: (m) => {
+        if (m.type === 'pids' && !pids) {
+          pids = m;
+          controller.abort(new VecprofError('cannot write out/budget.json: no space left on the device'));
+        }
+      },
+    }),
+    /cannot write out\/budget\.json: no space left on the device/,
+  );
+  assert.ok(await waitUntil(() => !alive(Number(pids!.grandchild)), 3000), 'grandchild is gone');
+});
+
+test('InterruptedError exits 128 + the signal number (SIGTERM 143, not 130)', () => {
+  assert.equal(new InterruptedError('SIGINT').exitCode, 130);
+  assert.equal(new InterruptedError('SIGTERM').exitCode, 143);
+  assert.equal(new InterruptedError('SIGHUP').exitCode, 129);
+});
