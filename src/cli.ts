@@ -2,7 +2,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { LOG_LEVELS, log, setLogLevel } from './log.js';
 import { takeExitCode, type GlobalOptions } from './commands/context.js';
-import { EXIT_OK, EXIT_USAGE, InterruptedError, VecprofError } from './errors.js';
+import { EXIT_OK, EXIT_USAGE, InterruptedError, UsageError, VecprofError } from './errors.js';
 import { packageVersion } from './paths.js';
 type Register = (program: Command) => void;
 
@@ -40,9 +40,9 @@ async function buildProgram(argv: string[]): Promise<Command> {
     .addOption(new Option('--log-level <level>', 'diagnostics on stderr').choices(LOG_LEVELS).default('warn'))
     .option('-q, --quiet', 'no progress and no warnings: only results and errors', false)
     .option('--python <path>', 'Python interpreter to use (default: $VECPROF_PYTHON, active venv/conda, python3, python)')
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ outputError: (str, write) => write(str) });
+    // Parse errors are logged by main() as one line through the logger (JSON when stderr is not a terminal).
+    .configureOutput({ outputError: () => undefined });
 
   program.hook('preAction', (_program, action) => {
     const opts = action.optsWithGlobals<GlobalOptions>();
@@ -64,14 +64,22 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return takeExitCode();
   } catch (err) {
-    return exitCodeFor(err);
+    return exitCodeFor(err, verbOf(argv, program));
   }
 }
 
-function exitCodeFor(err: unknown): number {
+/** Commander's "error: unknown option '--x'" as our one line: what, then where to read the usage. */
+export function usageLine(err: CommanderError, verb: string | null): string {
+  const what = err.message.replace(/^error:\s*/, '').trim().replace(/\.$/, '');
+  return new UsageError(what, { hint: `run \`vecprof ${verb ? `${verb} ` : ''}--help\` for usage` }).oneLine();
+}
+
+function exitCodeFor(err: unknown, verb: string | null): number {
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT_OK;
-    return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    if (err.exitCode === 0) return EXIT_OK;
+    log.error(usageLine(err, verb));
+    return EXIT_USAGE;
   }
   if (err instanceof InterruptedError) {
     log.warn(err.oneLine());

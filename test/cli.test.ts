@@ -19,11 +19,24 @@ test('--help lists the verbs', async () => {
   assert.match(r.stdout, /doctor/);
 });
 
-test('an unknown verb is a usage error: exit 2 and a message on stderr', async () => {
+test('an unknown verb is a usage error: exit 2 and one JSON log line on a piped stderr', async () => {
   const r = await runCli(['frobnicate']);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /unknown command 'frobnicate'/);
   assert.equal(r.stdout, '');
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, r.stderr);
+  const line = JSON.parse(lines[0]!) as { level: number; msg: string };
+  assert.equal(line.level, 50);
+  assert.equal(line.msg, "unknown command 'frobnicate': run `vecprof --help` for usage");
+});
+
+test('an unknown option of a verb goes through the logger too, naming the verb whose help to read', async () => {
+  const r = await runCli(['doctor', '--frob']);
+  assert.equal(r.code, 2);
+  const lines = logLines(r.stderr);
+  assert.equal(lines.length, 1, r.stderr);
+  assert.equal(r.stderr.trim().split('\n').length, 1, 'nothing written around the log line');
+  assert.equal(lines[0]!.msg, "unknown option '--frob': run `vecprof doctor --help` for usage");
 });
 
 test('an unknown --log-level is a usage error', async () => {
@@ -45,6 +58,24 @@ test('doctor with a missing interpreter exits 1 and says how to fix it', async (
   assert.equal(r.code, 1);
   assert.match(r.stdout, /Python interpreter not found: \/no\/such\/python/);
   assert.match(r.stdout, /fix:/);
+});
+
+test('doctor with a venv made without pip: the NumPy fix bootstraps pip first', async (t) => {
+  const { execFileSync } = await import('node:child_process');
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const venv = join(mkdtempSync(join(tmpdir(), 'vecprof-doctor-')), 'venv');
+  try {
+    execFileSync('python3', ['-m', 'venv', '--without-pip', venv], { stdio: 'ignore' });
+  } catch {
+    t.skip('python3 -m venv is not available here');
+    return;
+  }
+  const python = join(venv, 'bin', 'python');
+  const r = await runCli(['--python', python, 'doctor']);
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /NumPy\s+not installed \(and this interpreter has no pip\)/);
+  assert.ok(r.stdout.includes(`fix: ${python} -m ensurepip --upgrade && ${python} -m pip install numpy`), r.stdout);
 });
 
 test('diagnostics on a piped stderr are JSON lines', async () => {

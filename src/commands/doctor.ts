@@ -1,6 +1,6 @@
 // vecprof doctor: what vecprof found on this machine, and the command that fixes what is missing.
 import type { Command } from 'commander';
-import { locatePython, type PythonInfo } from '../python/locate.js';
+import { locatePython, numpyInstallCommand, type PythonInfo } from '../python/locate.js';
 import { findPySpy, type ToolInfo } from '../python/tools.js';
 import { readMachine, type MachineInfo } from '../env/machine.js';
 import { VecprofError, EXIT_FAILURE, EXIT_OK } from '../errors.js';
@@ -34,7 +34,7 @@ export async function runDoctor(opts: { python?: string }): Promise<DoctorReport
     checks.push(
       python.numpy
         ? { name: 'NumPy', ok: true, found: python.numpy, optional: false }
-        : { name: 'NumPy', ok: false, found: 'not installed', fix: `${python.executable} -m pip install numpy`, optional: false },
+        : { name: 'NumPy', ok: false, found: `not installed${python.pip === false ? ' (and this interpreter has no pip)' : ''}`, fix: numpyInstallCommand(python), optional: false },
     );
   } catch (err) {
     if (!(err instanceof VecprofError)) throw err;
@@ -50,7 +50,10 @@ export async function runDoctor(opts: { python?: string }): Promise<DoctorReport
           name: 'py-spy',
           ok: false,
           found: 'not installed (needed for sampling and --pid)',
-          fix: `${python?.executable ?? 'python3'} -m pip install py-spy`,
+          fix:
+            python?.pip === false
+              ? `${python.executable} -m ensurepip --upgrade && ${python.executable} -m pip install py-spy`
+              : `${python?.executable ?? 'python3'} -m pip install py-spy`,
           optional: true,
         },
   );

@@ -24,7 +24,13 @@ export interface PythonInfo {
   implementation: string;
   numpy: string | null;
   prefix: string;
+  /** The interpreter a virtualenv was made from (equal to prefix outside a venv). */
+  basePrefix: string;
   scriptsDir: string;
+  /** pip is importable (a venv made with --without-pip has none); null when the probe did not say. */
+  pip: boolean | null;
+  /** ensurepip can bootstrap pip; null when the probe did not say. */
+  ensurepip: boolean | null;
 }
 
 export interface LocateOptions {
@@ -58,7 +64,11 @@ async function probe(candidate: PythonCandidate): Promise<PythonInfo | 'missing'
     });
     const hello = result.messages.find((m) => m.type === 'hello');
     const info = result.messages.find((m) => m.type === 'probe');
-    if (!hello || !info) throw new VecprofError(`${candidate.command} ran but did not answer the probe`);
+    if (!hello || !info) {
+      throw new VecprofError(`${candidate.command} ran but did not answer the probe (it is not a working Python ${MIN_PYTHON.join('.')}+)`, {
+        hint: `check it with \`${candidate.command} --version\`, then pass --python PATH to a Python ${MIN_PYTHON.join('.')}+ interpreter (or set VECPROF_PYTHON)`,
+      });
+    }
     return toInfo(candidate, hello, info);
   } catch (err) {
     if (err instanceof VecprofError && err.message.startsWith('Python interpreter not found')) return 'missing';
@@ -75,8 +85,25 @@ function toInfo(candidate: PythonCandidate, hello: HelperMessage, info: HelperMe
     implementation: String(hello.implementation),
     numpy: typeof hello.numpy === 'string' ? hello.numpy : null,
     prefix: String(info.prefix),
+    basePrefix: String(info.base_prefix ?? info.prefix),
     scriptsDir: String(info.scripts_dir),
+    pip: typeof info.pip === 'boolean' ? info.pip : null,
+    ensurepip: typeof info.ensurepip === 'boolean' ? info.ensurepip : null,
   };
+}
+
+/**
+ * The command that installs NumPy for this interpreter. `python -m pip install numpy` fails with "No module named
+ * pip" in a venv made with --without-pip: then pip is bootstrapped first, or the venv made again with pip.
+ */
+export function numpyInstallCommand(info: Pick<PythonInfo, 'executable' | 'prefix' | 'basePrefix' | 'pip' | 'ensurepip'>): string {
+  const py = info.executable;
+  if (info.pip !== false) return `${py} -m pip install numpy`;
+  if (info.ensurepip !== false) return `${py} -m ensurepip --upgrade && ${py} -m pip install numpy`;
+  if (info.prefix !== info.basePrefix) {
+    return `python3 -m venv --clear ${info.prefix} && ${py} -m pip install numpy (this venv has no pip and cannot bootstrap it: recreate it with pip)`;
+  }
+  return `install pip for ${py} (e.g. apt-get install python3-pip, or python3-numpy directly), then ${py} -m pip install numpy`;
 }
 
 /** Finds a working interpreter, or explains in one line why there is none. */
@@ -95,7 +122,7 @@ export async function locatePython(opts: LocateOptions & { requireNumpy?: boolea
     }
     if (opts.requireNumpy !== false && found.numpy === null) {
       throw new VecprofError(`NumPy is not installed for ${found.executable}`, {
-        hint: `run: ${found.executable} -m pip install numpy`,
+        hint: `run: ${numpyInstallCommand(found)}`,
       });
     }
     log.debug({ python: found.executable, version: found.version, numpy: found.numpy, source: found.source }, 'using Python');
