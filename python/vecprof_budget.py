@@ -10,9 +10,11 @@ Method, per (kernel, size) cell:
   about `sample_seconds`;
 - the cycle garbage collector is off inside every timed region;
 - perf_counter_ns (wall) and thread_time_ns (CPU of this thread) per sample;
-- each cell's samples are taken in `passes` separate visits spread over the run,
-  and the loop and NumPy kernels of one size alternate sample by sample, so a
-  slow stretch of the machine does not land on one column or one size.
+- each cell's samples are taken in `passes` separate visits, `gap` steps apart
+  (pass p of size i at step i + gap*p: a few sizes apart, not spread over the
+  whole run, so sizes still finish one after another), and the loop and NumPy
+  kernels of one size alternate sample by sample, so a slow stretch of the
+  machine does not land on one column or one size.
 """
 import gc
 import json
@@ -28,7 +30,8 @@ PERF = time.perf_counter_ns
 THREAD = time.thread_time_ns
 
 KERNELS = {
-    # op: (loop setup, loop statement, numpy setup, numpy statement, numpy bytes per element factor)
+    # op: (loop setup, loop statement, numpy setup, numpy statement); the loop calls math.exp/math.tanh through
+    # the module, as the label "out[i] = math.exp(a[i])" says and as most code is written.
     "sum": (
         "",
         "total = 0.0\nfor x in a:\n    total += x",
@@ -36,14 +39,14 @@ KERNELS = {
         "a.sum()",
     ),
     "exp": (
-        "out = np.empty_like(a); n = len(a); from math import exp",
-        "for i in range(n):\n    out[i] = exp(a[i])",
+        "out = np.empty_like(a); n = len(a)",
+        "for i in range(n):\n    out[i] = math.exp(a[i])",
         "",
         "np.exp(a)",
     ),
     "tanh": (
-        "out = np.empty_like(a); n = len(a); from math import tanh",
-        "for i in range(n):\n    out[i] = tanh(a[i])",
+        "out = np.empty_like(a); n = len(a)",
+        "for i in range(n):\n    out[i] = math.tanh(a[i])",
         "",
         "np.tanh(a)",
     ),
@@ -67,7 +70,7 @@ def _indent(code, spaces):
 
 def make_timer(setup, stmt):
     src = TEMPLATE.format(setup=_indent(setup, 4), stmt=_indent(stmt, 8))
-    namespace = {}
+    namespace = {"math": math}
     exec(compile(src, "<vecprof-budget>", "exec"), namespace)
     return namespace["timed"]
 
@@ -119,8 +122,10 @@ class Cell:
         self.spent_ns += wall
 
 
-def peak_bandwidth(nbytes, dtype, repeats):
-    """Copy and triad on arrays far beyond the last-level cache: the machine's streaming bandwidth."""
+def peak_bandwidth(nbytes, dtype, repeats, on_repeat=lambda done: None):
+    """Copy and triad on arrays far beyond the last-level cache: the machine's streaming bandwidth.
+    Bytes counted are every array pass the calls make: copy reads and writes n items (2n); the two-step triad
+    multiply reads `other` and writes `dst`, add reads `dst` and `src` and writes `dst` (5n)."""
     n = max(1, nbytes // np.dtype(dtype).itemsize)
     src = np.ones(n, dtype=dtype)
     dst = np.empty_like(src)
@@ -140,6 +145,7 @@ def peak_bandwidth(nbytes, dtype, repeats):
             t1 = PERF()
             # multiply: read other, write dst; add: read dst and src, write dst
             results["triad"].append((5 * n * src.itemsize) / ((t1 - t0) / 1e9))
+            on_repeat(len(results["copy"]))
     finally:
         gc.enable()
     return n * src.itemsize, results
@@ -160,8 +166,9 @@ def sample_pass(cells, pass_no, passes, min_samples, min_ns, max_ns):
 
 
 def schedule(cell_count, passes, gap):
-    """Visit order: pass p of cell c happens at step c + p*gap, so a cell's visits are spread over the run
-    and cells still finish one after another (a Ctrl-C keeps the finished ones)."""
+    """Visit order: pass p of cell c happens at step c + p*gap, so a cell's visits are `gap` steps apart (a slow
+    second lands on a share of several cells, not all of one) and cells still finish one after another (a Ctrl-C
+    keeps the finished ones). They are not spread over the whole run: every cell would then finish at the end."""
     steps = {}
     for c in range(cell_count):
         for p in range(passes):
@@ -192,8 +199,12 @@ def main():
     hello("budget", op=op, dtype=str(dtype))
 
     if config.get("peak_bytes"):
+        repeats = config.get("peak_repeats", 7)
+        emit("phase", name="peak", steps=repeats, label="peak bandwidth")
         t0 = PERF()
-        nbytes, bw = peak_bandwidth(config["peak_bytes"], dtype, config.get("peak_repeats", 7))
+        nbytes, bw = peak_bandwidth(
+            config["peak_bytes"], dtype, repeats, lambda done: emit("peak_progress", done=done, total=repeats)
+        )
         emit("peak", bytes=nbytes, copy_bytes_per_s=bw["copy"], triad_bytes_per_s=bw["triad"], wall_ns=PERF() - t0)
 
     loop_timer = make_timer(loop_setup, loop_stmt)

@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../testkit/run-cli.js';
 
@@ -22,4 +23,24 @@ test('package.json bin points at an executable script with a node shebang', () =
   const bin = readFileSync(join(REPO_ROOT, pkg.bin.vecprof!), 'utf8');
   assert.match(bin, /^#!\/usr\/bin\/env node\n/);
   assert.equal(pkg.engines.node, '>=20');
+});
+
+test('the npm pack tarball installs into a fresh project and its vecprof runs', () => {
+  const work = mkdtempSync(join(tmpdir(), 'vecprof-pack-'));
+  const npm = (args: string[], cwd: string, timeout: number): string =>
+    execFileSync('npm', args, { cwd, encoding: 'utf8', timeout, stdio: ['ignore', 'pipe', 'pipe'] });
+  // --ignore-scripts: the tarball ships the dist/ already built (`prepare` would compile it again).
+  const packed = JSON.parse(npm(['pack', '--ignore-scripts', '--json', '--pack-destination', work], REPO_ROOT, 60_000)) as Array<{ filename: string }>;
+  const tarball = join(work, packed[0]!.filename);
+  const project = join(work, 'project');
+  mkdirSync(project);
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'vecprof-pack-test', version: '1.0.0', private: true }));
+  // From the npm cache when it can; an unreachable registry with a cold cache fails this test (execFileSync throws).
+  npm(['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], project, 120_000);
+  const bin = join(project, 'node_modules', '.bin', 'vecprof');
+  const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+  assert.equal(execFileSync(bin, ['--version'], { encoding: 'utf8', timeout: 30_000 }).trim(), pkg.version);
+  // The shipped Python helpers answer: doctor runs the interpreter probe from the installed package.
+  const doctor = JSON.parse(execFileSync(bin, ['doctor', '--json'], { encoding: 'utf8', timeout: 30_000 })) as { python: { version: string } | null };
+  assert.match(doctor.python?.version ?? '', /^3\.\d+/);
 });

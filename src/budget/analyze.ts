@@ -94,8 +94,9 @@ export function buildRows(
     if (loop) {
       loopNs = intervalOfMedian(loop, exponent);
       if (numpy) ratio = cached(numpy, `ratio:${exponent}`, () => bootstrapRatio(loop.wallNs, numpy.wallNs, { seed: exponent }));
-    } else if (largestLoop && exponent > largestLoop.exponent && numpy) {
+    } else if (largestLoop && exponent > config.loopMaxExponent && exponent > largestLoop.exponent && numpy) {
       // The interpreter's cost per element is flat beyond L1, so the loop scales linearly from its largest size.
+      // Only above --loop-max: a loop missing below it (a run stopped early) is "not measured", not scaled.
       const scale = size / largestLoop.size;
       loopExtrapolated = true;
       const base = intervalOfMedian(largestLoop, largestLoop.exponent);
@@ -224,6 +225,8 @@ function fitCosts(rows: BudgetRow[]): { loopPerElementNs: number | null; numpyPe
 }
 
 function plateaus(rows: BudgetRow[], numpyPerCallNs: number | null): Plateau[] {
+  // Without NumPy's per-call cost (fewer than two sizes ≤ 4096) nothing tells a plateau from the call overhead.
+  if (numpyPerCallNs === null) return [];
   const out: Plateau[] = [];
   for (const regime of ['L1', 'L2', 'LLC', 'DRAM'] as const) {
     const members = rows.filter(
@@ -231,7 +234,7 @@ function plateaus(rows: BudgetRow[], numpyPerCallNs: number | null): Plateau[] {
         r.regime === regime &&
         r.ratio !== null &&
         r.numpyNs !== null &&
-        (numpyPerCallNs === null || numpyPerCallNs <= MAX_OVERHEAD_SHARE * r.numpyNs.estimate),
+        numpyPerCallNs <= MAX_OVERHEAD_SHARE * r.numpyNs.estimate,
     );
     if (members.length === 0) continue;
     out.push({

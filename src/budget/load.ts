@@ -1,34 +1,140 @@
-// Reading a saved budget.json back, with errors that say which file and what is wrong with it.
+// Reading a saved budget.json back, with errors that say which file and what is wrong with it. Everything
+// `budget compare`, the report and the renderers read is checked here, so a file that passes never crashes them.
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
-import { BUDGET_SCHEMA, type BudgetResult } from './types.js';
+import { BUDGET_OPS, BUDGET_SCHEMA, DTYPES, type BudgetResult } from './types.js';
+
+const HINT = 'pass the budget.json written by `vecprof budget --out DIR`';
+const DAMAGED = 'the file was edited or cut short; rerun `vecprof budget --out DIR`';
+
+type Json = Record<string, unknown>;
+
+/** A field that is not what budget.json holds: names the file and the field, e.g. cells[3].wall.median. */
+class Bad extends Error {}
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function object(v: unknown, at: string): Json {
+  if (!isObject(v)) throw new Bad(`${at} is missing or not an object`);
+  return v;
+}
+
+function array(v: unknown, at: string): unknown[] {
+  if (!Array.isArray(v)) throw new Bad(`${at} is missing or not a list`);
+  return v;
+}
+
+function finite(v: unknown, at: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Bad(`${at} is missing or not a number`);
+  return v;
+}
+
+function positive(v: unknown, at: string): number {
+  if (finite(v, at) <= 0) throw new Bad(`${at} must be above 0`);
+  return v as number;
+}
+
+function text(v: unknown, at: string): string {
+  if (typeof v !== 'string') throw new Bad(`${at} is missing or not a string`);
+  return v;
+}
+
+function flag(v: unknown, at: string): boolean {
+  if (typeof v !== 'boolean') throw new Bad(`${at} is missing or not true/false`);
+  return v;
+}
+
+function oneOf(v: unknown, allowed: readonly string[], at: string): void {
+  if (typeof v !== 'string' || !allowed.includes(v)) throw new Bad(`${at} is ${JSON.stringify(v)}, expected one of ${allowed.join(', ')}`);
+}
+
+function nullable<T>(v: unknown, at: string, check: (v: unknown, at: string) => T): T | null {
+  return v === null || v === undefined ? null : check(v, at);
+}
+
+function interval(v: unknown, at: string): void {
+  const o = object(v, at);
+  for (const k of ['estimate', 'low', 'high']) finite(o[k], `${at}.${k}`);
+}
+
+function summary(v: unknown, at: string): void {
+  const o = object(v, at);
+  positive(o.n, `${at}.n`);
+  for (const k of ['min', 'median', 'mad']) finite(o[k], `${at}.${k}`);
+}
+
+function samples(v: unknown, at: string): void {
+  const xs = array(v, at);
+  if (xs.length === 0) throw new Bad(`${at} is empty`);
+  xs.forEach((x, i) => finite(x, `${at}[${i}]`));
+}
+
+function checkCell(v: unknown, at: string): void {
+  const c = object(v, at);
+  oneOf(c.kernel, ['loop', 'numpy'], `${at}.kernel`);
+  finite(c.exponent, `${at}.exponent`);
+  positive(c.size, `${at}.size`);
+  positive(c.itemsize, `${at}.itemsize`);
+  samples(c.wallNs, `${at}.wallNs`);
+  summary(c.wall, `${at}.wall`);
+  if (c.cpu !== undefined) summary(c.cpu, `${at}.cpu`);
+}
+
+function checkRow(v: unknown, at: string): void {
+  const r = object(v, at);
+  finite(r.exponent, `${at}.exponent`);
+  positive(r.size, `${at}.size`);
+  text(r.regime, `${at}.regime`);
+  for (const k of ['loopNs', 'numpyNs', 'ratio']) nullable(r[k], `${at}.${k}`, interval);
+  for (const k of ['bytesPerSecond', 'percentOfPeak']) nullable(r[k], `${at}.${k}`, finite);
+  flag(r.loopExtrapolated, `${at}.loopExtrapolated`);
+  array(r.flags, `${at}.flags`);
+}
+
+function check(data: Json): void {
+  text(data.createdAt, 'createdAt');
+  flag(data.complete, 'complete');
+  flag(data.interrupted, 'interrupted');
+  const config = object(data.config, 'config');
+  oneOf(config.op, BUDGET_OPS, 'config.op');
+  oneOf(config.dtype, DTYPES, 'config.dtype');
+  array(config.exponents, 'config.exponents').forEach((e, i) => finite(e, `config.exponents[${i}]`));
+  finite(config.loopMaxExponent, 'config.loopMaxExponent');
+  const env = object(data.environment, 'environment');
+  text(object(env.machine, 'environment.machine').cpuModel, 'environment.machine.cpuModel');
+  const python = object(env.python, 'environment.python');
+  text(python.version, 'environment.python.version');
+  nullable(python.numpy, 'environment.python.numpy', text);
+  array(data.cells, 'cells').forEach((c, i) => checkCell(c, `cells[${i}]`));
+  array(data.rows, 'rows').forEach((r, i) => checkRow(r, `rows[${i}]`));
+  const derived = object(data.derived, 'derived');
+  array(derived.plateaus, 'derived.plateaus');
+  array(data.warnings, 'warnings');
+}
 
 export async function loadBudget(path: string): Promise<BudgetResult> {
-  let text: string;
+  let raw: string;
   try {
-    text = await readFile(path, 'utf8');
+    raw = await readFile(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(code === 'ENOENT' ? `no such file: ${path}` : `cannot read ${path} (${code ?? String(err)})`, {
-      hint: 'pass the budget.json written by `vecprof budget --out DIR`',
-    });
+    throw new UsageError(code === 'ENOENT' ? `no such file: ${path}` : `cannot read ${path} (${code ?? String(err)})`, { hint: HINT });
   }
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = JSON.parse(raw);
   } catch {
-    throw new UsageError(`${path} is not JSON (truncated or not a budget result)`, {
-      hint: 'pass the budget.json written by `vecprof budget --out DIR`',
-    });
+    throw new UsageError(`${path} is not JSON (truncated or not a budget result)`, { hint: HINT });
   }
-  const r = data as Partial<BudgetResult> | null;
-  if (!r || typeof r !== 'object' || r.schema !== BUDGET_SCHEMA) {
-    throw new UsageError(`${path} is not a vecprof budget result (schema "${String(r?.schema)}", expected "${BUDGET_SCHEMA}")`, {
-      hint: 'pass the budget.json written by `vecprof budget --out DIR`',
-    });
+  if (!isObject(data) || data.schema !== BUDGET_SCHEMA) {
+    const schema = isObject(data) ? String(data.schema) : 'none';
+    throw new UsageError(`${path} is not a vecprof budget result (schema "${schema}", expected "${BUDGET_SCHEMA}")`, { hint: HINT });
   }
-  if (!Array.isArray(r.cells) || !Array.isArray(r.rows) || !r.config || !r.derived) {
-    throw new UsageError(`${path} is missing cells, rows, config or derived results`, { hint: 'the file was edited or cut short; rerun the budget' });
+  try {
+    check(data);
+  } catch (err) {
+    if (err instanceof Bad) throw new UsageError(`${path} is damaged: ${err.message}`, { hint: DAMAGED });
+    throw err;
   }
-  return r as BudgetResult;
+  return data as unknown as BudgetResult;
 }

@@ -2,14 +2,15 @@
 // so an interrupted run loses nothing it had finished.
 import { join } from 'node:path';
 import { locatePython } from '../python/locate.js';
-import type { HelperMessage } from '../python/worker.js';
+import { HelperTimeoutError, type HelperMessage } from '../python/worker.js';
 import { helperPath, packageVersion } from '../paths.js';
 import { noiseSnapshot, readMachine, type MachineInfo, type NoiseSnapshot } from '../env/machine.js';
 import { finiteSamples } from './messages.js';
 import { log } from '../log.js';
-import { writeFileAtomic } from '../util/atomic.js';
+import { prepareOutDir } from '../util/out-dir.js';
+import { VecprofError } from '../errors.js';
 import { createProgress } from '../render/progress.js';
-import { PartialWriter, runInterruptible } from './interruptible.js';
+import { PartialWriter, runToOutcome } from './interruptible.js';
 import { summarize } from './stats.js';
 import { analyze } from './analyze.js';
 import { noiseWarnings, rowWarnings } from './warnings.js';
@@ -84,9 +85,61 @@ export function assembleResult(parts: {
   };
 }
 
+/** Which sizes have every cell the helper will send for them: NumPy always, the loop up to --loop-max. */
+export class SizeTracker {
+  private readonly seen = new Map<number, Set<string>>();
+  private readonly done = new Set<number>();
+
+  constructor(private readonly loopMaxExponent: number) {}
+
+  /** Records a cell; true when it completes its size. */
+  add(cell: Pick<KernelCell, 'kernel' | 'exponent'>): boolean {
+    const kinds = this.seen.get(cell.exponent) ?? new Set<string>();
+    kinds.add(cell.kernel);
+    this.seen.set(cell.exponent, kinds);
+    const complete = kinds.has('numpy') && (cell.exponent > this.loopMaxExponent || kinds.has('loop'));
+    if (!complete || this.done.has(cell.exponent)) return false;
+    this.done.add(cell.exponent);
+    return true;
+  }
+
+  /** The cells of finished sizes only: what a stopped run can vouch for. */
+  finished<T extends Pick<KernelCell, 'exponent'>>(cells: T[]): T[] {
+    return cells.filter((c) => this.done.has(c.exponent));
+  }
+
+  get finishedCount(): number {
+    return this.done.size;
+  }
+}
+
+/** The run failed (timeout, crash, unwritable file) after measuring something: `partial` holds the finished sizes. */
+export class BudgetRunFailed extends VecprofError {
+  constructor(
+    cause: VecprofError,
+    readonly partial: BudgetResult,
+    readonly reason: string,
+  ) {
+    super(cause.message, { hint: cause.hint, where: cause.where, exitCode: cause.exitCode, cause });
+    this.name = 'BudgetRunFailed';
+  }
+}
+
+export interface BudgetRun {
+  result: BudgetResult;
+  /** The signal that stopped the run early (the result holds the finished sizes), or null. */
+  stoppedBy: NodeJS.Signals | null;
+}
+
 export async function runBudget(opts: BudgetRunOptions): Promise<BudgetResult> {
+  return (await runBudgetDetailed(opts)).result;
+}
+
+export async function runBudgetDetailed(opts: BudgetRunOptions): Promise<BudgetRun> {
   const started = performance.now();
   const python = await locatePython({ python: opts.python });
+  // Refused before the helper starts: a sweep of a minute must not end in "cannot write".
+  const outFile = opts.outDir ? join(await prepareOutDir(opts.outDir, '--out'), 'budget.json') : null;
   const machine = readMachine();
   const noiseStart: NoiseSnapshot = await noiseSnapshot();
   const environment: BudgetEnvironment = {
@@ -98,18 +151,18 @@ export async function runBudget(opts: BudgetRunOptions): Promise<BudgetResult> {
     noiseEnd: null,
   };
   const cells: KernelCell[] = [];
+  const sizes = new SizeTracker(opts.config.loopMaxExponent);
   let peak: PeakBandwidth | null = null;
   let peakWallNs = 0;
   const progress = createProgress(opts.progress, `budget ${opts.config.op}`);
-  const outFile = opts.outDir ? join(opts.outDir, 'budget.json') : null;
   const writer = new PartialWriter(outFile);
 
-  const snapshot = (complete: boolean, interrupted: boolean): BudgetResult =>
+  const snapshot = (kept: KernelCell[], complete: boolean, interrupted: boolean): BudgetResult =>
     assembleResult({
       config: opts.config,
       environment,
       machine,
-      cells: [...cells],
+      cells: [...kept],
       peak,
       peakWallNs,
       complete,
@@ -119,7 +172,16 @@ export async function runBudget(opts: BudgetRunOptions): Promise<BudgetResult> {
 
   const onMessage = (msg: HelperMessage): void => {
     switch (msg.type) {
+      case 'phase':
+        // The peak-bandwidth measurement comes first and takes a few seconds: a bar of its own.
+        progress.start(Number(msg.steps));
+        progress.update(0, String(msg.label ?? msg.name));
+        break;
+      case 'peak_progress':
+        progress.update(Number(msg.done), 'peak bandwidth');
+        break;
       case 'plan':
+        progress.stop();
         progress.start(Number(msg.steps));
         break;
       case 'peak':
@@ -131,7 +193,8 @@ export async function runBudget(opts: BudgetRunOptions): Promise<BudgetResult> {
         const cell = cellFromMessage(msg);
         cells.push(cell);
         log.debug({ kernel: cell.kernel, size: cell.size, medianNs: cell.wall.median, samples: cell.wall.n }, 'cell finished');
-        if (cell.kernel === 'numpy') writer.write(() => snapshot(false, false));
+        // Only whole sizes go to disk: a NumPy cell without its loop would read as "loop not measured".
+        if (sizes.add(cell)) writer.write(() => snapshot(sizes.finished(cells), false, false));
         break;
       }
       case 'progress':
@@ -142,7 +205,7 @@ export async function runBudget(opts: BudgetRunOptions): Promise<BudgetResult> {
     }
   };
 
-  const interrupted = await runInterruptible(
+  const outcome = await runToOutcome(
     {
       python: python.command,
       script: helperPath('vecprof_budget.py'),
@@ -154,10 +217,35 @@ export async function runBudget(opts: BudgetRunOptions): Promise<BudgetResult> {
     progress,
     writer,
   );
-  environment.noiseEnd = interrupted ? null : await noiseSnapshot();
-  const result = snapshot(!interrupted, interrupted);
-  if (outFile) await writeFileAtomic(outFile, `${JSON.stringify(result)}\n`);
-  return result;
+
+  if (outcome.failure) {
+    // A timeout, a crash or a file we could not write: the run did not do what was asked, so it keeps no file
+    // (Ctrl-C is the one way to stop early and keep the finished sizes). The finished sizes are still shown.
+    const partial = snapshot(sizes.finished(cells), false, false);
+    const removed = await writer.discard().catch(() => false);
+    const total = opts.config.exponents.length;
+    const kept = `${sizes.finishedCount} of ${total} size${total === 1 ? '' : 's'} had finished`;
+    const file = removed ? `; the partial ${outFile} was removed` : outFile ? `; no ${outFile} was written` : '';
+    const reason =
+      outcome.failure instanceof HelperTimeoutError
+        ? `stopped by --timeout (${opts.config.timeoutSeconds} s)`
+        : outcome.failure === writer.failure
+          ? 'budget.json could not be written'
+          : 'the budget helper failed';
+    const failed = new VecprofError(`${outcome.failure.message} (${kept}${file})`, { hint: outcome.failure.hint });
+    throw new BudgetRunFailed(failed, partial, reason);
+  }
+
+  const stoppedBy = outcome.stoppedBy;
+  environment.noiseEnd = stoppedBy ? null : await noiseSnapshot();
+  const result = stoppedBy ? snapshot(sizes.finished(cells), false, true) : snapshot(cells, true, false);
+  // Nothing finished before the interrupt: nothing to keep, so no file rather than an empty one.
+  if (outFile && (!stoppedBy || result.rows.length > 0)) {
+    writer.write(() => result);
+    await writer.settled();
+    if (writer.failure) throw writer.failure;
+  }
+  return { result, stoppedBy };
 }
 
 function helperConfig(c: BudgetConfig): Record<string, unknown> {

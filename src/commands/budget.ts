@@ -2,14 +2,15 @@
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { readMachine } from '../env/machine.js';
-import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK } from '../errors.js';
+import { EXIT_FAILURE, EXIT_OK, UsageError, VecprofError, exitCodeForSignal } from '../errors.js';
 import { log } from '../log.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { writeStdout } from '../render/output.js';
 import { renderBudgetSummary, renderBudgetTable } from '../render/budget-table.js';
 import { renderBudgetCompare } from '../render/budget-compare.js';
 import { BUDGET_DEFAULTS, toBudgetConfig, type BudgetCliOptions } from '../budget/config.js';
-import { runBudget } from '../budget/run.js';
+import { BudgetRunFailed, runBudgetDetailed, type BudgetRun } from '../budget/run.js';
+import { prepareOutFile } from '../util/out-dir.js';
 import { loadBudget } from '../budget/load.js';
 import { compareBudgets } from '../budget/compare.js';
 import { budgetPlotSpec } from '../budget/plot-spec.js';
@@ -28,49 +29,125 @@ interface BudgetCommandOptions extends BudgetCliOptions {
   html?: string;
 }
 
+/** The options given on the command line (not defaults), as the user spelled them, e.g. "--sizes", "--no-peak". */
+function givenFlags(cmd: Command, except: ReadonlySet<string> = new Set()): string[] {
+  return cmd.options
+    .filter((o) => !except.has(o.attributeName()) && cmd.getOptionValueSource(o.attributeName()) === 'cli')
+    .map((o) => o.long ?? o.flags);
+}
+
 async function writePlots(result: BudgetResult, outDir: string): Promise<void> {
   if (result.rows.length === 0) return;
-  // Plotting pulls in Observable Plot and resvg: load them only when a plot is asked for.
-  const { renderSweepSvg, svgToPng } = await import('../render/plot.js');
-  const svg = renderSweepSvg(budgetPlotSpec(result));
-  await writeFileAtomic(join(outDir, 'budget.svg'), svg);
-  await writeFileAtomic(join(outDir, 'budget.png'), svgToPng(svg, { width: 1200 }));
+  try {
+    // Plotting pulls in Observable Plot and resvg: load them only when a plot is asked for.
+    const { renderSweepSvg, svgToPng } = await import('../render/plot.js');
+    const svg = renderSweepSvg(budgetPlotSpec(result));
+    await writeFileAtomic(join(outDir, 'budget.svg'), svg);
+    await writeFileAtomic(join(outDir, 'budget.png'), svgToPng(svg, { width: 1200 }));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code ?? (err instanceof Error ? err.message : String(err));
+    throw new VecprofError(`could not write the plot (budget.svg, budget.png) in ${outDir}: ${why}`, {
+      hint: `${join(outDir, 'budget.json')} holds the results; free some space or choose another --out and run again`,
+    });
+  }
+}
+
+async function writeHtml(file: string, result: BudgetResult): Promise<void> {
+  try {
+    await (await import('../report/for-command.js')).writeBudgetReport(file, result);
+  } catch (err) {
+    if (err instanceof VecprofError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new VecprofError(`could not write the HTML report ${file}: ${code ?? (err instanceof Error ? err.message : String(err))}`, {
+      hint: 'free some space or choose another --html path and run again',
+    });
+  }
+}
+
+function printResult(result: BudgetResult, opts: BudgetCommandOptions, stopped?: string): void {
+  if (opts.json) writeStdout(`${JSON.stringify(result, null, 2)}\n`);
+  else writeStdout(`${renderBudgetTable(result)}\n\n${renderBudgetSummary(result, { stopped })}\n`);
+}
+
+async function calibrateAction(opts: BudgetCommandOptions, cmd: Command, globals: GlobalOptions): Promise<void> {
+  const ignored = givenFlags(cmd, new Set(['calibrate', 'json']));
+  if (ignored.length > 0) {
+    throw new UsageError(`--calibrate measures the advisor's cost model on its own: ${ignored.join(', ')} ${ignored.length === 1 ? 'does' : 'do'} not apply`, {
+      hint: `drop ${ignored.length === 1 ? 'it' : 'them'}, or run \`vecprof budget\` without --calibrate`,
+    });
+  }
+  const { calibrateCostModel } = await import('../advise/costmodel-cache.js');
+  const { renderCostModel } = await import('../render/costmodel.js');
+  const { model, path } = await calibrateCostModel({ python: globals.python, progress: wantsProgress(globals) });
+  writeStdout(opts.json ? `${JSON.stringify(model, null, 2)}\n` : `${renderCostModel(model, path)}\n`);
+  setExitCode(EXIT_OK);
 }
 
 async function budgetAction(opts: BudgetCommandOptions, cmd: Command): Promise<void> {
   if (await runCatalogue(opts, cmd)) return; // --pattern / --pitfalls (issue 6)
   const globals = cmd.optsWithGlobals<GlobalOptions>();
-  if (opts.calibrate) {
-    const { calibrateCostModel } = await import('../advise/costmodel-cache.js');
-    const { renderCostModel } = await import('../render/costmodel.js');
-    const { model, path } = await calibrateCostModel({ python: globals.python, progress: wantsProgress(globals) });
-    writeStdout(opts.json ? `${JSON.stringify(model, null, 2)}\n` : `${renderCostModel(model, path)}\n`);
-    setExitCode(EXIT_OK);
-    return;
-  }
+  if (opts.calibrate) return calibrateAction(opts, cmd, globals);
   const machine = readMachine();
   const config = toBudgetConfig(opts, machine.caches);
+  // --out is made ready by the run itself, after the interpreter is found and before the helper starts.
+  if (opts.html !== undefined) await prepareOutFile(opts.html, '--html');
   log.info({ config }, 'budget starting');
-  const result = await runBudget({ config, python: globals.python, progress: wantsProgress(globals), outDir: opts.out });
+  let run: BudgetRun;
+  try {
+    run = await runBudgetDetailed({ config, python: globals.python, progress: wantsProgress(globals), outDir: opts.out });
+  } catch (err) {
+    // A timeout or a crash after some sizes finished: show them, then the one error line (which says no file was kept).
+    if (err instanceof BudgetRunFailed && err.partial.rows.length > 0) printResult(err.partial, opts, err.reason);
+    throw err;
+  }
+  const { result, stoppedBy } = run;
   for (const w of result.warnings) log.warn(w);
-  if (opts.out) await writePlots(result, opts.out);
-  if (opts.html !== undefined) await (await import('../report/for-command.js')).writeBudgetReport(opts.html, result);
-  if (opts.json) writeStdout(`${JSON.stringify(result, null, 2)}\n`);
-  else writeStdout(`${renderBudgetTable(result)}\n\n${renderBudgetSummary(result)}\n`);
-  if (opts.out) log.info({ dir: opts.out }, 'wrote budget.json, budget.svg, budget.png');
-  if (result.interrupted) {
-    log.warn('interrupted: the table shows the sizes that finished' + (opts.out ? `; ${join(opts.out, 'budget.json')} holds them` : ''));
-    setExitCode(EXIT_INTERRUPTED);
+  if (opts.out && result.rows.length > 0) await writePlots(result, opts.out);
+  if (opts.html !== undefined) await writeHtml(opts.html, result);
+  printResult(result, opts, stoppedBy ? `interrupted by ${stoppedBy}` : undefined);
+  if (opts.out && result.rows.length > 0) log.info({ dir: opts.out }, 'wrote budget.json, budget.svg, budget.png');
+  if (stoppedBy) {
+    const file = join(opts.out ?? '', 'budget.json');
+    const kept = result.rows.length === 0 ? '; no size had finished, so no file was written' : opts.out ? `; ${file} holds them` : '';
+    log.warn(`interrupted by ${stoppedBy}: the table shows the sizes that finished${kept}`);
+    setExitCode(exitCodeForSignal(stoppedBy));
   } else setExitCode(result.rows.length > 0 ? EXIT_OK : EXIT_FAILURE);
 }
 
-async function compareAction(a: string, b: string, opts: { json?: boolean }): Promise<void> {
-  const [ra, rb] = await Promise.all([loadBudget(a), loadBudget(b)]);
-  if (ra.config.op !== rb.config.op || ra.config.dtype !== rb.config.dtype) {
-    log.warn(`comparing different workloads: ${ra.config.op}/${ra.config.dtype} vs ${rb.config.op}/${rb.config.dtype}`);
+async function compareAction(a: string, b: string, opts: { json?: boolean; force?: boolean }, cmd: Command): Promise<void> {
+  // Commander hands options after "compare" that the sweep also has (--json) to the sweep: take it as compare's.
+  const parent = cmd.parent;
+  const json = opts.json === true || (parent?.getOptionValueSource('json') === 'cli' && parent.opts<{ json?: boolean }>().json === true);
+  const ignored = parent ? givenFlags(parent, new Set(['json'])) : [];
+  if (ignored.length > 0) {
+    throw new UsageError(`budget compare reads two saved files: ${ignored.join(', ')} ${ignored.length === 1 ? 'does' : 'do'} not apply`, {
+      hint: 'write it as `vecprof budget compare A.json B.json [--json] [--force]`',
+    });
   }
+  const [ra, rb] = await Promise.all([loadBudget(a), loadBudget(b)]);
+  const warnings: string[] = [];
+  const workload = (r: BudgetResult): string => `${r.config.op}/${r.config.dtype}`;
+  if (workload(ra) !== workload(rb)) {
+    const what = `${a} measures ${workload(ra)} and ${b} measures ${workload(rb)}`;
+    if (!opts.force) {
+      throw new UsageError(`${what}: their ratios are not comparable`, {
+        hint: 'compare runs of the same --op and --dtype, or pass --force to see them side by side anyway',
+      });
+    }
+    warnings.push(`different workloads (--force): ${what}; a change here is the workload, not the machine`);
+  }
+  for (const [path, r] of [[a, ra], [b, rb]] as const) {
+    if (!r.complete) {
+      const why = r.interrupted ? 'interrupted' : 'incomplete';
+      warnings.push(`${path} is ${why}: ${r.rows.length} of ${r.config.exponents.length} sizes; sizes it lacks show as –`);
+    }
+  }
+  for (const w of warnings) log.warn(w);
   const changes = compareBudgets(ra, rb);
-  writeStdout(opts.json ? `${JSON.stringify({ a, b, changes }, null, 2)}\n` : `${renderBudgetCompare(ra, rb, changes, [a, b])}\n`);
+  writeStdout(
+    json ? `${JSON.stringify({ a, b, changes, warnings }, null, 2)}\n` : `${renderBudgetCompare(ra, rb, changes, [a, b], warnings)}\n`,
+  );
   setExitCode(EXIT_OK);
 }
 
@@ -85,7 +162,7 @@ export function registerBudget(program: Command): void {
     .option('--min-samples <n>', 'samples per cell (at least)', BUDGET_DEFAULTS.minSamples)
     .option('--min-time <s>', 'seconds of samples per cell (at least)', BUDGET_DEFAULTS.minTime)
     .option('--sample-ms <ms>', 'target length of one timed sample', BUDGET_DEFAULTS.sampleMs)
-    .option('--passes <n>', 'visits per cell, spread over the run', BUDGET_DEFAULTS.passes)
+    .option('--passes <n>', 'visits per cell, a few sizes apart', BUDGET_DEFAULTS.passes)
     .option('--seed <n>', 'seed for the input arrays and the bootstrap', BUDGET_DEFAULTS.seed)
     .option('--no-peak', 'skip measuring peak memory bandwidth')
     .option('--timeout <s>', 'stop the measurement after this many seconds', BUDGET_DEFAULTS.timeout)
@@ -104,5 +181,6 @@ export function registerBudget(program: Command): void {
     .argument('<a>', 'the earlier budget.json')
     .argument('<b>', 'the later budget.json')
     .option('--json', 'print the changes as JSON')
+    .option('--force', 'compare runs of different --op or --dtype (refused otherwise)')
     .action(compareAction);
 }

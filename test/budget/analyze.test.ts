@@ -122,3 +122,30 @@ test('analyze: a noisy cell is flagged', () => {
   assert.ok(rows[0]!.flags.some((f) => /spread/.test(f)), JSON.stringify(rows[0]!.flags));
   assert.deepEqual(rows[1]!.flags, []);
 });
+
+test('analyze: a loop missing at or below --loop-max is "not measured", never extrapolated (a run stopped mid-size)', () => {
+  // Sizes 2^4..2^8 with the loop of 2^8 missing, as a snapshot between the NumPy and the loop cell would be.
+  const cells = synthetic([4, 5, 6, 7, 8], 20).filter((c) => !(c.kernel === 'loop' && c.exponent === 8));
+  const { rows } = analyze({ ...config, exponents: [4, 5, 6, 7, 8] }, cells, caches, null);
+  const last = rows.at(-1)!;
+  assert.equal(last.exponent, 8);
+  assert.equal(last.loopExtrapolated, false);
+  assert.equal(last.loopNs, null);
+  assert.equal(last.ratio, null);
+  // Above --loop-max the same gap is scaled from the largest measured loop, as before.
+  const above = analyze({ ...config, loopMaxExponent: 7, exponents: [4, 5, 6, 7, 8] }, cells, caches, null).rows.at(-1)!;
+  assert.equal(above.loopExtrapolated, true);
+  assert.ok(above.ratio !== null);
+});
+
+test('analyze: no plateau is claimed when NumPy\'s per-call cost cannot be fitted (one size, or no size ≤ 4096)', () => {
+  const one = analyze({ ...config, exponents: [0] }, synthetic([0], 20), caches, null);
+  assert.equal(one.derived.numpyPerCallNs, null);
+  assert.deepEqual(one.derived.plateaus, []);
+  const large = analyze({ ...config, exponents: [14, 16, 18] }, synthetic([14, 16, 18], 20), caches, null);
+  assert.equal(large.derived.numpyPerCallNs, null);
+  assert.deepEqual(large.derived.plateaus, []);
+  // With small sizes to fit the call cost, the same large sizes do form a plateau.
+  const both = analyze({ ...config, exponents: [4, 8, 12, 14, 16, 18] }, synthetic([4, 8, 12, 14, 16, 18], 20), caches, null);
+  assert.ok(both.derived.plateaus.length > 0);
+});
