@@ -41,7 +41,8 @@ for (let i = 0; i < RUNS; i++) {
   process.stderr.write(`run ${i + 1}/${RUNS}: ${runs.at(-1).wall.toFixed(1)} s\n`);
 }
 
-// Agreement, measured right after the first run, on the same statements and the same kind of data.
+// Agreement: timeit runs after all the default runs have finished (not between them), on the same statements and
+// the same kind of data; it is compared with the first run's medians.
 const agreement = [];
 for (const exponent of [8, 16, 20]) {
   const n = 2 ** exponent;
