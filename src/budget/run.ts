@@ -173,9 +173,9 @@ export async function runBudgetDetailed(opts: BudgetRunOptions): Promise<BudgetR
   const onMessage = (msg: HelperMessage): void => {
     switch (msg.type) {
       case 'phase':
-        // The peak-bandwidth measurement comes first and takes a few seconds: a bar of its own.
+        // The peak-bandwidth measurement comes first and takes a few seconds: a bar of its own (labelled from its
+        // first step on: an update at 0 shows cli-progress's undefined ETA).
         progress.start(Number(msg.steps));
-        progress.update(0, String(msg.label ?? msg.name));
         break;
       case 'peak_progress':
         progress.update(Number(msg.done), 'peak bandwidth');
