@@ -45,6 +45,7 @@ async function writePlots(result: BudgetResult, outDir: string): Promise<void> {
     await writeFileAtomic(join(outDir, 'budget.svg'), svg);
     await writeFileAtomic(join(outDir, 'budget.png'), svgToPng(svg, { width: 1200 }));
   } catch (err) {
+    if (err instanceof VecprofError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     const why = code ?? (err instanceof Error ? err.message : String(err));
     throw new VecprofError(`could not write the plot (budget.svg, budget.png) in ${outDir}: ${why}`, {
@@ -103,10 +104,13 @@ async function budgetAction(opts: BudgetCommandOptions, cmd: Command): Promise<v
   }
   const { result, stoppedBy } = run;
   for (const w of result.warnings) log.warn(w);
-  if (opts.out && result.rows.length > 0) await writePlots(result, opts.out);
-  if (opts.html !== undefined) await writeHtml(opts.html, result);
+  // Results first: a plot or report that cannot be written then costs only itself (one error line, exit 1).
   printResult(result, opts, stoppedBy ? `interrupted by ${stoppedBy}` : undefined);
-  if (opts.out && result.rows.length > 0) log.info({ dir: opts.out }, 'wrote budget.json, budget.svg, budget.png');
+  if (opts.out && result.rows.length > 0) {
+    await writePlots(result, opts.out);
+    log.info({ dir: opts.out }, 'wrote budget.json, budget.svg, budget.png');
+  }
+  if (opts.html !== undefined) await writeHtml(opts.html, result);
   if (stoppedBy) {
     const file = join(opts.out ?? '', 'budget.json');
     const kept = result.rows.length === 0 ? '; no size had finished, so no file was written' : opts.out ? `; ${file} holds them` : '';

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DOMParser } from 'linkedom';
@@ -239,6 +239,19 @@ test('budget.json that can no longer be written mid-run: the helper is stopped, 
   assert.match(errors[0]!.msg, /^cannot write .*out\/budget\.json: its directory is gone or is not a directory \(\d+ of 19 sizes had finished/);
   assert.doesNotMatch(r.stderr, /internal error|Error: E[A-Z]+:|\n\s+at /);
   assert.match(r.stdout, /PARTIAL: budget\.json could not be written/);
+});
+
+test('a plot that cannot be written: the table is printed, then one error line (not "internal error"), exit 1', async () => {
+  const out = tempDir();
+  mkdirSync(join(out, 'budget.svg')); // a directory where the plot goes: the rename onto it fails
+  const r = await runCli([...TINY, '--sizes', '4,6', '--out', out], { timeoutMs: 60_000 });
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stdout, /Size\s+Python loop/);
+  const errors = logLines(r.stderr).filter((l) => l.level >= 50);
+  assert.equal(errors.length, 1, r.stderr);
+  assert.match(errors[0]!.msg, /^could not write the plot \(budget\.svg, budget\.png\) in .*: E[A-Z]+: .*budget\.json holds the results/);
+  assert.ok(existsSync(join(out, 'budget.json')));
+  noTempFiles(out);
 });
 
 test('SIGTERM stops the run like Ctrl-C but exits 143 (128 + 15)', async () => {
