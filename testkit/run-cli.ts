@@ -63,12 +63,12 @@ export function sharedTestCacheDir(): string {
 }
 
 /** An `onSpawn` that sends SIGINT shortly after `path` first appears: a run interrupted once it has written something. */
-export function interruptOnceWritten(path: string, delayMs = 300): (pid: number) => void {
+export function interruptOnceWritten(path: string, delayMs = 300, signal: NodeJS.Signals = 'SIGINT'): (pid: number) => void {
   return (pid) => {
     const poll = setInterval(() => {
       if (existsSync(path)) {
         clearInterval(poll);
-        setTimeout(() => process.kill(pid, 'SIGINT'), delayMs);
+        setTimeout(() => process.kill(pid, signal), delayMs);
       }
     }, 50);
   };

@@ -8,7 +8,7 @@ import { noiseSnapshot, readMachine } from '../env/machine.js';
 import { log } from '../log.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { finiteSamples } from './messages.js';
-import { PartialWriter, runInterruptible } from './interruptible.js';
+import { PartialWriter, runToOutcome } from './interruptible.js';
 import { createProgress } from '../render/progress.js';
 import { median } from 'simple-statistics';
 import { summarize } from './stats.js';
@@ -126,6 +126,7 @@ export function assemblePattern(parts: {
   finishedSizes: ReadonlySet<number>;
   complete: boolean;
   interrupted: boolean;
+  stoppedBy?: NodeJS.Signals | null;
   timedOut?: boolean;
   wallSeconds: number;
 }): PatternResult {
@@ -137,6 +138,7 @@ export function assemblePattern(parts: {
     createdAt: new Date().toISOString(),
     complete: parts.complete,
     interrupted: parts.interrupted,
+    ...(parts.stoppedBy ? { stoppedBy: parts.stoppedBy } : {}),
     timedOut: parts.timedOut === true,
     name: spec.name,
     title: spec.title,
@@ -206,6 +208,7 @@ export async function runPattern(opts: PatternRunOptions): Promise<PatternResult
   const outFile = opts.outDir ? join(opts.outDir, `pattern-${spec.name}.json`) : null;
   const writer = new PartialWriter(outFile);
 
+  let stoppedBy: NodeJS.Signals | null = null;
   const snapshot = (complete: boolean, interrupted: boolean, timedOut = false): PatternResult =>
     assemblePattern({
       spec,
@@ -217,6 +220,7 @@ export async function runPattern(opts: PatternRunOptions): Promise<PatternResult
       finishedSizes: new Set(finishedSizes),
       complete,
       interrupted,
+      stoppedBy,
       timedOut,
       wallSeconds: (performance.now() - started) / 1000,
     });
@@ -254,27 +258,24 @@ export async function runPattern(opts: PatternRunOptions): Promise<PatternResult
     }
   };
 
-  let interrupted = false;
-  let timedOut = false;
-  try {
-    interrupted = await runInterruptible(
-      {
-        python: opts.python.command,
-        script: helperPath('vecprof_patterns.py'),
-        args: [JSON.stringify(helperConfig(spec, config, 'measure'))],
-        timeoutMs: config.timeoutSeconds * 1000,
-        onMessage,
-        label: `pattern helper (${spec.name})`,
-      },
-      progress,
-      writer,
-    );
-  } catch (err) {
-    // Past --timeout the sizes that finished are still worth showing: the caller prints them and says so.
-    if (!(err instanceof HelperTimeoutError)) throw err;
-    timedOut = true;
-    log.debug({ pattern: spec.name, finished: finishedSizes.size }, err.message);
-  }
+  const outcome = await runToOutcome(
+    {
+      python: opts.python.command,
+      script: helperPath('vecprof_patterns.py'),
+      args: [JSON.stringify(helperConfig(spec, config, 'measure'))],
+      timeoutMs: config.timeoutSeconds * 1000,
+      onMessage,
+      label: `pattern helper (${spec.name})`,
+    },
+    progress,
+    writer,
+  );
+  // Past --timeout the sizes that finished are still worth showing: the caller prints them and says so.
+  const timedOut = outcome.failure instanceof HelperTimeoutError;
+  if (outcome.failure && !timedOut) throw outcome.failure;
+  if (timedOut) log.debug({ pattern: spec.name, finished: finishedSizes.size }, outcome.failure!.message);
+  stoppedBy = outcome.stoppedBy;
+  const interrupted = stoppedBy !== null;
   environment.noiseEnd = interrupted || timedOut ? null : await noiseSnapshot();
   const result = snapshot(!interrupted && !timedOut, interrupted, timedOut);
   if (outFile) await writeFileAtomic(outFile, `${JSON.stringify(result)}\n`);

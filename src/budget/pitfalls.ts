@@ -76,6 +76,8 @@ export interface PitfallsResult {
   quick: boolean;
   complete: boolean;
   interrupted: boolean;
+  /** The signal that stopped the run when `interrupted`. */
+  stoppedBy?: NodeJS.Signals;
   /** A helper ran past --timeout: the sections measured before it are kept. */
   timedOut: boolean;
   environment: BudgetEnvironment;
@@ -289,7 +291,10 @@ export async function runPitfalls(opts: {
     result.complete = true;
   } catch (err) {
     if (err instanceof HelperTimeoutError) result.timedOut = true;
-    else if (err instanceof InterruptedError) result.interrupted = true;
+    else if (err instanceof InterruptedError) {
+      result.interrupted = true;
+      result.stoppedBy = err.signal;
+    }
     else throw err;
   } finally {
     progress.stop();

@@ -1,12 +1,11 @@
 // `vecprof budget --pattern NAME|all` and `vecprof budget --pitfalls`: what src/commands/budget.ts hands over to.
-import { constants } from 'node:fs';
-import { access, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, UsageError } from '../../errors.js';
+import { EXIT_FAILURE, EXIT_OK, UsageError, exitCodeForSignal } from '../../errors.js';
 import { log } from '../../log.js';
 import { locatePython } from '../../python/locate.js';
 import { writeFileAtomic } from '../../util/atomic.js';
+import { prepareOutDir } from '../../util/out-dir.js';
 import { writeStdout } from '../../render/output.js';
 import { renderPatternSummary, renderPatternTables } from '../../render/pattern-table.js';
 import { renderPitfalls } from '../../render/pitfalls.js';
@@ -33,27 +32,6 @@ function givenOptions(cmd: Command): Set<string> {
   return new Set(CHECKED_OPTIONS.filter((n) => cmd.getOptionValueSource(n) === 'cli'));
 }
 
-function whyNotUsable(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'EEXIST') return 'it is a file, not a directory';
-  if (code === 'ENOTDIR') return 'part of its path is a file';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EROFS') return 'the file system is read-only';
-  return err instanceof Error ? err.message : String(err);
-}
-
-/** Creates the --out directory (or checks an existing one is writable) before anything is measured. */
-export async function prepareOutDir(dir: string): Promise<void> {
-  try {
-    await mkdir(dir, { recursive: true });
-    await access(dir, constants.W_OK);
-  } catch (err) {
-    throw new UsageError(`cannot use ${dir} as the --out directory: ${whyNotUsable(err)}`, {
-      hint: 'pass a directory you can write to (it is created if missing)',
-    });
-  }
-}
-
 /** True when the options ask for the catalogue or the pitfalls (and the action was handled here). */
 export async function runCatalogue(opts: CatalogueOptions, cmd: Command): Promise<boolean> {
   if (opts.pattern === undefined && !opts.pitfalls) {
@@ -77,7 +55,7 @@ async function pitfallsAction(opts: CatalogueOptions, cmd: Command, given: Reado
   if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, got "${opts.seed}"`);
   const timeoutSeconds = Number(opts.timeout);
   if (!(timeoutSeconds > 0)) throw new UsageError(`--timeout must be a positive number, got "${opts.timeout}"`);
-  if (opts.out) await prepareOutDir(opts.out);
+  if (opts.out) await prepareOutDir(opts.out, '--out');
   const result = await runPitfalls({ quick: opts.quick === true, python: globals.python, progress: wantsProgress(globals), seed, timeoutSeconds });
   const file = opts.out ? join(opts.out, 'pitfalls.json') : null;
   if (file) await writeFileAtomic(file, `${JSON.stringify(result, null, 2)}\n`);
@@ -89,7 +67,7 @@ async function pitfallsAction(opts: CatalogueOptions, cmd: Command, given: Reado
         ': raise --timeout',
     );
     setExitCode(EXIT_FAILURE);
-  } else setExitCode(result.interrupted ? EXIT_INTERRUPTED : EXIT_OK);
+  } else setExitCode(result.interrupted ? exitCodeForSignal(result.stoppedBy ?? 'SIGINT') : EXIT_OK);
 }
 
 async function patternAction(opts: CatalogueOptions, cmd: Command, given: ReadonlySet<string>): Promise<void> {
@@ -98,7 +76,7 @@ async function patternAction(opts: CatalogueOptions, cmd: Command, given: Readon
   const specs = selectPatterns(cli.pattern);
   checkPatternOptions(cli, specs.length);
   const configs = specs.map((spec) => ({ spec, config: toPatternConfig(spec, cli) })); // every option checked before any run
-  if (opts.out) await prepareOutDir(opts.out);
+  if (opts.out) await prepareOutDir(opts.out, '--out');
   const python = await locatePython({ python: globals.python });
   const results: PatternResult[] = [];
   for (const { spec, config } of configs) {
@@ -127,7 +105,7 @@ async function patternAction(opts: CatalogueOptions, cmd: Command, given: Readon
   if (opts.out) log.info({ dir: opts.out, patterns: results.map((r) => r.name) }, 'wrote pattern-<name>.json, .svg and .png');
   if (results.some((r) => r.interrupted)) {
     log.warn('interrupted: the tables show the sizes that finished' + (opts.out ? `; ${opts.out} holds them` : ''));
-    setExitCode(EXIT_INTERRUPTED);
+    setExitCode(exitCodeForSignal(results.find((r) => r.interrupted)?.stoppedBy ?? 'SIGINT'));
   } else setExitCode(results.every((r) => r.complete && r.cells.length > 0) ? EXIT_OK : EXIT_FAILURE);
 }
 

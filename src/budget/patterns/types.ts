@@ -160,6 +160,8 @@ export interface PatternResult {
   createdAt: string;
   complete: boolean;
   interrupted: boolean;
+  /** The signal that stopped the run (SIGINT, SIGTERM, SIGHUP) when `interrupted`; its exit code is 128 + its number. */
+  stoppedBy?: NodeJS.Signals;
   /** The helper ran past --timeout and was stopped: like an interrupt, the rows hold the sizes that finished. */
   timedOut: boolean;
   name: string;
