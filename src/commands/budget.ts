@@ -170,7 +170,7 @@ export function registerBudget(program: Command): void {
     .option('--seed <n>', 'seed for the input arrays and the bootstrap', BUDGET_DEFAULTS.seed)
     .option('--no-peak', 'skip measuring peak memory bandwidth')
     .option('--timeout <s>', 'stop the measurement after this many seconds', BUDGET_DEFAULTS.timeout)
-    .option('--out <dir>', 'write budget.json (updated as sizes finish), budget.svg and budget.png here')
+    .option('--out <dir>', 'write the results here: budget.json (updated as sizes finish), budget.svg and budget.png; with --pattern, pattern-<name>.json/.svg/.png; with --pitfalls, pitfalls.json')
     .option('--json', 'print the full result as JSON instead of the table')
     .option('--html <file>', 'also write a one-file HTML report (plot and table)')
     .option('--calibrate', "measure this machine's cost model for the advisor (a few seconds) and cache it")
