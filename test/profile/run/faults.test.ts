@@ -34,17 +34,24 @@ function interruptWhenRunning(args: string[], marker: string, delayMs: number): 
     let stderr = '';
     let signalledAt = 0;
     const guard = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-      if (signalledAt === 0 && stdout.includes(marker)) {
+    // The program's marker: on stdout, or on stderr where --json sends the program's stdout.
+    const watch = (): void => {
+      if (signalledAt === 0 && (stdout.includes(marker) || stderr.includes(marker))) {
         signalledAt = -1;
         setTimeout(() => {
           signalledAt = performance.now();
           child.kill('SIGINT');
         }, delayMs);
       }
+    };
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+      watch();
     });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+      watch();
+    });
     child.once('error', reject);
     child.once('close', (code) => {
       clearTimeout(guard);
@@ -84,7 +91,7 @@ for (const mode of ['cpu', 'sample'] as const) {
 test('sample: a multiprocessing program is profiled in its worker processes too', { skip: NO_PYSPY }, async () => {
   const r = await runCli(['profile', '--mode', 'sample', '--json', fixture('multiproc.py'), '0.6']);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /^children counted True\n/);
+  assert.match(r.stderr, /^children counted True$/m, "with --json the program's stdout goes to stderr");
   const p = modelAfter(r.stdout);
   const burn = p.functions.find((f) => f.name === 'burn');
   assert.ok(burn, 'burn runs only in the children, so seeing it means the children were sampled');

@@ -36,7 +36,7 @@ test('options after the script are the script\'s own, even ones vecprof knows (-
 test('a relative script path runs from the working directory, with argv[0] as given', async () => {
   const r = await runCli(['profile', '--mode', 'cpu', '--json', join('run', 'argv_echo.py'), 'a b'], { cwd: join(FIXTURES, '..') });
   assert.equal(r.code, 0, r.stderr);
-  const seen = firstJsonLine(r.stdout);
+  const seen = firstJsonLine(r.stderr); // with --json the program's stdout goes to stderr
   assert.deepEqual(seen.argv, [join('run', 'argv_echo.py'), 'a b']);
   assert.equal(seen.cwd, join(FIXTURES, '..'));
   assert.equal(modelAfter(r.stdout).meta.exitStatus, 0);
@@ -54,7 +54,7 @@ test('-m module runs like python -m, from the working directory, with its own ar
 test('the exit status of the program is vecprof\'s exit status', async () => {
   const r = await runCli(['profile', '--mode', 'cpu', '--json', fixture('exit3.py')]);
   assert.equal(r.code, 3);
-  assert.match(r.stdout, /^leaving with 3\n/);
+  assert.match(r.stderr, /^leaving with 3\n/, "with --json the program's stdout goes to stderr");
   assert.equal(modelAfter(r.stdout).meta.exitStatus, 3);
 });
 
@@ -71,7 +71,7 @@ test('a crash: Python\'s own traceback (no vecprof frames), status 1, and the pr
 });
 
 test('stdin reaches the program; its stdout and stderr are its own', async () => {
-  const child = spawn(process.execPath, [CLI, 'profile', '--mode', 'cpu', '--json', fixture('stdin_echo.py')], {
+  const child = spawn(process.execPath, [CLI, 'profile', '--mode', 'cpu', fixture('stdin_echo.py')], {
     env: { ...process.env, NO_COLOR: '1' },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
