@@ -6,7 +6,8 @@ import { locatePython } from '../python/locate.js';
 import { runAdvise } from '../advise/advise.js';
 import type { AdviceReport } from '../advise/types.js';
 import type { RunOptions, RunTarget } from '../profile/run/types.js';
-import { checkOutputDir, checkOutputFile, exitAfterFailedWrite, writeOutputs, type OutputWrite } from '../report/output-paths.js';
+import { exitAfterFailedWrite, writeOutputs, type OutputWrite } from '../report/write-outputs.js';
+import { prepareOutDir, prepareOutFile } from '../util/out-dir.js';
 import { writeStdout } from '../render/output.js';
 import { renderAdviceText } from '../render/advice-text.js';
 import { writeFileAtomic } from '../util/atomic.js';
@@ -40,11 +41,12 @@ function positive(name: string, integer = false) {
   };
 }
 
-/** Refuses, before the program runs, a file or directory the results could not be written to. */
-export function checkAdviceOutputs(o: Pick<AdviseOptions, 'html' | 'out' | 'outDir'>): void {
-  if (o.html !== undefined) checkOutputFile(o.html, '--html');
-  if (o.out !== undefined) checkOutputFile(o.out, '--out');
-  if (o.outDir !== undefined) checkOutputDir(o.outDir, '--out');
+/** Refuses, before the program runs, a file or directory the results could not be written to (and makes the folders). */
+async function prepareAdviceOutputs(o: Pick<AdviseOptions, 'html' | 'out' | 'outDir'>): Promise<void> {
+  if (o.html !== undefined) await prepareOutFile(o.html, '--html');
+  if (o.out !== undefined) await prepareOutFile(o.out, '--out');
+  // The runners keep their raw files in it during the run.
+  if (o.outDir !== undefined) await prepareOutDir(o.outDir, '--out');
 }
 
 function htmlWrite(path: string, report: AdviceReport): OutputWrite {
@@ -78,7 +80,7 @@ export async function adviseAction(script: string | undefined, args: string[], o
   if (script === undefined && o.module === undefined) {
     throw new UsageError('nothing to advise on', { hint: 'give a script (vecprof advise script.py args) or -m module' });
   }
-  checkAdviceOutputs(o);
+  await prepareAdviceOutputs(o);
   const target: RunTarget = o.module !== undefined ? { module: o.module } : { script: script! };
   const python = await locatePython({ python: globals.python });
   const outDir = o.outDir === undefined ? undefined : resolve(o.outDir);
@@ -95,10 +97,6 @@ export async function adviseAction(script: string | undefined, args: string[], o
     // stdout is the JSON's alone; the program's own output goes to stderr.
     programOutput: o.json ? 'stdout-to-stderr' : 'show',
   };
-  if (outDir !== undefined) {
-    const { mkdir } = await import('node:fs/promises');
-    await mkdir(outDir, { recursive: true }); // the runners keep their raw files here
-  }
   const report = await runAdvise({ run, progress: wantsProgress(globals), recalibrate: o.recalibrate });
   const written = await deliverAdvice(report, o);
   const code = exitCodeOf(report.profile, {});

@@ -6,7 +6,7 @@ import { EXIT_FAILURE, EXIT_OK, UsageError } from '../errors.js';
 import { log } from '../log.js';
 import { writeStdout } from '../render/output.js';
 import { writeFileAtomic } from '../util/atomic.js';
-import { checkOutputFile } from '../report/output-paths.js';
+import { prepareOutFile } from '../util/out-dir.js';
 import { defaultCacheDir } from '../check/cache.js';
 import { enabledCodes, loadConfig, perFileIgnoredCodes } from '../check/config.js';
 import { discover, displayPathOf, type Candidate } from '../check/discover.js';
@@ -124,8 +124,8 @@ export function registerCheck(program: Command): void {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       const started = performance.now();
       // Before the files are read: a report that cannot be written should not cost a whole run.
-      if (options.html !== undefined) checkOutputFile(options.html, '--html');
-      if (options.outputFile !== undefined) checkOutputFile(options.outputFile, '--output-file');
+      if (options.html !== undefined) await prepareOutFile(options.html, '--html');
+      if (options.outputFile !== undefined) await prepareOutFile(options.outputFile, '--output-file');
       const bar = wantsProgress(globals)
         ? new cliProgress.SingleBar({ format: 'checking {bar} {value}/{total} files', clearOnComplete: true, stream: process.stderr }, cliProgress.Presets.shades_classic)
         : null;

@@ -2,7 +2,6 @@
 // print one summary after the program is done, or write the model and its views to --out.
 import { Option, type Command } from 'commander';
 import { colorEnabled } from '../render/colors.js';
-import { mkdir } from 'node:fs/promises';
 import { constants } from 'node:os';
 import { join, resolve } from 'node:path';
 import { EXIT_INTERRUPTED, EXIT_OK, UsageError, VecprofError } from '../errors.js';
@@ -18,7 +17,8 @@ import type { RunOptions, RunTarget } from '../profile/run/types.js';
 import { writeStdout } from '../render/output.js';
 import { renderProfileText } from '../render/profile-text.js';
 import { writeFileAtomic } from '../util/atomic.js';
-import { checkOutputDir, checkOutputFile, exitAfterFailedWrite, writeOutputs, type OutputWrite } from '../report/output-paths.js';
+import { exitAfterFailedWrite, writeOutputs, type OutputWrite } from '../report/write-outputs.js';
+import { prepareOutDir, prepareOutFile } from '../util/out-dir.js';
 import { setExitCode, type GlobalOptions } from './context.js';
 
 /** Like timeout(1): the program was stopped at the limit; the profile covers what ran. */
@@ -80,7 +80,7 @@ export function registerProfile(program: Command): void {
     .option('--advise', 'profile as `vecprof advise` does, check the code that ran and rank the fixes (with --out DIR: profile.json, advice.json, report.html)', false)
     .action(async (script: string | undefined, args: string[], options: ProfileOptions, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions & ProfileOptions>();
-      if (options.html !== undefined) checkOutputFile(options.html, '--html');
+      if (options.html !== undefined) await prepareOutFile(options.html, '--html');
       if (options.advise) {
         refuseWithAdvise(options, command);
         const { adviseAction } = await import('./advise.js');
@@ -190,12 +190,8 @@ function targetOf(script: string | undefined, args: string[], o: ProfileOptions)
 async function profileFor(script: string | undefined, args: string[], o: ProfileOptions, globals: Globals): Promise<Profile> {
   const target = targetOf(script, args, o);
   const outDir = o.out === undefined ? undefined : resolve(o.out);
-  if (outDir !== undefined) {
-    checkOutputDir(o.out!, '--out');
-    await mkdir(outDir, { recursive: true }).catch((err: NodeJS.ErrnoException) => {
-      throw new UsageError(`cannot use ${o.out} as the --out directory: ${err.code ?? err.message}`, { hint: 'give a directory path that can be created' });
-    });
-  }
+  // Before the program runs: the runners keep their raw files in it during the run.
+  if (outDir !== undefined) await prepareOutDir(outDir, '--out', o.out);
   if (target === 'import') return importProfileFile(resolve(o.import!));
   if (target === 'pid') {
     const python = await locatePython({ python: globals.python, requireNumpy: false }).catch(() => null);

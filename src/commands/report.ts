@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { basename, resolve } from 'node:path';
 import { EXIT_OK, UsageError } from '../errors.js';
 import { log } from '../log.js';
-import { checkOutputFile } from '../report/output-paths.js';
+import { prepareOutFile } from '../util/out-dir.js';
 import { setExitCode } from './context.js';
 
 interface ReportOptions {
@@ -31,7 +31,7 @@ export function registerReport(program: Command): void {
       if (!opts.profile && !opts.check && !opts.budget && !opts.advice) {
         throw new UsageError('nothing to report', { hint: 'give at least one of --profile, --check, --budget, --advice' });
       }
-      checkOutputFile(opts.html, '--html');
+      await prepareOutFile(opts.html, '--html');
       const load = await import('../report/load.js');
       const [profile, findings, budget, advice] = await Promise.all([
         opts.profile ? load.loadProfile(resolve(opts.profile)) : undefined,

@@ -1,68 +1,9 @@
-// Files a verb writes besides what it prints (--html, --out): checked before the work starts, so a run of minutes
-// never ends in "cannot write"; written after the results are printed, so a file that still cannot be written (the
-// disk filled up, the directory went away) costs only that file, as one line.
-import { accessSync, constants, statSync, type Stats } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { UsageError, VecprofError } from '../errors.js';
+// Files a verb writes besides what it prints (--html, --out). Their paths are made ready before the work starts
+// (util/out-dir.ts), so a run of minutes never ends in "cannot write"; they are written after the results are
+// printed, so a file that still cannot be written (the disk filled up, the program put something in its place)
+// costs only that file, as one line, and the results are already out.
+import { VecprofError } from '../errors.js';
 import { log } from '../log.js';
-
-function statOrNull(path: string): Stats | null {
-  try {
-    return statSync(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return null;
-    if (code === 'ENOTDIR') return null; // a parent is a file: reported where that parent is found
-    throw err;
-  }
-}
-
-/** The directory that will hold `path`, or the nearest one that exists (the writers create the rest). */
-function checkParent(path: string, option: string, given: string): void {
-  let dir = dirname(path);
-  for (;;) {
-    const st = statOrNull(dir);
-    if (st !== null) {
-      if (!st.isDirectory()) {
-        throw new UsageError(`cannot write ${option} ${given}: ${dir} is a file, not a directory`, { hint: 'give a path in a writable directory' });
-      }
-      try {
-        accessSync(dir, constants.W_OK);
-      } catch {
-        throw new UsageError(`cannot write ${option} ${given}: the directory ${dir} is not writable`, { hint: 'give a path in a writable directory' });
-      }
-      return;
-    }
-    const up = dirname(dir);
-    if (up === dir) return;
-    dir = up;
-  }
-}
-
-/** Refuses an output file that cannot be written, before any work: its directory must be (or become) writable. */
-export function checkOutputFile(given: string, option: string): void {
-  const path = resolve(given);
-  if (statOrNull(path)?.isDirectory()) {
-    throw new UsageError(`cannot write ${option} ${given}: it is a directory`, { hint: `give ${option} a file path, e.g. ${option} report.html` });
-  }
-  checkParent(path, option, given);
-}
-
-/** Refuses an output directory that cannot be used, before any work: it must be a writable directory or creatable. */
-export function checkOutputDir(given: string, option: string): void {
-  const path = resolve(given);
-  const st = statOrNull(path);
-  if (st === null) {
-    checkParent(path, option, given);
-    return;
-  }
-  if (!st.isDirectory()) throw new UsageError(`cannot use ${option} ${given}: it is a file, not a directory`, { hint: `give ${option} a directory path` });
-  try {
-    accessSync(path, constants.W_OK);
-  } catch {
-    throw new UsageError(`cannot use ${option} ${given}: the directory is not writable`, { hint: 'give a directory you can write to' });
-  }
-}
 
 export interface OutputWrite {
   /** What is written, for the error line: "the HTML report", "advice.json". */

@@ -36,8 +36,8 @@ for i in range(len(a)):
 `;
 
 test('advise --json: stdout parses as JSON whole; the program printed once over three runs; a late --html failure is one line after it', withDir(async (dir) => {
-  // The program takes the place of the report's directory: checked before the run, it cannot be written after it.
-  writeFileSync(join(dir, 'loop.py'), `${LOOP}open("reports", "w").close()\n`);
+  // The program takes the place of the report's directory (made before the run): it cannot be written after it.
+  writeFileSync(join(dir, 'loop.py'), `${LOOP}import os\nif os.path.isdir("reports"):\n    os.rmdir("reports")\n    open("reports", "w").close()\n`);
   const r = await runCli(['advise', '--json', '--html', 'reports/r.html', 'loop.py'], { cwd: dir, env, timeoutMs: 240_000 });
   assert.equal(r.code, 1, r.stderr);
   const report = JSON.parse(r.stdout) as AdviceReport; // the whole of stdout
@@ -74,12 +74,12 @@ test('profile --advise --out DIR --rate --no-native: the files, the rate and Pyt
 test('bad advise input is one line, exit 2, before the program runs', withDir(async (dir) => {
   writeFileSync(join(dir, 'loop.py'), LOOP);
   const cases: Array<[string[], RegExp]> = [
-    [['advise', '--out', 'loop.py/x.json', 'loop.py'], /cannot write --out loop\.py\/x\.json: .*loop\.py is a file, not a directory/],
-    [['advise', '--html', '.', 'loop.py'], /cannot write --html \.: it is a directory/],
+    [['advise', '--out', 'loop.py/x.json', 'loop.py'], /cannot write to --out loop\.py\/x\.json: not a directory/],
+    [['advise', '--html', '.', 'loop.py'], /cannot write to --html \.: it is a directory/],
     [['advise', '-m', 'no_such_module_xyz'], /cannot run -m no_such_module_xyz: No module named no_such_module_xyz/],
     [['profile', '--advise', '--mode', 'cpu', 'loop.py'], /--mode cpu cannot go with --advise/],
     [['profile', '--advise', '--lines', 'f', 'loop.py'], /--lines cannot go with --advise/],
-    [['profile', '--advise', '--out', 'loop.py', 'loop.py'], /cannot use --out loop\.py: it is a file, not a directory/],
+    [['profile', '--advise', '--out', 'loop.py', 'loop.py'], /cannot write to --out loop\.py: not a directory/],
   ];
   for (const [args, message] of cases) {
     const r = await runCli(args, { cwd: dir, env, timeoutMs: 60_000 });

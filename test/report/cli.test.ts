@@ -50,8 +50,8 @@ test('vecprof report: usage errors exit 2 with one line saying what to do, and w
 test('vecprof report: an --html path that cannot be written is refused before the inputs are read: one line, exit 2', withDir(async (dir) => {
   writeFileSync(join(dir, 'a-file'), '');
   for (const [html, message] of [
-    [dir, /cannot write --html .*: it is a directory: give --html a file path/],
-    [join(dir, 'a-file', 'r.html'), /cannot write --html .*a-file.* is a file, not a directory/],
+    [dir, /cannot write to --html .*: it is a directory: give --html a file path/],
+    [join(dir, 'a-file', 'r.html'), /cannot write to --html .*a-file\/r\.html: not a directory/],
   ] as const) {
     // The input does not exist either: the output is checked first, so a long join is never wasted.
     const r = await runCli(['report', '--profile', join(dir, 'missing.json'), '--html', html]);

@@ -82,13 +82,13 @@ test('profile: --html and --out that cannot be written are refused before the pr
     assert.doesNotMatch(r.stderr, /printed by the program/, 'the program never ran');
     const errors = logLines(r.stderr).filter((l) => l.level >= 50);
     assert.equal(errors.length, 1, r.stderr);
-    assert.match(errors[0]!.msg, new RegExp(`cannot (write|use) ${args[0]} ${args[1]!.replace('.', '\\.')}`));
+    assert.match(errors[0]!.msg, new RegExp(`^cannot write to ${args[0]} ${args[1]!.replace('.', '\\.')}: (it is a directory|not a directory)`));
   }
 }));
 
 test('profile: a file that cannot be written after the run costs only that file: the summary is printed, one line each, exit 1', withDir(async (dir) => {
-  // The program takes the place of the report's directory, and of profile.json in the --out directory made before it ran.
-  writeFileSync(join(dir, 'squat.py'), 'import os\nprint("printed by the program")\nopen("reports", "w").close()\nos.makedirs("prof/profile.json")\n');
+  // The program takes the places of the report's directory and of profile.json in the --out directory (both made before it ran).
+  writeFileSync(join(dir, 'squat.py'), 'import os\nprint("printed by the program")\nos.rmdir("reports")\nopen("reports", "w").close()\nos.makedirs("prof/profile.json")\n');
   const r = await runCli(['profile', '--mode', 'cpu', '--html', 'reports/r.html', '--out', 'prof', 'squat.py'], { cwd: dir });
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stdout, /^printed by the program\n/, `the program ran: ${r.stderr}`);
@@ -104,7 +104,7 @@ test('profile: a file that cannot be written after the run costs only that file:
 }));
 
 test('profile: a program that fails keeps its own status when a file also fails', withDir(async (dir) => {
-  writeFileSync(join(dir, 'squat.py'), 'import sys\nopen("reports", "w").close()\nsys.exit(3)\n');
+  writeFileSync(join(dir, 'squat.py'), 'import os, sys\nos.rmdir("reports")\nopen("reports", "w").close()\nsys.exit(3)\n');
   const r = await runCli(['profile', '--mode', 'cpu', '--html', 'reports/r.html', 'squat.py'], { cwd: dir });
   assert.equal(r.code, 3, r.stderr);
   assert.equal(logLines(r.stderr).filter((l) => l.level >= 50).length, 1, r.stderr);
@@ -120,7 +120,7 @@ test('check: --html and --output-file that cannot be written are refused before 
     const r = await runCli(['check', ...args, 'loop.py'], { cwd: dir });
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.equal(r.stdout, '');
-    assert.match(logLines(r.stderr).find((l) => l.level >= 50)?.msg ?? '', new RegExp(`cannot write ${args[0]}`));
+    assert.match(logLines(r.stderr).find((l) => l.level >= 50)?.msg ?? '', new RegExp(`^cannot write to ${args[0]}`));
   }
   assert.equal(existsSync(join(dir, 'r.html')), false);
   assert.equal(readFileSync(join(dir, 'a-file'), 'utf8'), '');
