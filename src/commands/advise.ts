@@ -117,7 +117,7 @@ export function registerAdvise(program: Command): void {
     .option('--html <file>', 'write the one-file HTML report')
     .option('--top <n>', 'hot items to list', positive('--top'), 8)
     .option('--rate <hz>', `samples per second (default ${ADVISE_SAMPLE_RATE_HZ}); the native sampler runs at a quarter of it, at most 50 Hz`, positive('--rate', true))
-    .option('--no-native', 'sample Python frames only: no split of a line into Python / NumPy / kernels, so no bandwidth label on NumPy lines')
+    .option('--no-native', 'sample Python frames only (no native sampler, no wait before the first line): lines get no Python / NumPy / kernel split')
     .option('--recalibrate', "measure this machine's cost model again first", false)
     .addHelpText(
       'after',
