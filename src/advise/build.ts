@@ -205,7 +205,8 @@ function findingAdvice(f: Finding, input: AdviceInput, lines: Map<string, LineSt
     line: f.line,
     endLine: end,
     finding: f,
-    hits: stats.bodyHits,
+    // A one-line finding (a print, an np.append outside a loop) has no body: its own hits are its count.
+    hits: stats.bodyHits ?? (start === end ? stats.headerHits : undefined),
     entries: stats.entries,
     timeSeconds: stats.timeSeconds,
     share: stats.share,

@@ -106,7 +106,7 @@ export async function adviseAction(script: string | undefined, args: string[], o
 export function registerAdvise(program: Command): void {
   const cmd = program
     .command('advise')
-    .description('profile a script, check the code that ran, and rank the fixes by the time they would save on this machine')
+    .description('profile a script, check the code that ran, and rank what is hot by measured time, each fix priced on this machine')
     .usage('[options] (script.py [args...] | -m module [args...])')
     .argument('[script]', 'the Python script to run')
     .argument('[args...]', "the script's own arguments")

@@ -119,6 +119,15 @@ test('buildAdvice ranks the priced finding first, then the hot loop and the kern
   assert.match(items[3]!.summary, /ran cold/);
 });
 
+test('a one-line cold finding carries its own hit count, so it reads "ran" and not "did not run"', () => {
+  const log: Finding = { ...relu, code: 'LOG001', message: 'print() in library code', line: 40, endLine: 40, loop: undefined, fix: undefined };
+  const items = buildAdvice({ profile: profile(), findings: [log], shapes: new Map(), model, sources: {}, cwd: '/w', displayPath: (p) => p });
+  const cold = items.find((a) => a.finding?.code === 'LOG001')!;
+  assert.equal(cold.kind, 'cold');
+  assert.equal(cold.hits, 11);
+  assert.doesNotMatch(cold.summary, /did not run/);
+});
+
 test('watches ask for the arrays named in the loop and in the rewrite', () => {
   const sources = { '/w/app.py': Array.from({ length: 45 }, (_, i) => (i === 7 ? 'for i in range(len(x)):' : i === 8 ? '    out[i] = x[i] if x[i] > 0 else 0' : '')).join('\n') };
   const watches = watchesFor(profile(), [relu], sources, '/w');
