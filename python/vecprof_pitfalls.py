@@ -122,6 +122,9 @@ def clocks(rng, quick):
     big = rng.random(1 << 22)
     m = rng.random((512, 512)) if quick else rng.random((768, 768))
     m @ m  # start BLAS's threads before measuring
+    # OpenBLAS's workers spin for a while after a product: idle until they sleep, or process_time would count their
+    # spinning against the sleep and the one-thread kernel measured next.
+    time.sleep(0.5)
 
     def single():
         end = PERF() + int(seconds * 1e9)

@@ -6,7 +6,6 @@ import { HelperTimeoutError, runHelper, type HelperMessage } from '../python/wor
 import { helperPath, packageVersion } from '../paths.js';
 import { noiseSnapshot, readMachine } from '../env/machine.js';
 import { log } from '../log.js';
-import { writeFileAtomic } from '../util/atomic.js';
 import { finiteSamples } from './messages.js';
 import { PartialWriter, runToOutcome } from './interruptible.js';
 import { createProgress } from '../render/progress.js';
@@ -278,7 +277,7 @@ export async function runPattern(opts: PatternRunOptions): Promise<PatternResult
   const interrupted = stoppedBy !== null;
   environment.noiseEnd = interrupted || timedOut ? null : await noiseSnapshot();
   const result = snapshot(!interrupted && !timedOut, interrupted, timedOut);
-  if (outFile) await writeFileAtomic(outFile, `${JSON.stringify(result)}\n`);
+  // The final file is the caller's to write, after it has printed the tables (a failed write then costs only the file).
   return result;
 }
 

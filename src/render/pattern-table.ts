@@ -66,6 +66,10 @@ function cpuLegend(result: PatternResult, ids: string[]): string[] {
 }
 
 export function renderPatternTables(result: PatternResult): string {
+  if (result.rows.length === 0 && !result.complete) {
+    const why = result.timedOut ? `stopped by --timeout (${result.config.timeoutSeconds} s)` : 'interrupted';
+    return pc.yellow(`${result.name}: ${why} before any size finished; nothing to show`);
+  }
   const out: string[] = [];
   const multithreaded = result.versions.some((v) => v.clock === 'process');
   for (const group of result.groups) {

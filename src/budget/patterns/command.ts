@@ -6,6 +6,7 @@ import { log } from '../../log.js';
 import { locatePython } from '../../python/locate.js';
 import { writeFileAtomic } from '../../util/atomic.js';
 import { prepareOutDir } from '../../util/out-dir.js';
+import { writeOutputs, type OutputWrite } from '../../report/write-outputs.js';
 import { writeStdout } from '../../render/output.js';
 import { renderPatternSummary, renderPatternTables } from '../../render/pattern-table.js';
 import { renderPitfalls } from '../../render/pitfalls.js';
@@ -55,12 +56,15 @@ async function pitfallsAction(opts: CatalogueOptions, cmd: Command, given: Reado
   if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, got "${opts.seed}"`);
   const timeoutSeconds = Number(opts.timeout);
   if (!(timeoutSeconds > 0)) throw new UsageError(`--timeout must be a positive number, got "${opts.timeout}"`);
+  // The interpreter first: a missing Python should not leave an empty --out directory behind.
+  const python = await locatePython({ python: globals.python });
   if (opts.out) await prepareOutDir(opts.out, '--out');
-  const result = await runPitfalls({ quick: opts.quick === true, python: globals.python, progress: wantsProgress(globals), seed, timeoutSeconds });
+  const result = await runPitfalls({ quick: opts.quick === true, python: python.command, progress: wantsProgress(globals), seed, timeoutSeconds });
   const file = opts.out ? join(opts.out, 'pitfalls.json') : null;
-  if (file) await writeFileAtomic(file, `${JSON.stringify(result, null, 2)}\n`);
   writeStdout(opts.json ? `${JSON.stringify(result, null, 2)}\n` : `${renderPitfalls(result)}\n`);
-  if (result.timedOut) {
+  const written = file ? await writeOutputs([{ what: 'pitfalls.json', path: file, write: () => writeFileAtomic(file, `${JSON.stringify(result, null, 2)}\n`) }]) : true;
+  if (!written) setExitCode(EXIT_FAILURE);
+  else if (result.timedOut) {
     log.error(
       `a pitfalls helper ran past --timeout ${timeoutSeconds} s and was stopped: the output shows the pitfalls measured before it` +
         (file ? `; ${file} is partial (complete: false)` : '') +
@@ -76,17 +80,18 @@ async function patternAction(opts: CatalogueOptions, cmd: Command, given: Readon
   const specs = selectPatterns(cli.pattern);
   checkPatternOptions(cli, specs.length);
   const configs = specs.map((spec) => ({ spec, config: toPatternConfig(spec, cli) })); // every option checked before any run
-  if (opts.out) await prepareOutDir(opts.out, '--out');
   const python = await locatePython({ python: globals.python });
+  if (opts.out) await prepareOutDir(opts.out, '--out');
   const results: PatternResult[] = [];
+  let writesFailed = false;
   for (const { spec, config } of configs) {
     log.info({ pattern: spec.name, sizes: config.sizes, quick: config.quick }, 'pattern starting');
     const result = await runPattern({ spec, config, python, progress: wantsProgress(globals), outDir: opts.out });
     results.push(result);
     for (const w of result.warnings) log.warn(w);
-    if (opts.out) await writePlot(result, opts.out);
     if (!opts.json) writeStdout(`${renderPatternTables(result)}\n\n${renderPatternSummary(result)}\n\n`);
     const file = opts.out ? join(opts.out, `pattern-${result.name}.json`) : null;
+    if (opts.out && file) writesFailed = !(await writeOutputs(patternFiles(result, opts.out, file))) || writesFailed;
     if (result.timedOut) {
       // --timeout is per pattern: the next pattern still runs.
       log.error(
@@ -106,12 +111,23 @@ async function patternAction(opts: CatalogueOptions, cmd: Command, given: Readon
   if (results.some((r) => r.interrupted)) {
     log.warn('interrupted: the tables show the sizes that finished' + (opts.out ? `; ${opts.out} holds them` : ''));
     setExitCode(exitCodeForSignal(results.find((r) => r.interrupted)?.stoppedBy ?? 'SIGINT'));
-  } else setExitCode(results.every((r) => r.complete && r.cells.length > 0) ? EXIT_OK : EXIT_FAILURE);
+  } else setExitCode(!writesFailed && results.every((r) => r.complete && r.cells.length > 0) ? EXIT_OK : EXIT_FAILURE);
 }
 
-async function writePlot(result: PatternResult, outDir: string): Promise<void> {
-  const plot = await renderPatternPlot(result);
-  if (!plot) return;
-  await writeFileAtomic(join(outDir, `pattern-${result.name}.svg`), plot.svg);
-  await writeFileAtomic(join(outDir, `pattern-${result.name}.png`), plot.png);
+/** The pattern's JSON, and its plot when anything was measured (a run where every size was skipped has none). */
+function patternFiles(result: PatternResult, outDir: string, jsonFile: string): OutputWrite[] {
+  const files: OutputWrite[] = [{ what: `pattern-${result.name}.json`, path: jsonFile, write: () => writeFileAtomic(jsonFile, `${JSON.stringify(result)}\n`) }];
+  if (result.cells.length === 0) return files;
+  const svg = join(outDir, `pattern-${result.name}.svg`);
+  files.push({
+    what: `the plot of pattern ${result.name}`,
+    path: svg,
+    write: async () => {
+      const plot = await renderPatternPlot(result);
+      if (!plot) return;
+      await writeFileAtomic(svg, plot.svg);
+      await writeFileAtomic(join(outDir, `pattern-${result.name}.png`), plot.png);
+    },
+  });
+  return files;
 }

@@ -1,7 +1,7 @@
 // `vecprof budget --pattern …` and `--pitfalls` end to end, at tiny sizes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DOMParser } from 'linkedom';
@@ -223,4 +223,16 @@ test('--timeout during --pitfalls: what was measured is printed and saved as par
   const result = JSON.parse(readFileSync(join(out, 'pitfalls.json'), 'utf8')) as PitfallsResult;
   assert.equal(result.timedOut, true);
   assert.equal(result.complete, false);
+});
+
+test('a plot that cannot be written after the run costs only itself: tables printed, one error line naming it, exit 1', async () => {
+  const out = tempDir();
+  mkdirSync(join(out, 'pattern-where.svg')); // a directory where the plot should go
+  const r = await runCli(['budget', '--pattern', 'where', '--sizes', '2..3', ...TINY, '--out', out]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stdout, /where: time per call/);
+  const errors = logLines(r.stderr).filter((l) => l.level >= 50);
+  assert.equal(errors.length, 1, r.stderr);
+  assert.match(errors[0]!.msg, /cannot write the plot of pattern where to .*pattern-where\.svg \(EISDIR\)/);
+  assert.ok(existsSync(join(out, 'pattern-where.json')), 'the JSON was still written');
 });

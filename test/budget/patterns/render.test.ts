@@ -227,3 +227,10 @@ test('einsum vs a @ w: "pricier" only when the interval of the time ratio leaves
   assert.match(optimized ?? '', /^einsum\(optimize=True\) and a @ w are indistinguishable here: .* an interval that includes 1/);
   assert.doesNotMatch(optimized ?? '', /pricier|cheaper/);
 });
+
+test('a pattern stopped before any size finished says so instead of printing empty tables', () => {
+  const stopped = assemblePattern({ spec, config, environment, cells: [], memory: [], unavailable: [], finishedSizes: new Set(), complete: false, interrupted: false, timedOut: true, wallSeconds: 1 });
+  const text = renderPatternTables(stopped);
+  assert.match(text, /stopped by --timeout \(\d+(\.\d+)? s\) before any size finished; nothing to show/);
+  assert.doesNotMatch(text, /time per call/);
+});
