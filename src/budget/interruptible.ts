@@ -1,6 +1,6 @@
 // Running a measuring helper so that Ctrl-C keeps what finished: the helper's messages arrive as cells complete,
 // partial results are written as they come, and an interrupt ends the run instead of failing it.
-import { rm } from 'node:fs/promises';
+import { lstat, rename, rm } from 'node:fs/promises';
 import { InterruptedError, VecprofError } from '../errors.js';
 import { runHelper, type HelperOptions } from '../python/worker.js';
 import type { Progress } from '../render/progress.js';
@@ -19,9 +19,15 @@ function writeError(path: string, err: unknown): VecprofError {
   return new VecprofError(`cannot write ${path}: ${why}`, { hint: 'choose a writable --out directory with free space and run again' });
 }
 
+/** What `discard` found: it removed the file, nothing had been written, or the file was already gone (its folder too). */
+export type Discarded = 'removed' | 'nothing' | 'gone';
+
 /**
  * Writes a result file after each finished step, one write after another, never two at once. The first write
  * that fails is kept as `failure` and handed to `onFailure` (which stops the run); later writes are skipped.
+ *
+ * With `keepAs`, `path` is a scratch file (budget.partial.json): `commit` renames it over `keepAs` when the run
+ * ends as it should, `discard` removes it when it fails, so the file at `keepAs` is never a failed run's.
  */
 export class PartialWriter {
   private pending: Promise<void> = Promise.resolve();
@@ -29,7 +35,10 @@ export class PartialWriter {
   failure: VecprofError | null = null;
   onFailure: (err: VecprofError) => void = () => undefined;
 
-  constructor(readonly path: string | null) {}
+  constructor(
+    readonly path: string | null,
+    readonly keepAs: string | null = null,
+  ) {}
 
   /** `make` is called now (the snapshot is of this moment); the write waits for the previous one. */
   write(make: () => unknown): void {
@@ -42,10 +51,14 @@ export class PartialWriter {
         await writeFileAtomic(path, text);
         this.written = true;
       } catch (err) {
-        this.failure = writeError(path, err);
-        this.onFailure(this.failure);
+        this.fail(writeError(path, err));
       }
     });
+  }
+
+  private fail(err: VecprofError): void {
+    this.failure = err;
+    this.onFailure(err);
   }
 
   /** Resolves once every write asked for so far is done (or skipped); never rejects. */
@@ -53,15 +66,37 @@ export class PartialWriter {
     await this.pending;
   }
 
-  /** Removes the file if this writer wrote it: a run that failed keeps no partial file. True when one was removed. */
-  async discard(): Promise<boolean> {
+  /**
+   * Moves the last write over `keepAs` (one rename: readers see the old file or the new one, never a mix).
+   * A failure is kept in `failure` (the scratch file is then removed); never rejects.
+   */
+  async commit(): Promise<void> {
     await this.settled();
-    if (this.path === null || !this.written) return false;
-    await rm(this.path, { force: true }).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'ENOTDIR') throw err; // its directory became a file: the partial file is gone with it
-    });
+    if (this.path === null || this.keepAs === null || !this.written || this.failure) return;
+    try {
+      await rename(this.path, this.keepAs);
+      this.written = false;
+    } catch (err) {
+      this.fail(writeError(this.keepAs, err));
+      await this.discard().catch(() => undefined);
+    }
+  }
+
+  /** Removes the file if this writer wrote it: a run that failed keeps no partial file. */
+  async discard(): Promise<Discarded> {
+    await this.settled();
+    if (this.path === null || !this.written) return 'nothing';
     this.written = false;
-    return true;
+    try {
+      await lstat(this.path);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      // Removed by someone else, or its folder was removed or replaced by a file: nothing left to remove.
+      if (code === 'ENOENT' || code === 'ENOTDIR') return 'gone';
+      throw err;
+    }
+    await rm(this.path, { force: true });
+    return 'removed';
   }
 }
 

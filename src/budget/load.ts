@@ -52,37 +52,45 @@ function nullable<T>(v: unknown, at: string, check: (v: unknown, at: string) => 
   return v === null || v === undefined ? null : check(v, at);
 }
 
+/** Times and ratios: a value at or below 0 would print as a negative speed-up. */
 function interval(v: unknown, at: string): void {
   const o = object(v, at);
-  for (const k of ['estimate', 'low', 'high']) finite(o[k], `${at}.${k}`);
+  for (const k of ['estimate', 'low', 'high']) positive(o[k], `${at}.${k}`);
 }
 
-function summary(v: unknown, at: string): void {
+function summary(v: unknown, at: string, timed: boolean): void {
   const o = object(v, at);
   positive(o.n, `${at}.n`);
-  for (const k of ['min', 'median', 'mad']) finite(o[k], `${at}.${k}`);
+  for (const k of ['min', 'median']) (timed ? positive : finite)(o[k], `${at}.${k}`);
+  finite(o.mad, `${at}.mad`);
 }
 
+/** Wall-clock times of one call: every one above 0 (compare divides by them). */
 function samples(v: unknown, at: string): void {
   const xs = array(v, at);
   if (xs.length === 0) throw new Bad(`${at} is empty`);
-  xs.forEach((x, i) => finite(x, `${at}[${i}]`));
+  xs.forEach((x, i) => positive(x, `${at}[${i}]`));
 }
 
-function checkCell(v: unknown, at: string): void {
+/** A cell or row must be of a size the run was asked for (config.exponents). */
+function exponentIn(v: unknown, exponents: ReadonlySet<number>, at: string): void {
+  if (!exponents.has(finite(v, at))) throw new Bad(`${at} is ${String(v)}, not one of config.exponents`);
+}
+
+function checkCell(v: unknown, at: string, exponents: ReadonlySet<number>): void {
   const c = object(v, at);
   oneOf(c.kernel, ['loop', 'numpy'], `${at}.kernel`);
-  finite(c.exponent, `${at}.exponent`);
+  exponentIn(c.exponent, exponents, `${at}.exponent`);
   positive(c.size, `${at}.size`);
   positive(c.itemsize, `${at}.itemsize`);
   samples(c.wallNs, `${at}.wallNs`);
-  summary(c.wall, `${at}.wall`);
-  if (c.cpu !== undefined) summary(c.cpu, `${at}.cpu`);
+  summary(c.wall, `${at}.wall`, true);
+  if (c.cpu !== undefined) summary(c.cpu, `${at}.cpu`, false);
 }
 
-function checkRow(v: unknown, at: string): void {
+function checkRow(v: unknown, at: string, exponents: ReadonlySet<number>): void {
   const r = object(v, at);
-  finite(r.exponent, `${at}.exponent`);
+  exponentIn(r.exponent, exponents, `${at}.exponent`);
   positive(r.size, `${at}.size`);
   text(r.regime, `${at}.regime`);
   for (const k of ['loopNs', 'numpyNs', 'ratio']) nullable(r[k], `${at}.${k}`, interval);
@@ -95,18 +103,19 @@ function check(data: Json): void {
   text(data.createdAt, 'createdAt');
   flag(data.complete, 'complete');
   flag(data.interrupted, 'interrupted');
+  nullable(data.stopReason, 'stopReason', text);
   const config = object(data.config, 'config');
   oneOf(config.op, BUDGET_OPS, 'config.op');
   oneOf(config.dtype, DTYPES, 'config.dtype');
-  array(config.exponents, 'config.exponents').forEach((e, i) => finite(e, `config.exponents[${i}]`));
+  const exponents = new Set(array(config.exponents, 'config.exponents').map((e, i) => finite(e, `config.exponents[${i}]`)));
   finite(config.loopMaxExponent, 'config.loopMaxExponent');
   const env = object(data.environment, 'environment');
   text(object(env.machine, 'environment.machine').cpuModel, 'environment.machine.cpuModel');
   const python = object(env.python, 'environment.python');
   text(python.version, 'environment.python.version');
   nullable(python.numpy, 'environment.python.numpy', text);
-  array(data.cells, 'cells').forEach((c, i) => checkCell(c, `cells[${i}]`));
-  array(data.rows, 'rows').forEach((r, i) => checkRow(r, `rows[${i}]`));
+  array(data.cells, 'cells').forEach((c, i) => checkCell(c, `cells[${i}]`, exponents));
+  array(data.rows, 'rows').forEach((r, i) => checkRow(r, `rows[${i}]`, exponents));
   const derived = object(data.derived, 'derived');
   array(derived.plateaus, 'derived.plateaus');
   array(data.warnings, 'warnings');
@@ -136,5 +145,6 @@ export async function loadBudget(path: string): Promise<BudgetResult> {
     if (err instanceof Bad) throw new UsageError(`${path} is damaged: ${err.message}`, { hint: DAMAGED });
     throw err;
   }
+  data.stopReason ??= null; // written before the field existed
   return data as unknown as BudgetResult;
 }

@@ -1,5 +1,8 @@
 // Runs the budget helper, turns its messages into cells as they arrive, and keeps a partial result on disk
-// so an interrupted run loses nothing it had finished.
+// (budget.partial.json) so an interrupted run loses nothing it had finished, while a failed one leaves the
+// previous budget.json whole.
+import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { locatePython } from '../python/locate.js';
 import { HelperTimeoutError, type HelperMessage } from '../python/worker.js';
@@ -10,7 +13,7 @@ import { log } from '../log.js';
 import { prepareOutDir } from '../util/out-dir.js';
 import { VecprofError } from '../errors.js';
 import { createProgress } from '../render/progress.js';
-import { PartialWriter, runToOutcome } from './interruptible.js';
+import { PartialWriter, runToOutcome, type Discarded } from './interruptible.js';
 import { summarize } from './stats.js';
 import { analyze } from './analyze.js';
 import { noiseWarnings, rowWarnings } from './warnings.js';
@@ -20,7 +23,10 @@ export interface BudgetRunOptions {
   config: BudgetConfig;
   python?: string;
   progress: boolean;
-  /** Directory for budget.json; rewritten atomically after every finished size. */
+  /**
+   * Directory for budget.json. budget.partial.json there is rewritten atomically after every finished size and
+   * renamed over budget.json when the run ends well or is interrupted; a failed run removes it.
+   */
   outDir?: string;
 }
 
@@ -60,6 +66,8 @@ export function assembleResult(parts: {
   peakWallNs: number;
   complete: boolean;
   interrupted: boolean;
+  /** Why a partial result stopped; null (the default) for a complete one. */
+  stopReason?: string | null;
   wallSeconds: number;
 }): BudgetResult {
   const { rows, derived } = analyze(parts.config, parts.cells, parts.machine.caches, parts.peak);
@@ -70,6 +78,7 @@ export function assembleResult(parts: {
     createdAt: new Date().toISOString(),
     complete: parts.complete,
     interrupted: parts.interrupted,
+    stopReason: parts.complete ? null : (parts.stopReason ?? null),
     config: parts.config,
     environment: env,
     peak: parts.peak,
@@ -139,7 +148,9 @@ export async function runBudgetDetailed(opts: BudgetRunOptions): Promise<BudgetR
   const started = performance.now();
   const python = await locatePython({ python: opts.python });
   // Refused before the helper starts: a sweep of a minute must not end in "cannot write".
-  const outFile = opts.outDir ? join(await prepareOutDir(opts.outDir, '--out'), 'budget.json') : null;
+  const outDir = opts.outDir ? await prepareOutDir(opts.outDir, '--out') : null;
+  const outFile = outDir ? join(outDir, 'budget.json') : null;
+  const partialFile = outDir ? join(outDir, PARTIAL_FILE) : null;
   const machine = readMachine();
   const noiseStart: NoiseSnapshot = await noiseSnapshot();
   const environment: BudgetEnvironment = {
@@ -155,9 +166,9 @@ export async function runBudgetDetailed(opts: BudgetRunOptions): Promise<BudgetR
   let peak: PeakBandwidth | null = null;
   let peakWallNs = 0;
   const progress = createProgress(opts.progress, `budget ${opts.config.op}`);
-  const writer = new PartialWriter(outFile);
+  const writer = new PartialWriter(partialFile, outFile);
 
-  const snapshot = (kept: KernelCell[], complete: boolean, interrupted: boolean): BudgetResult =>
+  const snapshot = (kept: KernelCell[], complete: boolean, interrupted: boolean, stopReason: string | null): BudgetResult =>
     assembleResult({
       config: opts.config,
       environment,
@@ -167,6 +178,7 @@ export async function runBudgetDetailed(opts: BudgetRunOptions): Promise<BudgetR
       peakWallNs,
       complete,
       interrupted,
+      stopReason,
       wallSeconds: (performance.now() - started) / 1000,
     });
 
@@ -194,7 +206,7 @@ export async function runBudgetDetailed(opts: BudgetRunOptions): Promise<BudgetR
         cells.push(cell);
         log.debug({ kernel: cell.kernel, size: cell.size, medianNs: cell.wall.median, samples: cell.wall.n }, 'cell finished');
         // Only whole sizes go to disk: a NumPy cell without its loop would read as "loop not measured".
-        if (sizes.add(cell)) writer.write(() => snapshot(sizes.finished(cells), false, false));
+        if (sizes.add(cell)) writer.write(() => snapshot(sizes.finished(cells), false, false, IN_PROGRESS));
         break;
       }
       case 'progress':
@@ -219,33 +231,66 @@ export async function runBudgetDetailed(opts: BudgetRunOptions): Promise<BudgetR
   );
 
   if (outcome.failure) {
-    // A timeout, a crash or a file we could not write: the run did not do what was asked, so it keeps no file
-    // (Ctrl-C is the one way to stop early and keep the finished sizes). The finished sizes are still shown.
-    const partial = snapshot(sizes.finished(cells), false, false);
-    const removed = await writer.discard().catch(() => false);
-    const total = opts.config.exponents.length;
-    const kept = `${sizes.finishedCount} of ${total} size${total === 1 ? '' : 's'} had finished`;
-    const file = removed ? `; the partial ${outFile} was removed` : outFile ? `; no ${outFile} was written` : '';
+    // A timeout, a crash or a file we could not write: the run did not do what was asked, so its partial file goes
+    // and an earlier budget.json (and its plots) stays as it was. The finished sizes are still shown.
     const reason =
       outcome.failure instanceof HelperTimeoutError
         ? `stopped by --timeout (${opts.config.timeoutSeconds} s)`
         : outcome.failure === writer.failure
-          ? 'budget.json could not be written'
-          : 'the budget helper failed';
-    const failed = new VecprofError(`${outcome.failure.message} (${kept}${file})`, { hint: outcome.failure.hint });
+          ? `${PARTIAL_FILE} could not be written`
+          : helperFailure(outcome.failure.message);
+    const partial = snapshot(sizes.finished(cells), false, false, reason);
+    const discarded = await writer.discard().catch((): 'failed' => 'failed');
+    const total = opts.config.exponents.length;
+    const kept = `${sizes.finishedCount} of ${total} size${total === 1 ? '' : 's'} had finished`;
+    const files = outDir ? await whatWasKept(discarded, outDir) : '';
+    const failed = new VecprofError(`${outcome.failure.message} (${kept}${files})`, { hint: outcome.failure.hint });
     throw new BudgetRunFailed(failed, partial, reason);
   }
 
   const stoppedBy = outcome.stoppedBy;
   environment.noiseEnd = stoppedBy ? null : await noiseSnapshot();
-  const result = stoppedBy ? snapshot(sizes.finished(cells), false, true) : snapshot(cells, true, false);
-  // Nothing finished before the interrupt: nothing to keep, so no file rather than an empty one.
+  const result = stoppedBy
+    ? snapshot(sizes.finished(cells), false, true, `interrupted by ${stoppedBy}`)
+    : snapshot(cells, true, false, null);
+  // Nothing finished before the interrupt: nothing to keep, so an earlier budget.json stays rather than an empty one.
   if (outFile && (!stoppedBy || result.rows.length > 0)) {
     writer.write(() => result);
-    await writer.settled();
+    await writer.commit();
     if (writer.failure) throw writer.failure;
+  } else {
+    await writer.discard().catch(() => undefined);
   }
   return { result, stoppedBy };
+}
+
+/** The mid-run file's stopReason: a run killed outright (SIGKILL, power loss) leaves budget.partial.json saying so. */
+const IN_PROGRESS = 'still running when this file was written (a run killed outright leaves it so)';
+
+export const PARTIAL_FILE = 'budget.partial.json';
+
+/** "budget helper exited with status 139: …" → "the budget helper exited with status 139: …". */
+function helperFailure(message: string): string {
+  return message.startsWith('budget helper ') ? `the ${message}` : `the budget helper failed: ${message}`;
+}
+
+/** What a failed run left in --out, said as it is: the partial file removed, the folder gone, an earlier result kept. */
+async function whatWasKept(discarded: Discarded | 'failed', outDir: string): Promise<string> {
+  const partialFile = join(outDir, PARTIAL_FILE);
+  const outFile = join(outDir, 'budget.json');
+  if (discarded === 'gone') {
+    const now = await stat(outDir).then(
+      (s) => (s.isDirectory() ? 'dir' : 'file'),
+      () => 'missing',
+    );
+    if (now === 'missing') return `; ${outDir} was removed during the run, and the partial file with it`;
+    if (now === 'file') return `; ${outDir} was replaced by a file during the run, so nothing could be kept there`;
+    return `; the partial ${partialFile} had already been removed`;
+  }
+  const earlier = existsSync(outFile) ? `; the earlier ${outFile} is left as it was` : `; no ${outFile} was written`;
+  if (discarded === 'removed') return `; the partial ${partialFile} was removed${earlier}`;
+  if (discarded === 'failed') return `; the partial ${partialFile} could not be removed${earlier}`;
+  return earlier;
 }
 
 function helperConfig(c: BudgetConfig): Record<string, unknown> {

@@ -118,6 +118,11 @@ export interface BudgetResult {
   createdAt: string;
   complete: boolean;
   interrupted: boolean;
+  /**
+   * Why the result is partial: "interrupted by SIGINT", "stopped by --timeout (60 s)", "the budget helper exited
+   * with status 139: …"; null when complete. Files written before this field existed lack it (read as null).
+   */
+  stopReason: string | null;
   config: BudgetConfig;
   environment: BudgetEnvironment;
   peak: PeakBandwidth | null;

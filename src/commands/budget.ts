@@ -66,9 +66,19 @@ async function writeHtml(file: string, result: BudgetResult): Promise<void> {
   }
 }
 
-function printResult(result: BudgetResult, opts: BudgetCommandOptions, stopped?: string): void {
+/** A partial result carries its own stopReason, which the summary's PARTIAL note shows. */
+function printResult(result: BudgetResult, opts: BudgetCommandOptions): void {
   if (opts.json) writeStdout(`${JSON.stringify(result, null, 2)}\n`);
-  else writeStdout(`${renderBudgetTable(result)}\n\n${renderBudgetSummary(result, { stopped })}\n`);
+  else writeStdout(`${renderBudgetTable(result)}\n\n${renderBudgetSummary(result)}\n`);
+}
+
+/** `--out ''` (an unset shell variable) would otherwise mean "no files" without a word. */
+function refuseEmptyPaths(opts: BudgetCommandOptions): void {
+  for (const [name, value] of [['--out', opts.out], ['--html', opts.html]] as const) {
+    if (value !== undefined && value.trim() === '') {
+      throw new UsageError(`${name} is empty`, { hint: `give ${name} a path, or leave ${name} out` });
+    }
+  }
 }
 
 async function calibrateAction(opts: BudgetCommandOptions, cmd: Command, globals: GlobalOptions): Promise<void> {
@@ -86,6 +96,7 @@ async function calibrateAction(opts: BudgetCommandOptions, cmd: Command, globals
 }
 
 async function budgetAction(opts: BudgetCommandOptions, cmd: Command): Promise<void> {
+  refuseEmptyPaths(opts);
   if (await runCatalogue(opts, cmd)) return; // --pattern / --pitfalls (issue 6)
   const globals = cmd.optsWithGlobals<GlobalOptions>();
   if (opts.calibrate) return calibrateAction(opts, cmd, globals);
@@ -98,14 +109,15 @@ async function budgetAction(opts: BudgetCommandOptions, cmd: Command): Promise<v
   try {
     run = await runBudgetDetailed({ config, python: globals.python, progress: wantsProgress(globals), outDir: opts.out });
   } catch (err) {
-    // A timeout or a crash after some sizes finished: show them, then the one error line (which says no file was kept).
-    if (err instanceof BudgetRunFailed && err.partial.rows.length > 0) printResult(err.partial, opts, err.reason);
+    // A timeout or a crash after some sizes finished: show them, then the one error line (which says what became of
+    // the files: the partial one removed, an earlier budget.json left as it was).
+    if (err instanceof BudgetRunFailed && err.partial.rows.length > 0) printResult(err.partial, opts);
     throw err;
   }
   const { result, stoppedBy } = run;
   for (const w of result.warnings) log.warn(w);
   // Results first: a plot or report that cannot be written then costs only itself (one error line, exit 1).
-  printResult(result, opts, stoppedBy ? `interrupted by ${stoppedBy}` : undefined);
+  printResult(result, opts);
   if (opts.out && result.rows.length > 0) {
     await writePlots(result, opts.out);
     log.info({ dir: opts.out }, 'wrote budget.json, budget.svg, budget.png');
@@ -113,7 +125,8 @@ async function budgetAction(opts: BudgetCommandOptions, cmd: Command): Promise<v
   if (opts.html !== undefined) await writeHtml(opts.html, result);
   if (stoppedBy) {
     const file = join(opts.out ?? '', 'budget.json');
-    const kept = result.rows.length === 0 ? '; no size had finished, so no file was written' : opts.out ? `; ${file} holds them` : '';
+    const kept =
+      !opts.out ? '' : result.rows.length === 0 ? `; no size had finished, so ${file} was not touched` : `; ${file} holds them`;
     log.warn(`interrupted by ${stoppedBy}: the table shows the sizes that finished${kept}`);
     setExitCode(exitCodeForSignal(stoppedBy));
   } else setExitCode(result.rows.length > 0 ? EXIT_OK : EXIT_FAILURE);
@@ -143,7 +156,7 @@ async function compareAction(a: string, b: string, opts: { json?: boolean; force
   }
   for (const [path, r] of [[a, ra], [b, rb]] as const) {
     if (!r.complete) {
-      const why = r.interrupted ? 'interrupted' : 'incomplete';
+      const why = r.stopReason ?? (r.interrupted ? 'interrupted' : 'incomplete');
       warnings.push(`${path} is ${why}: ${r.rows.length} of ${r.config.exponents.length} sizes; sizes it lacks show as –`);
     }
   }
@@ -170,7 +183,7 @@ export function registerBudget(program: Command): void {
     .option('--seed <n>', 'seed for the input arrays and the bootstrap', BUDGET_DEFAULTS.seed)
     .option('--no-peak', 'skip measuring peak memory bandwidth')
     .option('--timeout <s>', 'stop the measurement after this many seconds', BUDGET_DEFAULTS.timeout)
-    .option('--out <dir>', 'write the results here: budget.json (updated as sizes finish), budget.svg and budget.png; with --pattern, pattern-<name>.json/.svg/.png; with --pitfalls, pitfalls.json')
+    .option('--out <dir>', 'write the results here: budget.json (budget.partial.json while it runs), budget.svg and budget.png; with --pattern, pattern-<name>.json/.svg/.png; with --pitfalls, pitfalls.json')
     .option('--json', 'print the full result as JSON instead of the table')
     .option('--html <file>', 'also write a one-file HTML report (plot and table)')
     .option('--calibrate', "measure this machine's cost model for the advisor (a few seconds) and cache it")

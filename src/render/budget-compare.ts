@@ -26,7 +26,7 @@ export function renderBudgetCompare(a: BudgetResult, b: BudgetResult, changes: S
   });
   const describe = (r: BudgetResult): string =>
     `${r.config.op}/${r.config.dtype} on ${r.environment.machine.cpuModel}, Python ${r.environment.python.version}, NumPy ${r.environment.python.numpy ?? '?'}, ${r.createdAt}` +
-    (r.complete ? '' : pc.yellow(` — PARTIAL: ${r.interrupted ? 'interrupted' : 'incomplete'}, ${r.rows.length} of ${r.config.exponents.length} sizes`));
+    (r.complete ? '' : pc.yellow(` — PARTIAL: ${r.stopReason ?? (r.interrupted ? 'interrupted' : 'incomplete')}, ${r.rows.length} of ${r.config.exponents.length} sizes`));
   const significant = changes.filter((c) => c.significant).length;
   return [
     `A: ${names[0]} (${describe(a)})`,

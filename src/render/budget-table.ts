@@ -108,8 +108,8 @@ function footnotes(result: BudgetResult): string[] {
   return lines;
 }
 
-/** `stopped` says why a partial result ended ("interrupted by SIGINT", "stopped by --timeout (3 s)"). */
-export function renderBudgetSummary(result: BudgetResult, opts: { stopped?: string } = {}): string {
+/** The summary under the table; a partial result says how many sizes finished and why it stopped. */
+export function renderBudgetSummary(result: BudgetResult): string {
   const d = result.derived;
   const c = result.config;
   const lines: string[] = [crossoverLine(result)];
@@ -125,10 +125,10 @@ export function renderBudgetSummary(result: BudgetResult, opts: { stopped?: stri
   lines.push(`Last-level cache: ${d.llc.note}`);
   lines.push(...footnotes(result));
   const t = result.timing;
-  const why = opts.stopped ?? (result.interrupted ? 'interrupted' : 'stopped');
+  const why = result.stopReason ?? (result.interrupted ? 'interrupted' : 'stopped early');
   lines.push(
     `${c.op} over ${c.dtype}; ${formatDuration(t.wallSeconds * 1e9)} wall, ${formatPercent(100 * t.efficiency)} of it inside timed regions` +
-      (result.complete ? '' : pc.yellow(` — PARTIAL: ${why} before every size finished (${result.rows.length} of ${c.exponents.length} sizes)`)),
+      (result.complete ? '' : pc.yellow(` — PARTIAL, ${result.rows.length} of ${c.exponents.length} sizes finished: ${why}`)),
   );
   return lines.join('\n');
 }

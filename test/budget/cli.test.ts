@@ -33,10 +33,10 @@ function assertFields(where: string, value: unknown, shape: Record<string, Shape
 /** budget.json's schema (docs/budget.md), field by field: every top-level field, a cell, a row, the derived block. */
 function assertBudgetShape(r: BudgetResult): void {
   assertFields('result', r, {
-    schema: 'string', createdAt: 'string', complete: 'boolean', interrupted: 'boolean', config: 'object', environment: 'object',
+    schema: 'string', createdAt: 'string', complete: 'boolean', interrupted: 'boolean', stopReason: 'string|null', config: 'object', environment: 'object',
     peak: 'object|null', cells: 'array', rows: 'array', derived: 'object', warnings: 'array', timing: 'object',
   });
-  assert.deepEqual(Object.keys(r).sort(), ['cells', 'complete', 'config', 'createdAt', 'derived', 'environment', 'interrupted', 'peak', 'rows', 'schema', 'timing', 'warnings']);
+  assert.deepEqual(Object.keys(r).sort(), ['cells', 'complete', 'config', 'createdAt', 'derived', 'environment', 'interrupted', 'peak', 'rows', 'schema', 'stopReason', 'timing', 'warnings']);
   assertFields('config', r.config, {
     op: 'string', dtype: 'string', exponents: 'array', loopMaxExponent: 'number', sampleSeconds: 'number', minSamples: 'number',
     minCellSeconds: 'number', maxCellSeconds: 'number', passes: 'number', seed: 'number', peakBytes: 'number', timeoutSeconds: 'number',
@@ -86,6 +86,8 @@ test('a tiny sweep prints the table and writes budget.json, budget.svg and budge
   const result = JSON.parse(readFileSync(join(out, 'budget.json'), 'utf8')) as BudgetResult;
   assert.equal(result.schema, 'vecprof.budget/1');
   assert.equal(result.complete, true);
+  assert.equal(result.stopReason, null);
+  assert.equal(existsSync(join(out, 'budget.partial.json')), false, 'the scratch file became budget.json');
   assert.deepEqual(result.rows.map((row) => row.size), [4, 8, 16, 32, 64, 128, 256]);
   for (const c of result.cells) {
     assert.ok(c.wallNs.length >= 5, 'at least min-samples samples');
@@ -158,21 +160,53 @@ test('a helper that crashes at start: its exit status and last stderr line, exit
   assert.deepEqual(readdirSync(out), []);
 });
 
+const CRASH_AFTER_ONE = join(REPO_ROOT, 'test/fixtures/budget/crash-after-one-size.sh');
+
 test('a helper that crashes after a size finished: that size is printed, the error line says no file was kept', async () => {
   const out = tempDir();
-  const python = join(REPO_ROOT, 'test/fixtures/budget/crash-after-one-size.sh');
-  const r = await runCli(['--python', python, ...TINY, '--out', out], { timeoutMs: 60_000 });
+  const r = await runCli(['--python', CRASH_AFTER_ONE, ...TINY, '--out', out], { timeoutMs: 60_000 });
   assert.equal(r.code, 1, r.stderr);
   const errors = logLines(r.stderr).filter((l) => l.level >= 50);
   assert.equal(errors.length, 1, r.stderr);
-  assert.match(errors[0]!.msg, /budget helper exited with status 139: Fatal Python error: Segmentation fault \(1 of 7 sizes had finished; the partial .*budget\.json was removed\)/);
+  assert.match(
+    errors[0]!.msg,
+    /budget helper exited with status 139: Fatal Python error: Segmentation fault \(1 of 7 sizes had finished; the partial .*budget\.partial\.json was removed; no .*budget\.json was written\)/,
+  );
   assert.match(r.stdout, /^\s+4\s/m, 'the finished size is in the table');
-  assert.match(r.stdout, /PARTIAL: the budget helper failed before every size finished \(1 of 7 sizes\)/);
+  assert.match(r.stdout, /PARTIAL, 1 of 7 sizes finished: the budget helper exited with status 139: Fatal Python error: Segmentation fault/);
   assert.deepEqual(readdirSync(out), [], 'no budget.json, no plot, no temp file');
 });
 
-test('a timeout: exit 1, the finished sizes printed, no budget.json left, one error line saying so', async () => {
+test('a crash with --json: the partial result says why it stopped (stopReason)', async () => {
+  const r = await runCli(['--python', CRASH_AFTER_ONE, ...TINY, '--json'], { timeoutMs: 60_000 });
+  assert.equal(r.code, 1, r.stderr);
+  const result = JSON.parse(r.stdout) as BudgetResult;
+  assert.equal(result.complete, false);
+  assert.equal(result.interrupted, false);
+  assert.match(result.stopReason ?? '', /^the budget helper exited with status 139: Fatal Python error: Segmentation fault$/);
+  assert.deepEqual(result.rows.map((row) => row.exponent), [2]);
+});
+
+test('a failed re-run leaves the earlier complete result and its plots whole', async () => {
   const out = tempDir();
+  const first = await runCli([...TINY, '--sizes', '4,6', '--out', out], { timeoutMs: 60_000 });
+  assert.equal(first.code, 0, first.stderr);
+  const before = Object.fromEntries(['budget.json', 'budget.svg', 'budget.png'].map((f) => [f, readFileSync(join(out, f))]));
+  // The re-run measures a size (so it had written its partial file) and then crashes.
+  const again = await runCli(['--python', CRASH_AFTER_ONE, ...TINY, '--out', out], { timeoutMs: 60_000 });
+  assert.equal(again.code, 1, again.stderr);
+  assert.match(again.stderr, /the partial .*budget\.partial\.json was removed; the earlier .*budget\.json is left as it was/);
+  assert.deepEqual(readdirSync(out).sort(), ['budget.json', 'budget.png', 'budget.svg']);
+  for (const [file, bytes] of Object.entries(before)) assert.ok(readFileSync(join(out, file)).equals(bytes), `${file} unchanged`);
+  const kept = await loadBudget(join(out, 'budget.json'));
+  assert.deepEqual([kept.complete, kept.rows.map((row) => row.exponent)], [true, [4, 6]]);
+});
+
+test('a timeout: exit 1, the finished sizes printed, the earlier budget.json untouched, one error line saying so', async () => {
+  const out = tempDir();
+  // As if an earlier run had finished here: a failed run must not replace or remove it.
+  writeFileSync(join(out, 'budget.json'), 'earlier result\n');
+  writeFileSync(join(out, 'budget.svg'), 'earlier plot\n');
   const started = Date.now();
   // 2^2 finishes in a blink; the loop over 2^22 needs 30 samples of ~0.2 s each: far past the 2.5 s timeout.
   const r = await runCli(
@@ -183,34 +217,44 @@ test('a timeout: exit 1, the finished sizes printed, no budget.json left, one er
   assert.ok(Date.now() - started < 20_000, 'stopped promptly');
   const errors = logLines(r.stderr).filter((l) => l.level >= 50);
   assert.equal(errors.length, 1, r.stderr);
-  assert.match(errors[0]!.msg, /budget helper timed out after 2\.5 s and was stopped \(1 of 2 sizes had finished; the partial .*budget\.json was removed\): raise --timeout/);
+  assert.match(
+    errors[0]!.msg,
+    /budget helper timed out after 2\.5 s and was stopped \(1 of 2 sizes had finished; the partial .*budget\.partial\.json was removed; the earlier .*budget\.json is left as it was\): raise --timeout/,
+  );
   assert.match(r.stdout, /^\s+4\s/m);
   assert.doesNotMatch(r.stdout, /^\s*4194304\s/m, 'the unfinished size is not shown');
-  assert.match(r.stdout, /PARTIAL: stopped by --timeout \(2\.5 s\)/);
-  assert.equal(existsSync(join(out, 'budget.json')), false, 'no partial file');
-  assert.deepEqual(readdirSync(out), []);
+  assert.match(r.stdout, /PARTIAL, 1 of 2 sizes finished: stopped by --timeout \(2\.5 s\)/);
+  assert.deepEqual(readdirSync(out).sort(), ['budget.json', 'budget.svg'], 'no partial file');
+  assert.equal(readFileSync(join(out, 'budget.json'), 'utf8'), 'earlier result\n');
+  assert.equal(readFileSync(join(out, 'budget.svg'), 'utf8'), 'earlier plot\n');
 });
 
-/** Sends `signal` once `path` has been written, and keeps the first version of it (the mid-run file) for the test. */
-function signalOnceWritten(path: string, signal: NodeJS.Signals, seen: { first?: BudgetResult }): (pid: number) => void {
+/**
+ * Sends `signal` once `path` has been written, and keeps the first version of it (the mid-run file) for the test,
+ * and whether budget.json was there at that moment.
+ */
+function signalOnceWritten(path: string, signal: NodeJS.Signals, seen: { first?: BudgetResult; finalThen?: boolean }): (pid: number) => void {
   return (pid) => {
     const poll = setInterval(() => {
       if (!existsSync(path)) return;
       clearInterval(poll);
       seen.first = JSON.parse(readFileSync(path, 'utf8')) as BudgetResult; // written atomically: whole or absent
+      seen.finalThen = existsSync(join(path, '..', 'budget.json'));
       setTimeout(() => process.kill(pid, signal), 300);
     }, 20);
   };
 }
 
-test('the mid-run budget.json holds whole sizes only: no row below --loop-max without its loop', async () => {
+test('the mid-run budget.partial.json holds whole sizes only: no row below --loop-max without its loop', async () => {
   const out = tempDir();
-  const seen: { first?: BudgetResult } = {};
+  const seen: { first?: BudgetResult; finalThen?: boolean } = {};
   const args = ['budget', '--sizes', '4..20', '--min-samples', '5', '--min-time', '0.05', '--passes', '1', '--no-peak', '--out', out];
-  const r = await runCli(args, { timeoutMs: 60_000, onSpawn: signalOnceWritten(join(out, 'budget.json'), 'SIGINT', seen) });
+  const r = await runCli(args, { timeoutMs: 60_000, onSpawn: signalOnceWritten(join(out, 'budget.partial.json'), 'SIGINT', seen) });
   assert.equal(r.code, 130, r.stderr);
   assert.ok(seen.first, 'the file was seen mid-run');
+  assert.equal(seen.finalThen, false, 'budget.json is not written mid-run');
   assert.equal(seen.first.complete, false);
+  assert.match(seen.first.stopReason ?? '', /still running/);
   assert.ok(seen.first.rows.length >= 1);
   for (const row of seen.first.rows) {
     assert.equal(row.loopExtrapolated, false, `2^${row.exponent} is not extrapolated below --loop-max`);
@@ -226,7 +270,7 @@ test('budget.json that can no longer be written mid-run: the helper is stopped, 
     timeoutMs: 60_000,
     onSpawn: () => {
       const poll = setInterval(() => {
-        if (!existsSync(join(out, 'budget.json'))) return;
+        if (!existsSync(join(out, 'budget.partial.json'))) return;
         clearInterval(poll);
         rmSync(out, { recursive: true, force: true });
         writeFileSync(out, 'now a file'); // the next write of budget.json fails
@@ -236,9 +280,13 @@ test('budget.json that can no longer be written mid-run: the helper is stopped, 
   assert.equal(r.code, 1, r.stderr);
   const errors = logLines(r.stderr).filter((l) => l.level >= 50);
   assert.equal(errors.length, 1, r.stderr);
-  assert.match(errors[0]!.msg, /^cannot write .*out\/budget\.json: its directory is gone or is not a directory \(\d+ of 19 sizes had finished/);
+  assert.match(
+    errors[0]!.msg,
+    /^cannot write .*out\/budget\.partial\.json: its directory is gone or is not a directory \(\d+ of 19 sizes had finished; .*out was replaced by a file during the run, so nothing could be kept there\)/,
+  );
+  assert.doesNotMatch(errors[0]!.msg, /was removed/, 'it says what happened, not that it removed a file');
   assert.doesNotMatch(r.stderr, /internal error|Error: E[A-Z]+:|\n\s+at /);
-  assert.match(r.stdout, /PARTIAL: budget\.json could not be written/);
+  assert.match(r.stdout, /PARTIAL, \d+ of 19 sizes finished: budget\.partial\.json could not be written/);
 });
 
 test('a plot that cannot be written: the table is printed, then one error line (not "internal error"), exit 1', async () => {
@@ -258,11 +306,13 @@ test('SIGTERM stops the run like Ctrl-C but exits 143 (128 + 15)', async () => {
   const out = tempDir();
   const seen: { first?: BudgetResult } = {};
   const args = ['budget', '--sizes', '2..20', '--min-samples', '5', '--min-time', '0.05', '--passes', '1', '--no-peak', '--out', out];
-  const r = await runCli(args, { timeoutMs: 60_000, onSpawn: signalOnceWritten(join(out, 'budget.json'), 'SIGTERM', seen) });
+  const r = await runCli(args, { timeoutMs: 60_000, onSpawn: signalOnceWritten(join(out, 'budget.partial.json'), 'SIGTERM', seen) });
   assert.equal(r.code, 143, r.stderr);
-  assert.match(r.stdout, /PARTIAL: interrupted by SIGTERM/);
+  assert.match(r.stdout, /PARTIAL, \d+ of 19 sizes finished: interrupted by SIGTERM/);
   const result = JSON.parse(readFileSync(join(out, 'budget.json'), 'utf8')) as BudgetResult;
   assert.equal(result.interrupted, true);
+  assert.equal(result.stopReason, 'interrupted by SIGTERM');
+  assert.equal(existsSync(join(out, 'budget.partial.json')), false, 'the partial file became budget.json');
 });
 
 test('Ctrl-C keeps the finished sizes: partial table on stdout, budget.json marked interrupted, exit 130', async () => {
@@ -270,7 +320,7 @@ test('Ctrl-C keeps the finished sizes: partial table on stdout, budget.json mark
   const args = ['budget', '--sizes', '2..20', '--min-samples', '5', '--min-time', '0.05', '--passes', '1', '--no-peak', '--out', out];
   const r = await runCli(args, {
     timeoutMs: 60_000,
-    onSpawn: interruptOnceWritten(join(out, 'budget.json')),
+    onSpawn: interruptOnceWritten(join(out, 'budget.partial.json')),
   });
   assert.equal(r.code, 130, r.stderr);
   assert.match(r.stdout, /PARTIAL/);
@@ -278,7 +328,9 @@ test('Ctrl-C keeps the finished sizes: partial table on stdout, budget.json mark
   const result = JSON.parse(readFileSync(join(out, 'budget.json'), 'utf8')) as BudgetResult;
   assert.equal(result.interrupted, true);
   assert.equal(result.complete, false);
+  assert.equal(result.stopReason, 'interrupted by SIGINT');
   assert.ok(result.rows.length >= 1 && result.rows.length < 19, `kept ${result.rows.length} finished sizes`);
+  assert.deepEqual(readdirSync(out).filter((f) => f.startsWith('budget.')).sort(), ['budget.json', 'budget.png', 'budget.svg']);
   noTempFiles(out);
 });
 
@@ -323,6 +375,23 @@ test('compare: two runs give a per-size change table; a bad file is a usage erro
     assert.equal(lines.length, 1, r.stderr);
     assert.match(lines[0]!.msg, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is damaged: ${field} is missing or not`));
     assert.doesNotMatch(r.stderr, /internal error/);
+  }
+
+  // (a2) values no run writes: a time at or below zero (printed as a -336× speed-up before), a size not asked for.
+  const negative = variant('negative.json', (r) => (r.cells[0]!.wallNs[0] = -3));
+  const zeroRatio = variant('zero-ratio.json', (r) => (r.rows[0]!.ratio = { estimate: 0, low: 0, high: 1 }));
+  const strayRow = variant('stray-row.json', (r) => (r.rows[1]!.exponent = 12));
+  const strayCell = variant('stray-cell.json', (r) => (r.cells[0]!.exponent = 5));
+  for (const [file, why] of [
+    [negative, 'cells\\[0\\]\\.wallNs\\[0\\] must be above 0'],
+    [zeroRatio, 'rows\\[0\\]\\.ratio\\.estimate must be above 0'],
+    [strayRow, 'rows\\[1\\]\\.exponent is 12, not one of config\\.exponents'],
+    [strayCell, 'cells\\[0\\]\\.exponent is 5, not one of config\\.exponents'],
+  ] as const) {
+    const r = await runCli(['budget', 'compare', join(b, 'budget.json'), file]);
+    assert.equal(r.code, 2, `${file}: ${r.stderr}`);
+    assert.match(r.stderr, new RegExp(`is damaged: ${why}`));
+    assert.equal(r.stdout, '');
   }
 
   // (b) different workloads: refused unless --force, and then marked.
@@ -374,6 +443,21 @@ test('options that do not apply are refused, not ignored: --calibrate with --htm
   const cmp = await runCli(['budget', '--sizes', '4', '--out', 'x', 'compare', 'a.json', 'b.json']);
   assert.equal(cmp.code, 2);
   assert.match(cmp.stderr, /budget compare reads two saved files: --sizes, --out do not apply/);
+});
+
+test('an empty --out or --html is refused (exit 2), not taken as "no file"', async () => {
+  for (const args of [
+    ['budget', '--sizes', '4', '--no-peak', '--out', ''],
+    ['budget', '--sizes', '4', '--no-peak', '--html', ''],
+    ['budget', '--pattern', 'prealloc', '--quick', '--out', ' '],
+  ]) {
+    const r = await runCli(args, { timeoutMs: 20_000 });
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    const lines = logLines(r.stderr);
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0]!.msg, /^--(out|html) is empty: give --(out|html) a path, or leave --(out|html) out$/);
+    assert.equal(r.stdout, '');
+  }
 });
 
 test('a choice commander rejects is one JSON log line on a piped stderr, exit 2', async () => {

@@ -1,7 +1,7 @@
 // The run's bookkeeping: which sizes are finished, and the partial file written as they finish.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SizeTracker } from '../../src/budget/run.js';
@@ -43,12 +43,59 @@ test('PartialWriter.discard removes the file it wrote, and only that', async () 
   const dir = mkdtempSync(join(tmpdir(), 'vecprof-writer-'));
   const path = join(dir, 'budget.json');
   const writer = new PartialWriter(path);
-  assert.equal(await writer.discard(), false, 'nothing written yet');
+  assert.equal(await writer.discard(), 'nothing', 'nothing written yet');
   writer.write(() => ({ n: 1 }));
   await writer.settled();
   assert.deepEqual(JSON.parse(readFileSync(path, 'utf8')), { n: 1 });
-  assert.equal(await writer.discard(), true);
+  assert.equal(await writer.discard(), 'removed');
   assert.equal(existsSync(path), false);
+});
+
+test('PartialWriter.discard says "gone" when the folder was replaced by a file, rather than claiming a removal', async () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'vecprof-writer-')), 'out');
+  mkdirSync(dir);
+  const writer = new PartialWriter(join(dir, 'budget.partial.json'), join(dir, 'budget.json'));
+  writer.write(() => ({ n: 1 }));
+  await writer.settled();
+  rmSync(dir, { recursive: true });
+  writeFileSync(dir, 'now a file');
+  assert.equal(await writer.discard(), 'gone');
+});
+
+test('PartialWriter with keepAs: snapshots go to the scratch file; commit renames it over the result, discard leaves the result alone', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vecprof-writer-'));
+  const [scratch, final] = [join(dir, 'budget.partial.json'), join(dir, 'budget.json')];
+  writeFileSync(final, '"earlier"\n');
+  const failed = new PartialWriter(scratch, final);
+  failed.write(() => ({ n: 1 }));
+  await failed.settled();
+  assert.equal(readFileSync(final, 'utf8'), '"earlier"\n', 'a snapshot does not touch the result');
+  assert.equal(await failed.discard(), 'removed');
+  assert.deepEqual(readdirSync(dir), ['budget.json']);
+  assert.equal(readFileSync(final, 'utf8'), '"earlier"\n');
+
+  const good = new PartialWriter(scratch, final);
+  good.write(() => ({ n: 1 }));
+  good.write(() => ({ n: 2 }));
+  await good.commit();
+  assert.equal(good.failure, null);
+  assert.deepEqual(readdirSync(dir), ['budget.json']);
+  assert.deepEqual(JSON.parse(readFileSync(final, 'utf8')), { n: 2 });
+  assert.equal(await good.discard(), 'nothing', 'after the commit there is no scratch file to remove');
+  assert.ok(existsSync(final));
+});
+
+test('PartialWriter.commit that cannot rename keeps the failure and removes the scratch file', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vecprof-writer-'));
+  const [scratch, final] = [join(dir, 'budget.partial.json'), join(dir, 'budget.json')];
+  mkdirSync(final); // a non-empty directory where the result goes: the rename fails
+  writeFileSync(join(final, 'x'), 'x');
+  const writer = new PartialWriter(scratch, final);
+  writer.write(() => ({ n: 1 }));
+  await writer.commit();
+  assert.ok(writer.failure);
+  assert.match(writer.failure.message, /^cannot write .*budget\.json/);
+  assert.equal(existsSync(scratch), false);
 });
 
 test('a write failure mid-run stops the helper and becomes the outcome (no unhandled rejection, no orphan)', async () => {

@@ -74,6 +74,18 @@ test('the noisy-row note stands alone (the warnings it used to point at are hidd
 });
 
 test('a partial result says why it stopped and how many sizes it holds', () => {
-  const r = { ...result([4, 6, 8], [cell('numpy', 4, 800), cell('loop', 4, 700)]), complete: false };
-  assert.match(renderBudgetSummary(r, { stopped: 'stopped by --timeout (3 s)' }), /PARTIAL: stopped by --timeout \(3 s\) before every size finished \(1 of 3 sizes\)/);
+  const r = { ...result([4, 6, 8], [cell('numpy', 4, 800), cell('loop', 4, 700)]), complete: false, stopReason: 'stopped by --timeout (3 s)' };
+  assert.match(renderBudgetSummary(r), /PARTIAL, 1 of 3 sizes finished: stopped by --timeout \(3 s\)/);
+});
+
+test('stopReason is null for a complete result and kept for a partial one', () => {
+  const exps = [4, 6];
+  const cells = [cell('numpy', 4, 800), cell('loop', 4, 700)];
+  assert.equal(result(exps, cells).stopReason, null);
+  const environment = result(exps, cells).environment;
+  const config = result(exps, cells).config;
+  const parts = { config, environment, machine, cells, peak: null, peakWallNs: 0, wallSeconds: 1 };
+  assert.equal(assembleResult({ ...parts, complete: false, interrupted: true, stopReason: 'interrupted by SIGINT' }).stopReason, 'interrupted by SIGINT');
+  // A complete result has no reason to stop, whatever the caller passed.
+  assert.equal(assembleResult({ ...parts, complete: true, interrupted: false, stopReason: 'x' }).stopReason, null);
 });
