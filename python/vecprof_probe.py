@@ -14,6 +14,14 @@ def has_module(name):
         return False
 
 
+def externally_managed():
+    """PEP 668: the distribution owns this interpreter's packages (Debian/Ubuntu, Homebrew, ...), so
+    `python -m pip install` refuses with externally-managed-environment. A venv made from it is not affected."""
+    in_venv = sys.prefix != getattr(sys, "base_prefix", sys.prefix)
+    stdlib = sysconfig.get_path("stdlib")
+    return not in_venv and bool(stdlib) and os.path.isfile(os.path.join(stdlib, "EXTERNALLY-MANAGED"))
+
+
 hello("probe")
 emit(
     "probe",
@@ -25,4 +33,5 @@ emit(
     # a venv made with --without-pip has neither pip nor, on some distributions, ensurepip
     pip=has_module("pip"),
     ensurepip=has_module("ensurepip"),
+    externally_managed=externally_managed(),
 )

@@ -1,9 +1,9 @@
 // vecprof doctor: what vecprof found on this machine, and the command that fixes what is missing.
 import type { Command } from 'commander';
-import { locatePython, numpyInstallCommand, type PythonInfo } from '../python/locate.js';
+import { locatePython, numpyInstallCommand, numpyMissingNote, pySpyInstallCommand, type PythonInfo } from '../python/locate.js';
 import { findPySpy, type ToolInfo } from '../python/tools.js';
 import { readMachine, type MachineInfo } from '../env/machine.js';
-import { VecprofError, EXIT_FAILURE, EXIT_OK } from '../errors.js';
+import { UsageError, VecprofError, EXIT_FAILURE, EXIT_OK } from '../errors.js';
 import { renderDoctor } from '../render/doctor.js';
 import { writeStdout } from '../render/output.js';
 import { setExitCode, type GlobalOptions } from './context.js';
@@ -30,14 +30,15 @@ export async function runDoctor(opts: { python?: string }): Promise<DoctorReport
   let python: PythonInfo | null = null;
   try {
     python = await locatePython({ python: opts.python, requireNumpy: false });
-    checks.push({ name: 'Python', ok: true, found: `${python.version} at ${python.executable} (from ${python.source})`, optional: false });
+    checks.push({ name: 'Python', ok: true, found: `${python.version} at ${python.executable} (from ${python.source}${python.externallyManaged ? '; managed by the system, PEP 668' : ''})`, optional: false });
     checks.push(
       python.numpy
         ? { name: 'NumPy', ok: true, found: python.numpy, optional: false }
-        : { name: 'NumPy', ok: false, found: `not installed${python.pip === false ? ' (and this interpreter has no pip)' : ''}`, fix: numpyInstallCommand(python), optional: false },
+        : { name: 'NumPy', ok: false, found: numpyMissingNote(python), fix: numpyInstallCommand(python), optional: false },
     );
   } catch (err) {
-    if (!(err instanceof VecprofError)) throw err;
+    // A usage error (--python "") is the user's to fix, not a finding: exit 2 like every verb.
+    if (!(err instanceof VecprofError) || err instanceof UsageError) throw err;
     checks.push({ name: 'Python', ok: false, found: err.message, fix: err.hint ?? 'install Python 3.9+', optional: false });
     checks.push({ name: 'NumPy', ok: false, found: 'unknown (no Python)', fix: 'python3 -m pip install numpy', optional: false });
   }
@@ -50,10 +51,7 @@ export async function runDoctor(opts: { python?: string }): Promise<DoctorReport
           name: 'py-spy',
           ok: false,
           found: 'not installed (needed for sampling and --pid)',
-          fix:
-            python?.pip === false
-              ? `${python.executable} -m ensurepip --upgrade && ${python.executable} -m pip install py-spy`
-              : `${python?.executable ?? 'python3'} -m pip install py-spy`,
+          fix: pySpyInstallCommand(python),
           optional: true,
         },
   );

@@ -2,7 +2,7 @@
 // virtualenv or conda env, then python3 and python on PATH.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { VecprofError } from '../errors.js';
+import { InterruptedError, UsageError, VecprofError } from '../errors.js';
 import { helperPath } from '../paths.js';
 import { runHelper, type HelperMessage } from './worker.js';
 import { log } from '../log.js';
@@ -31,6 +31,11 @@ export interface PythonInfo {
   pip: boolean | null;
   /** ensurepip can bootstrap pip; null when the probe did not say. */
   ensurepip: boolean | null;
+  /**
+   * PEP 668: a distribution's own Python (EXTERNALLY-MANAGED in its stdlib, not a venv), where `python -m pip
+   * install` fails with externally-managed-environment; null when the probe did not say.
+   */
+  externallyManaged: boolean | null;
 }
 
 export interface LocateOptions {
@@ -40,7 +45,11 @@ export interface LocateOptions {
 }
 
 export function candidates({ python, env = process.env }: LocateOptions): PythonCandidate[] {
-  if (python) return [{ command: python, source: '--python' }];
+  if (python !== undefined) {
+    // `--python "$PY"` with PY unset: refused rather than quietly using another interpreter.
+    if (python.trim() === '') throw new UsageError('--python is empty', { hint: 'give it the path of a Python 3.9+ interpreter, or leave --python out' });
+    return [{ command: python, source: '--python' }];
+  }
   if (env.VECPROF_PYTHON) return [{ command: env.VECPROF_PYTHON, source: 'VECPROF_PYTHON' }];
   const found: PythonCandidate[] = [];
   if (env.VIRTUAL_ENV) found.push({ command: join(env.VIRTUAL_ENV, 'bin', 'python'), source: 'virtualenv' });
@@ -54,26 +63,31 @@ function versionAtLeast(version: string, min: readonly [number, number]): boolea
   return major > min[0] || (major === min[0] && minor >= min[1]);
 }
 
+const MIN = MIN_PYTHON.join('.');
+
+/** What to do instead of the interpreter at hand, by where it came from: $VECPROF_PYTHON must be fixed or unset. */
+function useAnother(source: PythonSource): string {
+  if (source === 'VECPROF_PYTHON') return `fix or unset VECPROF_PYTHON, or pass --python PATH to a Python ${MIN}+`;
+  if (source === '--python') return `pass --python PATH to a Python ${MIN}+ interpreter`;
+  return `pass --python PATH to a Python ${MIN}+ interpreter (or set VECPROF_PYTHON)`;
+}
+
 async function probe(candidate: PythonCandidate): Promise<PythonInfo | 'missing'> {
+  const cmd = candidate.command;
+  const hint = `check it with \`${cmd} --version\`, then ${useAnother(candidate.source)}`;
+  let messages: HelperMessage[];
   try {
-    const result = await runHelper({
-      python: candidate.command,
-      script: helperPath('vecprof_probe.py'),
-      timeoutMs: 30_000,
-      label: `Python at ${candidate.command}`,
-    });
-    const hello = result.messages.find((m) => m.type === 'hello');
-    const info = result.messages.find((m) => m.type === 'probe');
-    if (!hello || !info) {
-      throw new VecprofError(`${candidate.command} ran but did not answer the probe (it is not a working Python ${MIN_PYTHON.join('.')}+)`, {
-        hint: `check it with \`${candidate.command} --version\`, then pass --python PATH to a Python ${MIN_PYTHON.join('.')}+ interpreter (or set VECPROF_PYTHON)`,
-      });
-    }
-    return toInfo(candidate, hello, info);
+    messages = (await runHelper({ python: cmd, script: helperPath('vecprof_probe.py'), timeoutMs: 30_000, label: 'the probe' })).messages;
   } catch (err) {
     if (err instanceof VecprofError && err.message.startsWith('Python interpreter not found')) return 'missing';
-    throw err;
+    if (err instanceof InterruptedError || !(err instanceof VecprofError)) throw err;
+    // Not executable, a shell script that fails (status 127), a crash on start-up: one line, and what to pass instead.
+    throw new VecprofError(`${cmd} is not a working Python ${MIN}+: ${err.message}`, { hint });
   }
+  const hello = messages.find((m) => m.type === 'hello');
+  const info = messages.find((m) => m.type === 'probe');
+  if (!hello || !info) throw new VecprofError(`${cmd} ran but did not answer the probe (it is not a working Python ${MIN}+)`, { hint });
+  return toInfo(candidate, hello, info);
 }
 
 function toInfo(candidate: PythonCandidate, hello: HelperMessage, info: HelperMessage): PythonInfo {
@@ -89,21 +103,62 @@ function toInfo(candidate: PythonCandidate, hello: HelperMessage, info: HelperMe
     scriptsDir: String(info.scripts_dir),
     pip: typeof info.pip === 'boolean' ? info.pip : null,
     ensurepip: typeof info.ensurepip === 'boolean' ? info.ensurepip : null,
+    externallyManaged: typeof info.externally_managed === 'boolean' ? info.externally_managed : null,
   };
+}
+
+type InstallFacts = Pick<PythonInfo, 'executable' | 'prefix' | 'basePrefix' | 'pip' | 'ensurepip'> & Partial<Pick<PythonInfo, 'externallyManaged'>>;
+
+/** Where the system's packages come from: Debian and Ubuntu (apt) are where PEP 668 bites most. */
+export interface SystemFacts {
+  apt: boolean;
+}
+
+export function systemFacts(): SystemFacts {
+  return { apt: existsSync('/usr/bin/apt-get') || existsSync('/usr/bin/apt') };
+}
+
+/** A venv of the interpreter at hand, with `packages` in it (on Debian, venv needs python3-venv for its pip). */
+function venvRoute(info: InstallFacts, packages: string, system: SystemFacts): string {
+  const needsVenvPackage = info.ensurepip === false && system.apt ? 'sudo apt install python3-venv && ' : '';
+  return `${needsVenvPackage}${info.executable} -m venv .venv && .venv/bin/python -m pip install ${packages}, then pass --python .venv/bin/python`;
 }
 
 /**
  * The command that installs NumPy for this interpreter. `python -m pip install numpy` fails with "No module named
- * pip" in a venv made with --without-pip: then pip is bootstrapped first, or the venv made again with pip.
+ * pip" in a venv made with --without-pip: then pip is bootstrapped first, or the venv made again with pip. On a
+ * distribution's own Python (PEP 668) pip refuses outright: the distribution's package, or a venv.
  */
-export function numpyInstallCommand(info: Pick<PythonInfo, 'executable' | 'prefix' | 'basePrefix' | 'pip' | 'ensurepip'>): string {
+export function numpyInstallCommand(info: InstallFacts, system: SystemFacts = systemFacts()): string {
   const py = info.executable;
+  if (info.externallyManaged === true) {
+    const ownPackage = system.apt ? 'sudo apt install python3-numpy' : `install NumPy with the package manager that owns ${py}`;
+    return `${ownPackage}, or make a venv: ${venvRoute(info, 'numpy', system)}`;
+  }
   if (info.pip !== false) return `${py} -m pip install numpy`;
   if (info.ensurepip !== false) return `${py} -m ensurepip --upgrade && ${py} -m pip install numpy`;
   if (info.prefix !== info.basePrefix) {
     return `python3 -m venv --clear ${info.prefix} && ${py} -m pip install numpy (this venv has no pip and cannot bootstrap it: recreate it with pip)`;
   }
   return `install pip for ${py} (e.g. apt-get install python3-pip, or python3-numpy directly), then ${py} -m pip install numpy`;
+}
+
+/** The command that installs py-spy for this interpreter (or for no interpreter found: python3's pip). */
+export function pySpyInstallCommand(info: InstallFacts | null, system: SystemFacts = systemFacts()): string {
+  if (info === null) return 'python3 -m pip install py-spy';
+  const py = info.executable;
+  if (info.externallyManaged === true) {
+    // pipx puts py-spy on PATH (~/.local/bin) in an environment of its own; vecprof finds it there.
+    return `pipx install py-spy${system.apt ? ' (sudo apt install pipx first if you lack it)' : ''}, or make a venv: ${venvRoute(info, 'numpy py-spy', system)}`;
+  }
+  if (info.pip === false) return `${py} -m ensurepip --upgrade && ${py} -m pip install py-spy`;
+  return `${py} -m pip install py-spy`;
+}
+
+/** Why the NumPy fix is what it is, for `vecprof doctor`'s "found" column. */
+export function numpyMissingNote(info: InstallFacts): string {
+  if (info.externallyManaged === true) return 'not installed (this Python is managed by the system: pip will not install into it, PEP 668)';
+  return `not installed${info.pip === false ? ' (and this interpreter has no pip)' : ''}`;
 }
 
 /** Finds a working interpreter, or explains in one line why there is none. */
@@ -116,8 +171,11 @@ export async function locatePython(opts: LocateOptions & { requireNumpy?: boolea
       continue;
     }
     if (!versionAtLeast(found.version, MIN_PYTHON)) {
-      throw new VecprofError(`Python ${found.version} at ${found.executable} is too old; vecprof needs ${MIN_PYTHON.join('.')} or newer`, {
-        hint: 'pass --python PATH to a newer interpreter (or set VECPROF_PYTHON)',
+      throw new VecprofError(`Python ${found.version} at ${found.executable} is too old; vecprof needs ${MIN} or newer`, {
+        hint:
+          found.source === 'VECPROF_PYTHON'
+            ? 'point VECPROF_PYTHON at a newer interpreter or unset it (or pass --python PATH)'
+            : 'pass --python PATH to a newer interpreter (or set VECPROF_PYTHON)',
       });
     }
     if (opts.requireNumpy !== false && found.numpy === null) {
@@ -128,9 +186,14 @@ export async function locatePython(opts: LocateOptions & { requireNumpy?: boolea
     log.debug({ python: found.executable, version: found.version, numpy: found.numpy, source: found.source }, 'using Python');
     return found;
   }
-  const fromFlag = opts.python ?? (opts.env ?? process.env).VECPROF_PYTHON;
-  throw new VecprofError(
-    fromFlag ? `Python interpreter not found: ${fromFlag}` : `no Python interpreter found (tried ${tried.join(', ')})`,
-    { hint: 'install Python 3.9+ with NumPy (e.g. apt-get install python3 python3-numpy) or pass --python PATH' },
-  );
+  if (opts.python !== undefined) {
+    throw new VecprofError(`Python interpreter not found: ${opts.python}`, { hint: `check the path, or pass --python PATH to a Python ${MIN}+ interpreter` });
+  }
+  const fromEnv = (opts.env ?? process.env).VECPROF_PYTHON;
+  if (fromEnv) {
+    throw new VecprofError(`Python interpreter not found: ${fromEnv} (from VECPROF_PYTHON)`, { hint: useAnother('VECPROF_PYTHON') });
+  }
+  throw new VecprofError(`no Python interpreter found (tried ${tried.join(', ')})`, {
+    hint: `install Python ${MIN}+ with NumPy (e.g. apt-get install python3 python3-numpy) or pass --python PATH`,
+  });
 }
