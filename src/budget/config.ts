@@ -64,6 +64,26 @@ function positive(name: string, text: string, integer: boolean): number {
   return value;
 }
 
+/**
+ * Upper bounds that keep a typo (--sample-ms 1e9, --min-time 3600) from running silently until --timeout: a
+ * sample is meant to last milliseconds, a cell seconds.
+ */
+export const LIMITS = { sampleMs: 1000, minTime: 60, passes: 100 } as const;
+
+function atMost(name: string, text: string, value: number, limit: number, what: string): number {
+  if (value > limit) throw new UsageError(`${name} must be at most ${limit} (${what}), got "${text}"`);
+  return value;
+}
+
+/**
+ * The least time the sweep can take: every cell samples for at least --min-time (its cap is above that). Used to
+ * refuse, before anything runs, a sweep that --timeout would cut short for certain.
+ */
+export function minimumSweepSeconds(c: Pick<BudgetConfig, 'exponents' | 'loopMaxExponent' | 'minCellSeconds' | 'maxCellSeconds'>): number {
+  const cells = c.exponents.length + c.exponents.filter((e) => e <= c.loopMaxExponent).length;
+  return cells * Math.min(c.minCellSeconds, c.maxCellSeconds);
+}
+
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(value)) {
     throw new UsageError(`${name} "${value}" is not supported`, { hint: `use one of: ${allowed.join(', ')}` });
@@ -84,21 +104,29 @@ export function toBudgetConfig(o: BudgetCliOptions, caches: CacheLevel[]): Budge
   }
   const seed = Number(o.seed);
   if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, got "${o.seed}"`);
-  const sampleSeconds = positive('--sample-ms', o.sampleMs, false) / 1000;
-  const minCellSeconds = positive('--min-time', o.minTime, false);
-  return {
+  const sampleMs = atMost('--sample-ms', o.sampleMs, positive('--sample-ms', o.sampleMs, false), LIMITS.sampleMs, 'a sample of 1 s; the aim is a few ms');
+  const minCellSeconds = atMost('--min-time', o.minTime, positive('--min-time', o.minTime, false), LIMITS.minTime, 'seconds of samples per cell');
+  const config: BudgetConfig = {
     op: oneOf<BudgetOp>('--op', o.op, BUDGET_OPS),
     dtype: oneOf<Dtype>('--dtype', o.dtype, DTYPES),
     exponents: parseSizes(o.sizes),
     loopMaxExponent: loopMax,
-    sampleSeconds,
+    sampleSeconds: sampleMs / 1000,
     minSamples: positive('--min-samples', o.minSamples, true),
     minCellSeconds,
     // A cell stops at this much time even if it has fewer than min-samples (one call of a huge loop is seconds).
     maxCellSeconds: Math.max(3, 4 * minCellSeconds),
-    passes: positive('--passes', o.passes, true),
+    passes: atMost('--passes', o.passes, positive('--passes', o.passes, true), LIMITS.passes, 'visits per cell'),
     seed,
     peakBytes: o.peak ? peakArrayBytes(caches) : 0,
     timeoutSeconds: positive('--timeout', o.timeout, false),
   };
+  const least = minimumSweepSeconds(config);
+  if (least > config.timeoutSeconds) {
+    throw new UsageError(
+      `these options need at least ${Math.ceil(least)} s of sampling, more than --timeout ${config.timeoutSeconds} s: the run could not finish`,
+      { hint: 'lower --min-time, measure fewer sizes, or raise --timeout' },
+    );
+  }
+  return config;
 }

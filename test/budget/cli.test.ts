@@ -476,4 +476,12 @@ test('bad options are usage errors (exit 2)', async () => {
   assert.match(r.stderr, /--sizes \\?"9\.\.3\\?" is not a range of exponents/);
   const op = await runCli(['budget', '--op', 'cos']);
   assert.equal(op.code, 2);
+  // Values that would otherwise run silently until the 900 s timeout: refused at once.
+  for (const [flag, value] of [['--sample-ms', '1e9'], ['--min-time', '1e6']]) {
+    const started = Date.now();
+    const huge = await runCli(['budget', '--sizes', '4', '--no-peak', flag!, value!], { timeoutMs: 20_000 });
+    assert.equal(huge.code, 2, huge.stderr);
+    assert.ok(Date.now() - started < 10_000);
+    assert.match(huge.stderr, new RegExp(`${flag} must be at most`));
+  }
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BUDGET_DEFAULTS, parseSizes, toBudgetConfig } from '../../src/budget/config.js';
+import { BUDGET_DEFAULTS, minimumSweepSeconds, parseSizes, toBudgetConfig } from '../../src/budget/config.js';
 import { UsageError } from '../../src/errors.js';
 
 test('parseSizes accepts ranges, lists and single exponents', () => {
@@ -32,4 +32,31 @@ test('bad option values are usage errors naming the option', () => {
   assert.throws(() => toBudgetConfig({ ...base, minSamples: '2.5' }, []), /--min-samples/);
   assert.throws(() => toBudgetConfig({ ...base, timeout: '-1' }, []), /--timeout/);
   assert.throws(() => toBudgetConfig({ ...base, loopMax: '99' }, []), /--loop-max/);
+});
+
+test('sane upper bounds: a huge --sample-ms, --min-time or --passes is one usage line, not a run until --timeout', () => {
+  const base = { ...BUDGET_DEFAULTS, peak: false };
+  for (const [over, message] of [
+    [{ sampleMs: '1e9' }, /^--sample-ms must be at most 1000 \(.*\), got "1e9"$/],
+    [{ minTime: '3600' }, /^--min-time must be at most 60 \(seconds of samples per cell\), got "3600"$/],
+    [{ passes: '100000' }, /^--passes must be at most 100 \(visits per cell\), got "100000"$/],
+  ] as const) {
+    assert.throws(() => toBudgetConfig({ ...base, ...over }, []), (e: unknown) => e instanceof UsageError && message.test(e.message), JSON.stringify(over));
+  }
+  // The limits themselves are accepted (with a timeout long enough for them).
+  const c = toBudgetConfig({ ...base, sizes: '4', sampleMs: '1000', minTime: '60', passes: '100', timeout: '900' }, []);
+  assert.deepEqual([c.sampleSeconds, c.minCellSeconds, c.passes], [1, 60, 100]);
+});
+
+test('a sweep --timeout would cut short for certain is refused up front, with the least time it needs', () => {
+  const base = { ...BUDGET_DEFAULTS, peak: false };
+  // 25 sizes, the loop at 21 of them: 46 cells of at least 30 s each.
+  assert.throws(
+    () => toBudgetConfig({ ...base, minTime: '30' }, []),
+    (e: unknown) => e instanceof UsageError && /^these options need at least 1380 s of sampling, more than --timeout 900 s/.test(e.message),
+  );
+  assert.throws(() => toBudgetConfig({ ...base, sizes: '4..6', minTime: '1', timeout: '5' }, []), /at least 6 s of sampling, more than --timeout 5 s/);
+  // The defaults fit comfortably, and so does the same sweep with the time it needs.
+  assert.ok(minimumSweepSeconds(toBudgetConfig(base, [])) < 60);
+  assert.equal(toBudgetConfig({ ...base, sizes: '4..6', minTime: '1', timeout: '6' }, []).timeoutSeconds, 6);
 });
