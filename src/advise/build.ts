@@ -6,7 +6,7 @@ import { formatDuration, formatRatio } from '../render/units.js';
 import type { CostModel } from './costmodel.js';
 import { indexLines, lineSecondsFor, rangeStats, type LineSeconds } from './join.js';
 import { hotGroups, lineRangeText, type HotGroup } from './loops.js';
-import { describeBandwidth, priceRewrite, quotableRewrite, workingStatements } from './rewrite-cost.js';
+import { describeBandwidth, priceRewrite, quotableRewrite, readsOnly, workingStatements } from './rewrite-cost.js';
 import { largestByName, type ShapesSeen, type Watch } from './shapes.js';
 import type { Advice } from './types.js';
 
@@ -277,11 +277,12 @@ function lineAdvice(l: LineStat, input: AdviceInput, secondsOf: LineSeconds, dur
     return { ...base, kind: 'numpy-kernel', notPriced, detail, summary: `line ${l.line} takes ${percent(share)} of the run ${detail}` };
   }
   const bytesPerSecond = (bytes * (l.hits ?? 1)) / time;
-  const bw = describeBandwidth(bytesPerSecond, input.model, bytes);
+  const text = sourceLines(input.sources, file, l.line, l.line)[0];
+  const bw = describeBandwidth(bytesPerSecond, input.model, bytes, { readOnly: text !== undefined && readsOnly(text) });
   return {
     ...base,
     kind: 'numpy-kernel',
-    bandwidth: { bytesPerSecond, percentOfPeak: bw.percentOfPeak, bound: bw.bound, comparedWith: bw.comparedWith, peakBytesPerSecond: bw.peakBytesPerSecond },
+    bandwidth: { bytesPerSecond, percentOfPeak: bw.percentOfPeak, bound: bw.bound, comparedWith: bw.comparedWith, peakBytesPerSecond: bw.peakBytesPerSecond, counted: bw.counted },
     detail: bw.text,
     summary: `line ${l.line} takes ${percent(share)} of the run: ${bw.text}`,
   };

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defaultCacheDir } from '../check/cache.js';
-import { readMachine } from '../env/machine.js';
+import { noiseSnapshot, readMachine } from '../env/machine.js';
 import { log } from '../log.js';
 import { locatePython, type PythonInfo } from '../python/locate.js';
 import { writeFileAtomic } from '../util/atomic.js';
@@ -13,7 +13,8 @@ import { runBudget } from '../budget/run.js';
 import { helperPath } from '../paths.js';
 import { runHelper } from '../python/worker.js';
 import type { BudgetConfig } from '../budget/types.js';
-import { COST_MODEL_SCHEMA, costModelFromBudget, type Calibration, type CostModel } from './costmodel.js';
+import { calibrationConditions, calibrationFromMessages, underLoadNote, type Calibration } from './calibration.js';
+import { COST_MODEL_SCHEMA, costModelFromBudget, type CostModel } from './costmodel.js';
 
 /**
  * Every other size up to 2^14, then half steps (the cache knee is placed between two neighbouring sizes, so their
@@ -55,14 +56,10 @@ async function readCached(path: string): Promise<CostModel | null> {
   }
 }
 
-/** Batched matmul, broadcast-distance and whole-array op rates (python/vecprof_calibrate.py): a few seconds. */
+/** In-cache peak, batched matmul, broadcast-distance and whole-array op rates (python/vecprof_calibrate.py). */
 async function measureKernels(python: string): Promise<Calibration> {
   const { messages } = await runHelper({ python, script: helperPath('vecprof_calibrate.py'), timeoutMs: 120_000, label: 'calibration helper' });
-  return {
-    matmul: messages.filter((m) => m.type === 'matmul').map((m) => ({ k: Number(m.k), nsPerFma: Number(m.ns_per_fma) })),
-    pairwise: messages.filter((m) => m.type === 'pairwise').map((m) => ({ d: Number(m.d), nsPerElement: Number(m.ns_per_element) })),
-    ops: Object.fromEntries(messages.filter((m) => m.type === 'op').map((m) => [String(m.name), Number(m.ns_per_element)])),
-  };
+  return calibrationFromMessages(messages);
 }
 
 export async function calibrateCostModel(opts: { python?: string; progress: boolean }): Promise<{ model: CostModel; path: string }> {
@@ -70,7 +67,14 @@ export async function calibrateCostModel(opts: { python?: string; progress: bool
   const config = calibrationConfig(peakArrayBytes(readMachine().caches));
   log.info('calibrating the cost model for this machine (a few seconds, once)');
   const result = await runBudget({ config, python: python.command, progress: opts.progress });
-  const model = costModelFromBudget(result, await measureKernels(python.command));
+  const kernels = await measureKernels(python.command);
+  const conditions = calibrationConditions(result.environment.machine, result.environment.noiseStart, await noiseSnapshot());
+  const model = costModelFromBudget(result, kernels, conditions);
+  // The model is kept under load all the same (measuring again on every run would cost seconds each time), but
+  // every use of it says so until it is measured again.
+  for (const w of conditions.warnings) log.warn(`calibration: ${w}`);
+  const note = underLoadNote(model.conditions, false);
+  if (note) log.warn(note);
   const path = costModelPath(python);
   await writeFileAtomic(path, `${JSON.stringify(model, null, 2)}\n`);
   return { model, path };
@@ -80,7 +84,11 @@ export async function getCostModel(opts: { python?: string; progress: boolean; r
   if (!opts.refresh) {
     const python = await locatePython({ python: opts.python });
     const cached = await readCached(costModelPath(python));
-    if (cached) return cached;
+    if (cached) {
+      const note = underLoadNote(cached.conditions, true);
+      if (note) log.warn(note);
+      return cached;
+    }
   }
   return (await calibrateCostModel(opts)).model;
 }

@@ -1,10 +1,17 @@
-// This machine's price list, taken from a budget run: what one Python loop iteration costs, what one NumPy
-// call costs, and how fast NumPy streams bytes from cache and from memory. The advisor prices a rewrite with it.
-import { median } from 'simple-statistics';
+// This machine's price list, taken from a budget run and the calibration helper: what one Python loop iteration
+// costs, what one NumPy call costs, what common operations cost per element, and how fast NumPy streams bytes in
+// cache and from memory. The advisor prices a rewrite with it and holds a NumPy line's bandwidth against it.
 import type { BudgetResult } from '../budget/types.js';
+import { budgetCosts, type Calibration, type CalibrationConditions } from './calibration.js';
 
-export const COST_MODEL_SCHEMA = 'vecprof.costmodel/7';
+export type { Calibration } from './calibration.js';
 
+export const COST_MODEL_SCHEMA = 'vecprof.costmodel/8';
+
+/**
+ * Bandwidths say which bytes they count: "read" counts the bytes a call reads (a reduction), "read + written" counts
+ * every array a call reads and every array it writes, once each (np.add(a, 1.0, out=b) moves a and b).
+ */
 export interface CostModel {
   schema: typeof COST_MODEL_SCHEMA;
   createdAt: string;
@@ -14,12 +21,22 @@ export interface CostModel {
   loopPerElementNs: number;
   /** Fixed cost of entering one NumPy call. */
   numpyPerCallNs: number;
-  /** NumPy streaming bandwidth while the working set fits the last-level cache. */
+  /** a.sum() while its array fits the last-level cache: bytes read per second. */
   cacheBytesPerSecond: number;
-  /** NumPy streaming bandwidth from memory. */
+  /**
+   * The in-cache peak by working set (bytes read + written per second): the best of np.add(a, 1.0, out=b) on arrays
+   * of 256 KiB to 4 MiB, never rising with size. See inCachePeakAt.
+   */
+  inCachePeak: Array<{ bytes: number; bytesPerSecond: number }>;
+  /**
+   * This machine's memory bandwidth, bytes read + written per second: the streaming peak (copy and triad on arrays
+   * four times the last-level cache, best repeats); when that was not measured, the read rate below.
+   */
   memoryBytesPerSecond: number;
-  /** The machine's peak (copy/triad) bandwidth. */
-  peakBytesPerSecond: number | null;
+  /** What memoryBytesPerSecond was measured with. */
+  memorySource: 'copy/triad' | 'sum';
+  /** a.sum() on arrays beyond the last-level cache: bytes read per second, the rate a reduction streams at. */
+  memoryReadBytesPerSecond: number;
   llcBytes: number | null;
   /** Batched `a @ w` for k×k products: nanoseconds per multiply-add (small products run far below BLAS peak). */
   matmul: Array<{ k: number; nsPerFma: number }>;
@@ -30,12 +47,8 @@ export interface CostModel {
    * `asarray_list` is np.asarray of a Python list of floats, per item.
    */
   ops: Record<string, number>;
-}
-
-export interface Calibration {
-  matmul: CostModel['matmul'];
-  pairwise: CostModel['pairwise'];
-  ops: CostModel['ops'];
+  /** How quiet the machine was: load, busy processes and the spread of the repeats. */
+  conditions: CalibrationConditions;
 }
 
 export interface VectorizedWork {
@@ -49,14 +62,6 @@ export interface VectorizedWork {
   workingSetBytes?: number;
 }
 
-function bandwidthOf(result: BudgetResult, regimes: Array<'L2' | 'LLC' | 'DRAM'>): number | null {
-  const usable = result.rows.filter((r) => regimes.includes(r.regime as 'L2' | 'LLC' | 'DRAM') && r.bytesPerSecond !== null);
-  // Only sizes where NumPy's fixed cost is small say anything about bandwidth.
-  const perCall = result.derived.numpyPerCallNs ?? 0;
-  const amortized = usable.filter((r) => r.numpyNs !== null && perCall < 0.1 * r.numpyNs.estimate);
-  return amortized.length > 0 ? median(amortized.map((r) => r.bytesPerSecond!)) : null;
-}
-
 /**
  * The cache the prices assume: the measured knee, but never below half of what sysfs reports. A knee measured while
  * other processes thrash the shared cache can land far too low, and a working set of half the cache fits anyway.
@@ -66,29 +71,46 @@ export function effectiveCache(knee: number | null, sysfs: number | null): numbe
   return sysfs === null ? knee : Math.max(knee, sysfs / 2);
 }
 
-export function costModelFromBudget(result: BudgetResult, calibration: Calibration): CostModel {
+/** The cost model from a calibration budget run and the helper's tables; every time in it is a lower quartile. */
+export function costModelFromBudget(result: BudgetResult, calibration: Calibration, conditions: CalibrationConditions): CostModel {
   const d = result.derived;
-  if (d.loopPerElementNs === null || d.numpyPerCallNs === null) {
+  const costs = budgetCosts(result);
+  const loop = costs.loopPerElementNs ?? d.loopPerElementNs;
+  const perCall = costs.numpyPerCallNs ?? d.numpyPerCallNs;
+  if (loop === null || perCall === null) {
     throw new Error('budget result has too few sizes to fit loop and NumPy costs');
   }
-  const peak = d.peakBytesPerSecond;
-  const cache = bandwidthOf(result, ['L2', 'LLC']) ?? peak ?? 10e9;
-  const memory = bandwidthOf(result, ['DRAM']) ?? (peak !== null ? peak / 2 : cache / 2);
+  const streaming = costs.streamingPeakBytesPerSecond;
+  const cache = costs.cacheReadBytesPerSecond ?? streaming ?? 10e9;
+  const memoryRead = costs.memoryReadBytesPerSecond ?? (streaming !== null ? streaming / 2 : cache / 2);
   return {
     schema: COST_MODEL_SCHEMA,
     createdAt: new Date().toISOString(),
     machine: { cpuModel: result.environment.machine.cpuModel, logicalCpus: result.environment.machine.logicalCpus },
     python: result.environment.python,
-    loopPerElementNs: d.loopPerElementNs,
-    numpyPerCallNs: d.numpyPerCallNs,
+    loopPerElementNs: loop,
+    numpyPerCallNs: perCall,
     cacheBytesPerSecond: cache,
-    memoryBytesPerSecond: memory,
-    peakBytesPerSecond: peak,
+    inCachePeak: calibration.inCachePeak,
+    memoryBytesPerSecond: streaming ?? memoryRead,
+    memorySource: streaming !== null ? 'copy/triad' : 'sum',
+    memoryReadBytesPerSecond: memoryRead,
     llcBytes: effectiveCache(d.llc.effectiveBytes, d.llc.sysfsBytes),
     matmul: calibration.matmul,
     pairwise: calibration.pairwise,
     ops: calibration.ops,
+    // the noisier of the two measurements stands for the calibration
+    conditions: { ...conditions, noise: Math.max(conditions.noise ?? 0, calibration.noise ?? 0, costs.noise ?? 0) },
   };
+}
+
+/**
+ * The in-cache peak (bytes read + written per second) for a working set of `bytes`: interpolated in the measured
+ * table and clamped to its ends; without a table, the fastest bandwidth the model knows.
+ */
+export function inCachePeakAt(model: CostModel, bytes: number): number {
+  const peak = interpolate(model.inCachePeak.map((p) => ({ x: p.bytes, y: p.bytesPerSecond })), Math.max(1, bytes));
+  return peak ?? Math.max(model.cacheBytesPerSecond, model.memoryBytesPerSecond);
 }
 
 /** Log-log interpolation in a calibration table, clamped to its ends. */
@@ -125,12 +147,16 @@ export function blendByWorkingSet(model: CostModel, workingSetBytes: number, inC
   return Math.exp((1 - t) * Math.log(inCache) + t * Math.log(inMemory));
 }
 
-/** Predicted seconds for streaming the rewrite's bytes: per-call cost plus bytes at the bandwidth of where they live. */
+/**
+ * Predicted seconds for streaming the rewrite's bytes (read + written): per-call cost plus bytes at the bandwidth of
+ * where they live, the in-cache peak for that working set or memory bandwidth, which count the same bytes.
+ */
 export function predictVectorizedSeconds(model: CostModel, work: VectorizedWork): number {
   const calls = work.calls ?? 1;
   const bytes = work.elements * work.bytesPerElement;
+  const workingSet = work.workingSetBytes ?? bytes;
   const overhead = (calls * model.numpyPerCallNs) / 1e9;
-  return blendByWorkingSet(model, work.workingSetBytes ?? bytes, overhead + bytes / model.cacheBytesPerSecond, overhead + bytes / model.memoryBytesPerSecond);
+  return blendByWorkingSet(model, workingSet, overhead + bytes / inCachePeakAt(model, workingSet), overhead + bytes / model.memoryBytesPerSecond);
 }
 
 /** What an element loop should cost by the model (for loops seen only statically). */

@@ -2,6 +2,7 @@
 import type { Finding } from '../check/types.js';
 import type { Profile } from '../profile/model.js';
 import type { CostModel } from './costmodel.js';
+import type { BytesCounted } from './rewrite-cost.js';
 import type { ArraySeen } from './shapes.js';
 
 export type AdviceKind =
@@ -50,7 +51,16 @@ export interface Advice {
    * For numpy-kernel items: the bandwidth achieved, against the peak for where its arrays live (the in-cache peak, or
    * memory bandwidth for arrays larger than the last-level cache).
    */
-  bandwidth?: { bytesPerSecond: number; percentOfPeak: number | null; bound: boolean; comparedWith: 'cache' | 'memory'; peakBytesPerSecond: number };
+  bandwidth?: {
+    bytesPerSecond: number;
+    /** Capped at 100: the peak is a measurement, and a line may run a little above it. */
+    percentOfPeak: number | null;
+    bound: boolean;
+    comparedWith: 'cache' | 'memory';
+    peakBytesPerSecond: number;
+    /** The bytes the line's rate and the peak count: 'read + written' (arrays it names, once each), or 'read' (a reduction). Absent in advice saved before it was recorded. */
+    counted?: BytesCounted;
+  };
   /** Arrays seen at the line when the program ran. */
   arrays: ArraySeen[];
   /** One sentence: where, what was measured, and the advice with its price (or why it has none). */

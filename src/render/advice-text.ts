@@ -2,7 +2,9 @@
 import { pc } from './colors.js';
 import type { Advice, AdviceReport } from '../advise/types.js';
 import { quotableRewrite, workingStatements } from '../advise/rewrite-cost.js';
-import { formatDuration, formatPercent, formatRatio } from './units.js';
+import { underLoadNote } from '../advise/calibration.js';
+import { unsampledText } from '../advise/unsampled.js';
+import { formatDuration, formatPercent, formatRate, formatRatio } from './units.js';
 
 const KIND_LABEL: Record<Advice['kind'], string> = {
   vectorize: 'vectorize',
@@ -16,12 +18,15 @@ function header(report: AdviceReport): string {
   const status = meta.exitStatus === 0 ? '' : `, exit status ${String(meta.exitStatus)}`;
   const stopped = meta.stoppedBy ? pc.yellow(` (stopped by ${meta.stoppedBy}: partial)`) : '';
   const model = report.costModel;
+  const underLoad = underLoadNote(model.conditions, false);
   return [
     pc.bold(`vecprof advise: ${meta.command.join(' ')}`) + ` — ${formatDuration(meta.durationSeconds * 1e9)}${status}${stopped}`,
     pc.dim(
       `cost model: ${formatDuration(model.loopPerElementNs)} per loop iteration, ${formatDuration(model.numpyPerCallNs)} per NumPy call, ` +
-        `${(model.memoryBytesPerSecond / 1e9).toFixed(1)} GB/s from memory`,
+        `memory ${formatRate(model.memoryBytesPerSecond)} ${model.memorySource === 'copy/triad' ? 'read + written' : 'read'}` +
+        (model.inCachePeak[0] ? `, in cache up to ${formatRate(model.inCachePeak[0].bytesPerSecond)} read + written` : ''),
     ),
+    ...(underLoad ? [pc.yellow(`note: ${underLoad}`)] : []),
   ].join('\n');
 }
 
@@ -88,7 +93,7 @@ function compact(a: Advice): string {
 }
 
 function coldLine(a: Advice): string {
-  const ran = a.timeSeconds > 0 ? `${formatDuration(a.timeSeconds * 1e9)}, ${formatPercent(a.share * 100)}` : a.hits !== undefined ? 'ran, unsampled' : 'did not run';
+  const ran = a.timeSeconds > 0 ? `${formatDuration(a.timeSeconds * 1e9)}, ${formatPercent(a.share * 100)}` : unsampledText(a.hits);
   return `   ${pc.cyan(`${a.displayPath}:${a.line}`)} ${pc.dim(`[${a.finding?.code ?? ''}] ${ran}`)} ${cut(a.finding?.message.split('\n')[0] ?? '', COMPACT_WIDTH - 40)}`;
 }
 

@@ -40,6 +40,8 @@ export interface SummaryView {
   filesWithFindings: number;
   /** One line each: what the budget found (crossover, plateaus), when a budget is given. */
   budgetLines: string[];
+  /** What the reader must know before trusting the page, one line each (a profile and advice from different runs). */
+  warnings: string[];
 }
 
 /** Mirrors advise/types.ts (kept apart so the front end compiles without Node's types). */
@@ -76,7 +78,16 @@ export interface AdviceView {
   share: number;
   perIterationNs: number | null;
   prediction: Prediction | null;
-  bandwidth: { bytesPerSecond: number; percentOfPeak: number | null; bound: boolean } | null;
+  bandwidth: {
+    bytesPerSecond: number;
+    /** Capped at 100. */
+    percentOfPeak: number | null;
+    bound: boolean;
+    comparedWith: 'cache' | 'memory';
+    peakBytesPerSecond: number;
+    /** Absent in advice saved before it was recorded. */
+    counted?: 'read' | 'read + written';
+  } | null;
   arrays: string[];
   summary: string;
 }

@@ -15,7 +15,9 @@ const model: CostModel = {
   numpyPerCallNs: 600,
   cacheBytesPerSecond: 50e9,
   memoryBytesPerSecond: 16e9,
-  peakBytesPerSecond: 40e9,
+  inCachePeak: [{ bytes: 2 ** 20, bytesPerSecond: 50e9 }],
+  memorySource: 'copy/triad',
+  memoryReadBytesPerSecond: 16e9 / 2,
   llcBytes: 32 * 2 ** 20,
   matmul: [
     { k: 4, nsPerFma: 2 },
@@ -23,9 +25,10 @@ const model: CostModel = {
   ],
   pairwise: [{ d: 3, nsPerElement: 8 }],
   ops: { add: 0.1 },
+  conditions: { logicalCpus: 2, loadAverageStart: 0.1, loadAverageEnd: 0.1, underLoad: false, noise: 0.01, warnings: [] },
 };
 
-test('a small array is priced at cache bandwidth plus the call overhead', () => {
+test('a small array is priced at the in-cache peak plus the call overhead', () => {
   // 1024 float64 in and out: 16 KiB at 50 GB/s = 0.33 µs, plus 0.6 µs per call
   const s = predictVectorizedSeconds(model, { elements: 1024, bytesPerElement: 16 });
   assert.ok(Math.abs(s - (600e-9 + (1024 * 16) / 50e9)) < 1e-15, String(s));
@@ -46,7 +49,7 @@ test('calibration tables interpolate in log-log and clamp at their ends', () => 
   assert.equal(interpolate([], 8), null);
 });
 
-test('a working set that fits the cache is priced at cache bandwidth even when the bytes moved do not', () => {
+test('a working set that fits the cache is priced at the in-cache peak even when the bytes moved do not', () => {
   const n = 1_000_000; // 8 MB in, 8 MB out, moved twice
   const s = predictVectorizedSeconds(model, { elements: n, bytesPerElement: 32, calls: 2, workingSetBytes: 2 * n * 8 });
   assert.ok(Math.abs(s - (2 * 600e-9 + (n * 32) / 50e9)) < 1e-12);
@@ -86,6 +89,16 @@ test('budget --calibrate measures the model and caches it per machine and interp
   assert.ok(printed.loopPerElementNs > 1 && printed.loopPerElementNs < 1000, `loop ${printed.loopPerElementNs} ns`);
   assert.ok(printed.numpyPerCallNs > 10 && printed.numpyPerCallNs < 100_000, `call ${printed.numpyPerCallNs} ns`);
   assert.ok(printed.memoryBytesPerSecond > 1e8);
+  // memory bandwidth is the streaming peak (copy/triad, read + written), which beats one read stream of a.sum()
+  assert.equal(printed.memorySource, 'copy/triad');
+  assert.ok(printed.memoryReadBytesPerSecond > 1e8 && printed.memoryReadBytesPerSecond < printed.memoryBytesPerSecond, JSON.stringify(printed));
+  // the in-cache peak is measured on arrays that fit the cache: faster than memory, never rising with size
+  assert.deepEqual(printed.inCachePeak.map((p) => p.bytes), [512 * 1024, 2 * 2 ** 20, 8 * 2 ** 20]);
+  assert.ok(printed.inCachePeak[0]!.bytesPerSecond > printed.memoryBytesPerSecond, JSON.stringify(printed.inCachePeak));
+  for (let i = 1; i < printed.inCachePeak.length; i++) assert.ok(printed.inCachePeak[i]!.bytesPerSecond <= printed.inCachePeak[i - 1]!.bytesPerSecond);
+  // how quiet the machine was is recorded with the model
+  assert.equal(typeof printed.conditions.underLoad, 'boolean');
+  assert.ok(printed.conditions.loadAverageStart >= 0 && printed.conditions.noise !== null && printed.conditions.noise >= 0);
   assert.deepEqual(printed.matmul.map((m) => m.k), [2, 4, 8, 16, 32, 64, 128, 256]);
   assert.ok(printed.pairwise.every((p) => p.nsPerElement > 0));
   for (const op of ['sum', 'add', 'compare', 'maximum', 'where', 'exp']) assert.ok(printed.ops[op]! > 0, `op ${op} calibrated`);

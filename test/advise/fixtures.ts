@@ -13,11 +13,14 @@ export const model: CostModel = {
   numpyPerCallNs: 1000,
   cacheBytesPerSecond: 40e9,
   memoryBytesPerSecond: 10e9,
-  peakBytesPerSecond: 20e9,
+  inCachePeak: [{ bytes: 2 ** 20, bytesPerSecond: 20e9 }],
+  memorySource: 'copy/triad',
+  memoryReadBytesPerSecond: 10e9 / 2,
   llcBytes: 32 * 2 ** 20,
   matmul: [{ k: 8, nsPerFma: 0.2 }],
   pairwise: [{ d: 3, nsPerElement: 5 }],
   ops: { add: 0.1, maximum: 0.3, where: 3, compare: 0.1, sum: 0.1 },
+  conditions: { logicalCpus: 2, loadAverageStart: 0.1, loadAverageEnd: 0.1, underLoad: false, noise: 0.01, warnings: [] },
 };
 
 /** A 1 s run of /w/app.py sampled 1000 times at 1 ms: a line's samples are its milliseconds. */

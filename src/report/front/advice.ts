@@ -1,5 +1,6 @@
 // Ranked advice: what to change first, what it costs now, and what it is predicted to cost after the rewrite.
 import type { AdviceView, ReportPayload } from '../payload.js';
+import { unsampledText } from '../../advise/unsampled.js';
 import { h } from './dom.js';
 import { formatDuration, formatInt, formatRate, formatRatio, formatSeconds, formatShare } from './format.js';
 import type { SourceViewer } from './source.js';
@@ -48,7 +49,8 @@ function adviceItem(a: AdviceView, source: SourceViewer | null): HTMLElement {
     locationLink(a.displayPath, a.line, a.file, source, a.endLine),
   );
   const metrics = h('div', { class: 'metrics' });
-  metrics.append(metric('time', formatSeconds(a.timeSeconds)), metric('of the run', formatShare(a.share)));
+  if (a.timeSeconds > 0) metrics.append(metric('time', formatSeconds(a.timeSeconds)), metric('of the run', formatShare(a.share)));
+  else metrics.append(metric('time', unsampledText(a.hits), 'no sample fell on it'));
   if (a.hits !== null) metrics.append(metric('hits', formatInt(a.hits), a.entries !== null && a.entries > 1 ? `loop entered ${formatInt(a.entries)} times` : 'loop trip count'));
   if (a.perIterationNs !== null) metrics.append(metric('per iteration', formatDuration(a.perIterationNs)));
   if (a.prediction) {
@@ -61,8 +63,13 @@ function adviceItem(a: AdviceView, source: SourceViewer | null): HTMLElement {
   }
   if (a.bandwidth) {
     const b = a.bandwidth;
-    metrics.append(metric('bandwidth', formatRate(b.bytesPerSecond)));
-    if (b.percentOfPeak !== null) metrics.append(metric('of peak', `${b.percentOfPeak.toFixed(0)} %`, b.bound ? 'bandwidth-bound: vectorizing further will not help' : ''));
+    const counted = b.counted ? `${b.counted}, ` : '';
+    metrics.append(metric('bandwidth', formatRate(b.bytesPerSecond), `at least: ${counted}the arrays the line names, once per run`));
+    if (b.percentOfPeak !== null) {
+      const value = b.percentOfPeak >= 100 ? 'at the measured peak' : `${b.percentOfPeak.toFixed(0)} %`;
+      const against = `${b.comparedWith === 'memory' ? 'memory bandwidth' : 'the in-cache peak'} ${formatRate(b.peakBytesPerSecond)}`;
+      metrics.append(metric(`of ${against}`, value, b.bound ? 'bandwidth-bound: vectorizing further will not help' : ''));
+    }
   }
   const li = h('li', { class: `advice advice-${a.kind}`, 'data-rank': String(a.rank) }, head);
   if (a.message) li.append(h('p', { class: 'finding-message' }, a.message));
@@ -92,6 +99,10 @@ export function adviceOneLiner(a: AdviceView): string {
   // The message up to its quoted code, which the advice card below shows in full.
   const message = (a.message ?? '').split(' (`')[0]!;
   const what = a.code ? `${a.code} ${message}`.trim() : KIND_TEXT[a.kind];
-  const saving = a.prediction ? ` — ≈${formatSeconds(a.prediction.measuredSeconds)} → ≈${formatSeconds(a.prediction.predictedSeconds)} (≈${formatRatio(a.prediction.speedup)}), saves ${formatShare(a.prediction.savesShare)} of the run` : ` — ${formatSeconds(a.timeSeconds)}, ${formatShare(a.share)} of the run`;
+  const saving = a.prediction
+    ? ` — ≈${formatSeconds(a.prediction.measuredSeconds)} → ≈${formatSeconds(a.prediction.predictedSeconds)} (≈${formatRatio(a.prediction.speedup)}), saves ${formatShare(a.prediction.savesShare)} of the run`
+    : a.timeSeconds > 0
+      ? ` — ${formatSeconds(a.timeSeconds)}, ${formatShare(a.share)} of the run`
+      : ` — ${unsampledText(a.hits)}`;
   return `${what}${saving}`;
 }
