@@ -196,5 +196,22 @@ function summaryView(parts: string[], profile: Profile | undefined, findings: Fi
     findingsCount: findings.length,
     filesWithFindings: new Set(findings.map((f) => f.displayPath)).size,
     budgetLines: data.budget ? budgetLines(data.budget) : [],
+    warnings: data.profile && data.advice ? differentRuns(data.profile, data.advice.profile) : [],
   };
+}
+
+/**
+ * A profile and advice given apart (`vecprof report --profile A --advice B`) should be of one run: the page shows the
+ * profile's heat, tables and flame graph beside advice ranked by the advice's own run. One line when they are not.
+ */
+export function differentRuns(profile: Profile, adviceProfile: Profile): string[] {
+  const p = profile.meta;
+  const a = adviceProfile.meta;
+  const sameCommand = JSON.stringify(p.command) === JSON.stringify(a.command);
+  if (sameCommand && p.startedAt === a.startedAt) return [];
+  const run = (m: Profile['meta']): string => `\`${m.command.join(' ')}\`${m.startedAt ? ` started ${m.startedAt}` : ''}`;
+  const what = sameCommand ? 'different runs of the same command' : 'different commands';
+  return [
+    `the profile (${run(p)}) and the advice (${run(a)}) come from ${what}: the heat, tables and flame graph are the profile's, the advice ranks its own run`,
+  ];
 }

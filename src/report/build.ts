@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { VecprofError } from '../errors.js';
+import { log } from '../log.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { assemblePayload } from './assemble.js';
 import type { ReportPayload } from './payload.js';
@@ -99,7 +100,9 @@ export function renderHtml(payload: ReportPayload): string {
 }
 
 export async function writeReport(path: string, data: ReportData): Promise<void> {
-  const html = buildReport(data);
+  const payload = assemblePayload(data);
+  for (const w of payload.summary.warnings) log.warn(w);
+  const html = renderHtml(payload);
   try {
     await writeFileAtomic(path, html);
   } catch (err) {

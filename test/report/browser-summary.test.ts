@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { writeReport } from '../../src/report/build.js';
 import { browserSkip, launchChromium, openReport, reportStatus, screenshot } from './browser-kit.js';
-import { tinyProfile } from './synth.js';
+import { TINY_SOURCE, tinyAdvice, tinyProfile } from './synth.js';
 
 const skip = browserSkip();
 const MiB = 1024 * 1024;
@@ -56,6 +56,32 @@ describe('the report summary and memory section in headless Chromium', { skip },
       assert.ok(status.flameFirstRenderBy === 'paint' || status.flameFirstRenderBy === 'frame', String(status.flameFirstRenderBy));
       assert.ok((status.flameFirstRenderMs ?? 0) >= status.flameDrawnMs, `painted (${status.flameFirstRenderMs}) after the draw (${status.flameDrawnMs})`);
       await screenshot(page, 'report-sample-memory.png');
+    } finally {
+      await page.close();
+    }
+  });
+  test('a cold print that ran unsampled reads "ran, unsampled" as in the terminal; advice from another run is noted at the top', async () => {
+    const file = join(dir, 'job.py');
+    const advice = tinyAdvice(file, 'job.py', TINY_SOURCE);
+    const print = advice.findings[0]!;
+    advice.items = [
+      { rank: 1, kind: 'cold', file, displayPath: 'job.py', line: 17, endLine: 17, finding: { ...print, code: 'LOG001', line: 17, message: 'print() in a script' }, hits: 1, timeSeconds: 0, share: 0, arrays: [], summary: 'line 17 ran once, unsampled' },
+      { rank: 2, kind: 'cold', file, displayPath: 'job.py', line: 3, endLine: 3, finding: { ...print, code: 'VEC001', line: 3 }, timeSeconds: 0, share: 0, arrays: [], summary: 'line 3 did not run' },
+    ];
+    const other = tinyProfile(file);
+    other.meta.startedAt = '2026-11-25T09:30:00.000Z';
+    const out = join(dir, 'cold.html');
+    await writeReport(out, { title: 'cold', createdAt: new Date(0).toISOString(), profile: other, advice, sources: { [file]: TINY_SOURCE } });
+    const { page, problems } = await openReport(browser, out);
+    try {
+      assert.deepEqual(problems, []);
+      const top = await page.locator('#summary .top-advice li').allTextContents();
+      assert.equal(top.length, 2);
+      assert.match(top[0]!, /LOG001 print\(\) in a script — ran, unsampled$/);
+      assert.match(top[1]!, / — did not run$/);
+      assert.ok(top.every((t) => !/0 ns|0 % of the run/.test(t)), top.join('\n'));
+      const note = (await page.locator('#summary .summary-warning').allTextContents()).join('\n');
+      assert.match(note, /^Note: the profile \(`python job\.py` started 2026-11-25T09:30:00\.000Z\) and the advice .* come from different runs of the same command/);
     } finally {
       await page.close();
     }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { logLines, REPO_ROOT, runCli } from '../../testkit/run-cli.js';
 import type { ReportPayload } from '../../src/report/payload.js';
-import { TINY_SOURCE, tinyFindings, tinyProfile } from './synth.js';
+import { TINY_SOURCE, tinyAdvice, tinyFindings, tinyProfile } from './synth.js';
 
 const BUDGET = join(REPO_ROOT, 'test', 'fixtures', 'report', 'budget.json');
 
@@ -79,6 +79,38 @@ test('vecprof report joins a saved profile (given as its directory), findings an
   assert.equal(p.budget!.rows.length, 9);
   assert.ok(p.budget!.plotDataUrl?.startsWith('data:image/svg+xml;base64,'));
   assert.ok(p.flame && p.flame.totalSamples === 80);
+}));
+
+test('vecprof report --profile A --advice B from different runs warns in one line and says so in the summary; one run does not', withDir(async (dir) => {
+  const file = join(dir, 'job.py');
+  writeFileSync(file, TINY_SOURCE);
+  const advice = tinyAdvice(file, 'job.py', TINY_SOURCE);
+  writeFileSync(join(dir, 'advice.json'), JSON.stringify(advice));
+  // the advice's own profile: the same run
+  writeFileSync(join(dir, 'same.json'), JSON.stringify(advice.profile));
+  const same = await runCli(['report', '--profile', 'same.json', '--advice', 'advice.json', '--html', 'same.html'], { cwd: dir });
+  assert.equal(same.code, 0, same.stderr);
+  assert.deepEqual(logLines(same.stderr).filter((l) => l.level >= 40), []);
+  assert.deepEqual(payload(join(dir, 'same.html')).summary.warnings, []);
+  // a later run of another command
+  const other = tinyProfile(file);
+  other.meta.command = ['python', 'other.py'];
+  other.meta.startedAt = '2026-11-25T09:30:00.000Z';
+  writeFileSync(join(dir, 'other.json'), JSON.stringify(other));
+  const r = await runCli(['report', '--profile', 'other.json', '--advice', 'advice.json', '--html', 'mixed.html'], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  const warnings = logLines(r.stderr).filter((l) => l.level === 40);
+  assert.equal(warnings.length, 1, r.stderr);
+  const expected =
+    'the profile (`python other.py` started 2026-11-25T09:30:00.000Z) and the advice (`python job.py` started 2026-11-24T10:00:00.000Z) ' +
+    "come from different commands: the heat, tables and flame graph are the profile's, the advice ranks its own run";
+  assert.equal(warnings[0]!.msg, expected);
+  assert.deepEqual(payload(join(dir, 'mixed.html')).summary.warnings, [expected]);
+  // the same command run again
+  other.meta.command = ['python', 'job.py'];
+  writeFileSync(join(dir, 'again.json'), JSON.stringify(other));
+  const again = await runCli(['report', '--profile', 'again.json', '--advice', 'advice.json', '--html', 'again.html'], { cwd: dir });
+  assert.match(logLines(again.stderr).find((l) => l.level === 40)?.msg ?? '', /come from different runs of the same command/);
 }));
 
 test('vecprof check --html writes the report and keeps its own output and exit status', withDir(async (dir) => {

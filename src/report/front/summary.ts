@@ -35,6 +35,7 @@ export function summarySection(p: ReportPayload, source: SourceViewer | null): H
 
   const out = h('section', { id: 'summary', class: 'panel summary' });
   if (s.command) out.append(h('pre', { class: 'command' }, h('code', null, `$ ${s.command.join(' ')}`)));
+  for (const w of s.warnings ?? []) out.append(h('p', { class: 'summary-warning' }, `Note: ${w}`));
   out.append(facts);
   if (p.advice.length > 0) {
     const list = h('ol', { class: 'top-advice' });
