@@ -8,7 +8,8 @@ import type { Finding } from '../check/types.js';
 import { log } from '../log.js';
 import { PYTHON_HELPERS_DIR } from '../paths.js';
 import { mergePasses } from '../profile/merge.js';
-import { PYSPY_INSTALL, runLines, runMode } from '../profile/run/index.js';
+import { runLines, runMode } from '../profile/run/index.js';
+import { pySpyInstallCommand } from '../python/locate.js';
 import { defaultUserFile } from '../profile/import/user-files.js';
 import type { Profile } from '../profile/model.js';
 import type { RunOptions } from '../profile/run/types.js';
@@ -45,7 +46,7 @@ async function profileForAdvice(run: RunOptions): Promise<Profile> {
 
 /** What the first run did, in the advisor's words (the user asked for advice, not for a mode). */
 function firstPassReason(mode: string, run: RunOptions): string {
-  if (mode !== 'sample') return `py-spy is missing (${PYSPY_INSTALL}), so cProfile timed the functions; the advisor prices loops from their time`;
+  if (mode !== 'sample') return `py-spy is missing (${pySpyInstallCommand(run.python)}), so cProfile timed the functions; the advisor prices loops from their time`;
   const native = run.native === false ? 'Python frames only (--no-native)' : 'with native frames for the split of each line';
   return `sampled ${run.rateHz ?? 100} times a second, ${native}: the advisor prices loops from the sampled shares`;
 }

@@ -6,12 +6,12 @@ import { constants } from 'node:os';
 import { join, resolve } from 'node:path';
 import { EXIT_INTERRUPTED, EXIT_OK, UsageError, VecprofError } from '../errors.js';
 import { log } from '../log.js';
-import { locatePython } from '../python/locate.js';
+import { locatePython, pySpyInstallCommand } from '../python/locate.js';
 import { findPySpy } from '../python/tools.js';
 import { runAuto } from '../profile/auto.js';
 import { importProfileFile } from '../profile/import/index.js';
 import type { Profile, RequestedMode } from '../profile/model.js';
-import { PYSPY_INSTALL, runMode } from '../profile/run/index.js';
+import { runMode } from '../profile/run/index.js';
 import { attachSample } from '../profile/run/pyspy.js';
 import type { RunOptions, RunTarget } from '../profile/run/types.js';
 import { writeStdout } from '../render/output.js';
@@ -196,7 +196,7 @@ async function profileFor(script: string | undefined, args: string[], o: Profile
   if (target === 'pid') {
     const python = await locatePython({ python: globals.python, requireNumpy: false }).catch(() => null);
     const pyspy = await findPySpy(python?.scriptsDir);
-    if (!pyspy) throw new VecprofError('py-spy is needed to attach to a running process and is not installed', { hint: `run: ${PYSPY_INSTALL}` });
+    if (!pyspy) throw new VecprofError('py-spy is needed to attach to a running process and is not installed', { hint: `run: ${pySpyInstallCommand(python)}` });
     return attachSample({ pyspy, pid: o.pid!, durationSeconds: o.duration, rateHz: o.rate, native: o.native, outDir });
   }
   const python = await locatePython({ python: globals.python, requireNumpy: false });

