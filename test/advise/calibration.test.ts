@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { budgetCosts, calibrationConditions, calibrationFromMessages, lowTime, spreadOf, underLoadNote } from '../../src/advise/calibration.js';
@@ -107,6 +107,7 @@ test('advise with a cached model measured under load says so, in the log and und
   writeFileSync(path, JSON.stringify(loaded));
   const dir = join(REPO_ROOT, 'test/fixtures/advise/small');
   const r = await runCli(['advise', join(dir, 'relu_small.py')], { env: { VECPROF_CACHE_DIR: cache }, cwd: dir, timeoutMs: 240_000 });
+  rmSync(cache, { recursive: true, force: true });
   assert.equal(r.code, 0, r.stderr);
   const warned = logLines(r.stderr).filter((l) => l.level === 40 && l.msg.startsWith('the cached cost model was measured under load'));
   assert.equal(warned.length, 1, r.stderr);
@@ -129,5 +130,6 @@ test('budget --calibrate while another process burns a CPU warns that it was mea
     assert.ok(warnings.some((w) => w.startsWith('the cost model was measured under load')), warnings.join('\n'));
   } finally {
     burner.kill();
+    rmSync(cache, { recursive: true, force: true });
   }
 });
