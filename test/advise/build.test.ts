@@ -3,28 +3,9 @@ import assert from 'node:assert/strict';
 import { buildAdvice, namesIn, watchesFor } from '../../src/advise/build.js';
 import { rangeStats, lineSecondsFor, secondsPerSample } from '../../src/advise/join.js';
 import { chainedOperatorFactor, countCalls, operationsIn, priceRewrite, type Priced } from '../../src/advise/rewrite-cost.js';
-import { COST_MODEL_SCHEMA, type CostModel } from '../../src/advise/costmodel.js';
+import { model } from './fixtures.js';
 import type { Finding } from '../../src/check/types.js';
 import type { LineStat, Profile } from '../../src/profile/model.js';
-
-const model: CostModel = {
-  schema: COST_MODEL_SCHEMA,
-  createdAt: '',
-  machine: { cpuModel: 'test', logicalCpus: 2 },
-  python: { executable: 'python3', version: '3.11', numpy: '2' },
-  loopPerElementNs: 50,
-  numpyPerCallNs: 1000,
-  cacheBytesPerSecond: 40e9,
-  memoryBytesPerSecond: 10e9,
-  inCachePeak: [{ bytes: 2 ** 20, bytesPerSecond: 20e9 }],
-  memorySource: 'copy/triad',
-  memoryReadBytesPerSecond: 10e9 / 2,
-  llcBytes: 32 * 2 ** 20,
-  matmul: [{ k: 8, nsPerFma: 0.2 }],
-  pairwise: [{ d: 3, nsPerElement: 5 }],
-  ops: { add: 0.1, maximum: 0.3, where: 3, compare: 0.1, sum: 0.1 },
-  conditions: { logicalCpus: 2, loadAverageStart: 0.1, loadAverageEnd: 0.1, underLoad: false, noise: 0.01, warnings: [] },
-};
 
 // A 1 s run sampled 1000 times: the relu loop (lines 8-9) has 600 samples, a NumPy line (14) 300, line 30 runs a
 // loop body 50,000 times with no finding, and line 40's loop never ran hot.
