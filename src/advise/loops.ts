@@ -156,7 +156,12 @@ function groupByAdjacency(file: string, lines: LineStat[], input: GroupingInput,
     if (run && last && often && (last.hits ?? 0) >= loopHits && l.function === last.function && l.line - last.line <= ADJACENT_GAP) run.push(l);
     else runs.push([l]);
   }
-  return runs.map((run) => ({ file, start: run[0]!.line, end: run.at(-1)!.line, lines: run, loop: run.length > 1 && input.isPythonLoop(run, { start: run[0]!.line, end: run.at(-1)!.line }), besides: [] }));
+  // A run that is not a Python loop (kernels that each ran often) is no item of its own: its lines are listed one by one.
+  return runs.flatMap((run): HotGroup[] => {
+    const range = { start: run[0]!.line, end: run.at(-1)!.line };
+    if (run.length > 1 && input.isPythonLoop(run, range)) return [{ file, ...range, lines: run, loop: true, besides: [] }];
+    return run.map((l) => ({ file, start: l.line, end: l.line, lines: [l], loop: false, besides: [] }));
+  });
 }
 
 /**

@@ -139,3 +139,16 @@ test('an import is not advice, however long it takes', () => {
   const items = buildAdvice({ profile, findings: [], shapes: new Map(), model, sources: text, cwd: '/w', displayPath: (p) => p });
   assert.deepEqual(items.map((a) => [a.kind, a.line]), [['numpy-kernel', 3]]);
 });
+
+test('without the source, adjacent kernel lines that ran often are each listed, and each watched', () => {
+  const kernel = { python: 0, numpyScalar: 0, nativeKernel: 1, otherNative: 0 };
+  const profile = sampledProfile([
+    { line: 9, hits: 5_001, samples: 10, function: 'step' },
+    { line: 10, hits: 5_000, samples: 300, function: 'step', split: kernel },
+    { line: 11, hits: 5_000, samples: 400, function: 'step', split: kernel },
+  ]);
+  const items = buildAdvice({ profile, findings: [], shapes: new Map(), model, sources: {}, cwd: '/w', displayPath: (p) => p });
+  assert.deepEqual(items.map((a) => [a.kind, a.line]), [['numpy-kernel', 11], ['numpy-kernel', 10]]);
+  const ids = watchesFor(profile, [], {}, '/w').map((w) => w.id);
+  assert.ok(ids.includes('/w/app.py:10:line') && ids.includes('/w/app.py:11:line'), ids.join(', '));
+});
