@@ -68,6 +68,11 @@ export interface HelperResult {
 }
 
 const STDERR_TAIL_BYTES = 8192;
+/**
+ * setTimeout's ceiling (about 24.8 days): Node turns a longer delay (or Infinity) into 1 ms, with a
+ * TimeoutOverflowWarning on stderr outside the logger, so the helper would be stopped at once.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Signals that end vecprof are passed on to the helper's group, so a closed terminal does not orphan it. */
 const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
@@ -173,7 +178,7 @@ export function runHelper(opts: HelperOptions): Promise<HelperResult> {
         : setTimeout(() => {
             timedOut = true;
             escalate('SIGTERM');
-          }, opts.timeoutMs);
+          }, Math.min(opts.timeoutMs, MAX_TIMER_MS));
 
     if (child.stderr) {
       child.stderr.setEncoding('utf8');

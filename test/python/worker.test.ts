@@ -44,6 +44,23 @@ test('a timeout kills the helper and its grandchild, and says so in one line', a
   assert.ok(await waitUntil(() => !alive(Number(pids!.grandchild)), 3000), 'grandchild is gone');
 });
 
+test('a timeout beyond setTimeout\'s 24.8 days (or Infinity) is no limit, not 1 ms, and Node prints no warning', async () => {
+  const warnings: Error[] = [];
+  const onWarning = (w: Error): number => warnings.push(w);
+  process.on('warning', onWarning);
+  try {
+    for (const timeoutMs of [1e999, 3e9, 2 ** 31]) {
+      const r = await runHelper({ python: 'python3', script: join(PYTHON_HELPERS_DIR, 'vecprof_probe.py'), timeoutMs });
+      assert.equal(r.exitCode, 0, `timeoutMs ${timeoutMs}`);
+      assert.equal(r.timedOut, false);
+    }
+    await new Promise((r) => setImmediate(r)); // a warning is emitted on the next tick
+    assert.deepEqual(warnings.map((w) => w.name), []);
+  } finally {
+    process.off('warning', onWarning);
+  }
+});
+
 test('a helper that ignores SIGTERM is killed after the grace period', async () => {
   const started = Date.now();
   await assert.rejects(
