@@ -18,8 +18,9 @@ As a library:
         # hello -> start() -> user code -> stop() -> finish callbacks -> emit("exit", status=...) -> process exit
         # start()/stop() bracket exactly the user's code, so the launcher's own frames stay out of the profile.
 
-What the program sees: sys.argv = [script or module origin, *args]; sys.path[0] = the script's directory (symlinks
-resolved) or, for -m, the working directory; a fresh `__main__` module in sys.modules (so pickling of its functions
+What the program sees: sys.argv = [script or module origin, *args] (for -m, ["-m", *args] while its parent packages
+are imported, as Python shows); sys.path[0] = the script's directory (symlinks resolved) or, for -m, the working
+directory; for -m, the module is looked up (its parent packages imported) after start(), as part of the program; a fresh `__main__` module in sys.modules (so pickling of its functions
 by multiprocessing works); its own stdin/stdout/stderr and cwd. How it ends, as Python would: SystemExit(None) -> 0,
 SystemExit(int) -> int, SystemExit(other) -> printed, 1; an uncaught exception -> traceback through sys.excepthook, 1;
 KeyboardInterrupt -> traceback, 130; SIGTERM -> no traceback, 143 (converted into an exception so finish callbacks run).
@@ -28,8 +29,10 @@ Messages on the channel:
   hello   helper, python, implementation, executable, pid, target -- first. Sent without importing NumPy: the launcher
           never imports it before the program does (so the program's environment settings apply, and the import
           shows in its profile).
-  error   message, hint -- the program cannot be started (file missing, module not found); status 1 (2 for a
-          missing file, as Python does), reason "cannot-start".
+  error   message, hint -- the program cannot be started (file missing; module or a parent package not found, where
+          Python's -m prints one line and no traceback); status 1 (2 for a missing file, as Python does), reason
+          "cannot-start". An ImportError a package's __init__ raises (a missing dependency) is the program's own
+          failure: traceback, status 1, reason "exception".
   exit    status, reason ("returned" | "exit" | "exception" | "interrupt" | "terminated" | "cannot-start"),
           rss_start, rss_end, peak_rss, peak_rss_children (bytes or null), cpu_seconds (user + system of this
           process, or null) -- last, after the finish callbacks.
@@ -158,20 +161,33 @@ def _prepare_runpy_path(target):
     return lambda: runpy.run_path(target.name, run_name="__main__")
 
 
+class _NoModule(Exception):
+    """What runpy reports without a traceback (its own _Error): the module or a parent package is not there."""
+
+
 def _prepare_module(target):
-    import runpy
+    import runpy  # here, so its import is not the program's
 
     sys.path[0] = os.getcwd()
+    sys.argv[:] = ["-m"] + target.args  # what `python -m` shows while it imports the parent packages
+    # Looking the module up imports its parent packages: their __init__ is the program's own work, so it runs once the
+    # profilers are on (the launcher's entry frame, this lambda, is above it in every sample), as the module itself does.
+    return lambda: _run_module(runpy, target)
+
+
+def _run_module(runpy, target):
     try:
         # The same private helper `python -m cProfile -m` and pdb use; public run_module would put runpy's frames
-        # around the user's code in every profile.
-        mod_name, spec, code = runpy._get_module_details(target.name)
-    except ImportError as err:  # runpy raises its own _Error, an ImportError subclass
+        # around the user's code in every profile. Given our error class, it raises that only where Python's -m would
+        # print one line (no such module or parent package); anything a package's __init__ raises, a missing
+        # dependency included, comes through as itself: a program failure with its traceback.
+        mod_name, spec, code = runpy._get_module_details(target.name, _NoModule)
+    except _NoModule as err:
         raise _CannotStart(str(err), "check the module name and that its package is importable from here", 1)
     sys.argv[:] = [spec.origin or target.name] + target.args
     main = _fresh_main({"__name__": "__main__", "__file__": spec.origin, "__package__": spec.parent,
                         "__cached__": spec.cached, "__spec__": spec, "__loader__": spec.loader, "__doc__": None})
-    return lambda: exec(code, main.__dict__)
+    exec(code, main.__dict__)
 
 
 def _user_traceback(tb):
@@ -212,6 +228,9 @@ def run(target, start=None, stop=None):
         started = True
         body()
         status, reason = 0, "returned"
+    except _CannotStart as err:  # -m: the module is looked up once the profilers are on
+        emit("error", message=str(err), hint=err.hint)
+        status, reason = err.status, "cannot-start"
     except SystemExit as exc:
         status, reason = _status_of_system_exit(exc), "exit"
     except Terminated:
