@@ -22,7 +22,10 @@ function isOwnProcess(f: Frame): boolean {
   return f.file === '' && f.name.startsWith('process ') && f.name.includes(HELPERS);
 }
 
-/** The launcher's call of the program: `lambda: exec(code, main.__dict__)` (qualified `_prepare_script.<locals>.<lambda>` by lines mode). */
+/**
+ * The launcher's call of the program: `lambda: exec(code, main.__dict__)`, or for -m `lambda: _run_module(…)`, which
+ * imports the module's parent packages below it (qualified `_prepare_script.<locals>.<lambda>` by lines mode).
+ */
 function isProgramEntry(f: Frame): boolean {
   return f.file === LAUNCHER && f.name.endsWith('<lambda>');
 }
