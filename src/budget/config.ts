@@ -56,7 +56,11 @@ export function parseSizes(text: string): number[] {
   return exps;
 }
 
-function positive(name: string, text: string, integer: boolean): number {
+/**
+ * The one parser of the positive options (every mode of `vecprof budget` uses it): refuses 0, negatives, text and
+ * non-finite values ("1e999" and "Infinity" are not a limit).
+ */
+export function positive(name: string, text: string, integer: boolean): number {
   const value = Number(text);
   if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
     throw new UsageError(`${name} must be a positive ${integer ? 'integer' : 'number'}, got "${text}"`);
@@ -64,15 +68,42 @@ function positive(name: string, text: string, integer: boolean): number {
   return value;
 }
 
-/**
- * Upper bounds that keep a typo (--sample-ms 1e9, --min-time 3600) from running silently until --timeout: a
- * sample is meant to last milliseconds, a cell seconds.
- */
-export const LIMITS = { sampleMs: 1000, minTime: 60, passes: 100 } as const;
-
-function atMost(name: string, text: string, value: number, limit: number, what: string): number {
+export function atMost(name: string, text: string, value: number, limit: number, what: string): number {
   if (value > limit) throw new UsageError(`${name} must be at most ${limit} (${what}), got "${text}"`);
   return value;
+}
+
+/** --seed: a non-negative integer (the input arrays' and the bootstrap's). */
+export function parseSeed(text: string): number {
+  const seed = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(seed)) throw new UsageError(`--seed must be a non-negative integer, got "${text}"`);
+  return seed;
+}
+
+/** --loop-max: the exponent k of the largest size a loop is measured at. */
+export function parseLoopMax(text: string): number {
+  const k = Number(text);
+  if (text.trim() === '' || !Number.isInteger(k) || k < 0 || k > MAX_EXPONENT) {
+    throw new UsageError(`--loop-max must be an exponent between 0 and ${MAX_EXPONENT}, got "${text}"`);
+  }
+  return k;
+}
+
+/**
+ * Upper bounds that keep a typo (--sample-ms 1e9, --min-time 3600, --timeout 1e9) from running silently until it
+ * ends or never: a sample is meant to last milliseconds, a cell seconds, a run minutes.
+ */
+const LIMITS = {
+  sampleMs: { flag: '--sample-ms', integer: false, limit: 1000, what: 'a sample of 1 s; the aim is a few ms' },
+  minTime: { flag: '--min-time', integer: false, limit: 60, what: 'seconds of samples per cell' },
+  passes: { flag: '--passes', integer: true, limit: 100, what: 'visits per cell' },
+  timeout: { flag: '--timeout', integer: false, limit: 7 * 86_400, what: 'a week, in seconds' },
+} as const;
+
+/** A bounded option (--sample-ms, --min-time, --passes, --timeout), parsed the same way in every mode. */
+export function bounded(option: keyof typeof LIMITS, text: string): number {
+  const { flag, integer, limit, what } = LIMITS[option];
+  return atMost(flag, text, positive(flag, text, integer), limit, what);
 }
 
 /**
@@ -84,7 +115,7 @@ export function minimumSweepSeconds(c: Pick<BudgetConfig, 'exponents' | 'loopMax
   return cells * Math.min(c.minCellSeconds, c.maxCellSeconds);
 }
 
-function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+export function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(value)) {
     throw new UsageError(`${name} "${value}" is not supported`, { hint: `use one of: ${allowed.join(', ')}` });
   }
@@ -98,28 +129,22 @@ export function peakArrayBytes(caches: CacheLevel[]): number {
 }
 
 export function toBudgetConfig(o: BudgetCliOptions, caches: CacheLevel[]): BudgetConfig {
-  const loopMax = Number(o.loopMax);
-  if (!Number.isInteger(loopMax) || loopMax < 0 || loopMax > MAX_EXPONENT) {
-    throw new UsageError(`--loop-max must be an exponent between 0 and ${MAX_EXPONENT}, got "${o.loopMax}"`);
-  }
-  const seed = Number(o.seed);
-  if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, got "${o.seed}"`);
-  const sampleMs = atMost('--sample-ms', o.sampleMs, positive('--sample-ms', o.sampleMs, false), LIMITS.sampleMs, 'a sample of 1 s; the aim is a few ms');
-  const minCellSeconds = atMost('--min-time', o.minTime, positive('--min-time', o.minTime, false), LIMITS.minTime, 'seconds of samples per cell');
+  const sampleMs = bounded('sampleMs', o.sampleMs);
+  const minCellSeconds = bounded('minTime', o.minTime);
   const config: BudgetConfig = {
     op: oneOf<BudgetOp>('--op', o.op, BUDGET_OPS),
     dtype: oneOf<Dtype>('--dtype', o.dtype, DTYPES),
     exponents: parseSizes(o.sizes),
-    loopMaxExponent: loopMax,
+    loopMaxExponent: parseLoopMax(o.loopMax),
     sampleSeconds: sampleMs / 1000,
     minSamples: positive('--min-samples', o.minSamples, true),
     minCellSeconds,
     // A cell stops at this much time even if it has fewer than min-samples (one call of a huge loop is seconds).
     maxCellSeconds: Math.max(3, 4 * minCellSeconds),
-    passes: atMost('--passes', o.passes, positive('--passes', o.passes, true), LIMITS.passes, 'visits per cell'),
-    seed,
+    passes: bounded('passes', o.passes),
+    seed: parseSeed(o.seed),
     peakBytes: o.peak ? peakArrayBytes(caches) : 0,
-    timeoutSeconds: positive('--timeout', o.timeout, false),
+    timeoutSeconds: bounded('timeout', o.timeout),
   };
   const least = minimumSweepSeconds(config);
   if (least > config.timeoutSeconds) {

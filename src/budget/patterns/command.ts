@@ -14,7 +14,7 @@ import { setExitCode, wantsProgress, type GlobalOptions } from '../../commands/c
 import { runPattern } from '../pattern-run.js';
 import { runPitfalls } from '../pitfalls.js';
 import { CHECKED_OPTIONS, checkPatternOptions, checkPitfallsOptions, selectPatterns, toPatternConfig, type PatternCliOptions } from './config.js';
-import type { TimingCliOptions } from '../config.js';
+import { bounded, parseSeed, type TimingCliOptions } from '../config.js';
 import { renderPatternPlot } from './plot.js';
 import type { PatternResult } from './types.js';
 
@@ -52,10 +52,8 @@ export async function runCatalogue(opts: CatalogueOptions, cmd: Command): Promis
 async function pitfallsAction(opts: CatalogueOptions, cmd: Command, given: ReadonlySet<string>): Promise<void> {
   const globals = cmd.optsWithGlobals<GlobalOptions>();
   checkPitfallsOptions(given);
-  const seed = Number(opts.seed);
-  if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, got "${opts.seed}"`);
-  const timeoutSeconds = Number(opts.timeout);
-  if (!(timeoutSeconds > 0)) throw new UsageError(`--timeout must be a positive number, got "${opts.timeout}"`);
+  const seed = parseSeed(opts.seed);
+  const timeoutSeconds = bounded('timeout', opts.timeout);
   // The interpreter first: a missing Python should not leave an empty --out directory behind.
   const python = await locatePython({ python: globals.python });
   if (opts.out) await prepareOutDir(opts.out, '--out');

@@ -3,14 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { freemem } from 'node:os';
 import { UsageError } from '../../errors.js';
-import { parseSizes, type TimingCliOptions } from '../config.js';
+import { bounded, oneOf, parseLoopMax, parseSeed, parseSizes, positive, type TimingCliOptions } from '../config.js';
 import { DTYPES, type Dtype } from '../types.js';
 import { PATTERN_NAMES, findPattern } from './index.js';
 import type { PatternConfig, PatternSpec } from './types.js';
-
 import { MEMORY_GUARD_SHARE } from './guard.js';
-
-export { MEMORY_GUARD_SHARE };
 
 export const PATTERN_DEFAULTS = {
   full: { sampleSeconds: 0.002, minSamples: 15, minCellSeconds: 0.2, maxCellSeconds: 1.2, passes: 2 },
@@ -48,42 +45,29 @@ export function availableMemory(): number {
   return freemem();
 }
 
-function number(name: string, text: string, integer: boolean, min = 0): number {
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= min || (integer && !Number.isInteger(value))) {
-    throw new UsageError(`${name} must be a positive ${integer ? 'integer' : 'number'}, got "${text}"`);
-  }
-  return value;
-}
-
+/**
+ * The sum budget's parsers and limits, so an option means the same in both modes (--sample-ms 5000 is refused
+ * here too); only the defaults differ.
+ */
 export function toPatternConfig(spec: PatternSpec, o: PatternCliOptions, memoryBytes = availableMemory()): PatternConfig {
   const d = o.quick ? PATTERN_DEFAULTS.quick : PATTERN_DEFAULTS.full;
   const given = (k: string): boolean => o.given.has(k);
-  if (!(DTYPES as readonly string[]).includes(o.dtype)) {
-    throw new UsageError(`--dtype "${o.dtype}" is not supported`, { hint: `use one of: ${DTYPES.join(', ')}` });
-  }
+  const dtype = oneOf<Dtype>('--dtype', o.dtype, DTYPES);
   const sizes = given('sizes') ? parseSizes(o.sizes).map((k) => 2 ** k) : o.quick ? spec.sizes.quick : spec.sizes.full;
-  let capOverride: number | null = null;
-  if (given('loopMax')) {
-    const k = Number(o.loopMax);
-    if (!Number.isInteger(k) || k < 0 || k > 30) throw new UsageError(`--loop-max must be an exponent between 0 and 30, got "${o.loopMax}"`);
-    capOverride = 2 ** k;
-  }
-  const seed = Number(o.seed);
-  if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, got "${o.seed}"`);
-  const minCellSeconds = given('minTime') ? number('--min-time', o.minTime, false) : d.minCellSeconds;
+  const capOverride = given('loopMax') ? 2 ** parseLoopMax(o.loopMax) : null;
+  const minCellSeconds = given('minTime') ? bounded('minTime', o.minTime) : d.minCellSeconds;
   return {
     pattern: spec.name,
     quick: o.quick,
     sizes,
-    dtype: o.dtype as Dtype,
-    sampleSeconds: given('sampleMs') ? number('--sample-ms', o.sampleMs, false) / 1000 : d.sampleSeconds,
-    minSamples: given('minSamples') ? number('--min-samples', o.minSamples, true) : d.minSamples,
+    dtype,
+    sampleSeconds: given('sampleMs') ? bounded('sampleMs', o.sampleMs) / 1000 : d.sampleSeconds,
+    minSamples: given('minSamples') ? positive('--min-samples', o.minSamples, true) : d.minSamples,
     minCellSeconds,
     maxCellSeconds: Math.max(d.maxCellSeconds, 4 * minCellSeconds),
-    passes: given('passes') ? number('--passes', o.passes, true) : d.passes,
-    seed,
-    timeoutSeconds: number('--timeout', o.timeout, false),
+    passes: given('passes') ? bounded('passes', o.passes) : d.passes,
+    seed: parseSeed(o.seed),
+    timeoutSeconds: bounded('timeout', o.timeout),
     memoryGuardBytes: Math.floor(MEMORY_GUARD_SHARE * memoryBytes),
     capOverride,
   };
@@ -102,7 +86,7 @@ export function checkPatternOptions(o: PatternCliOptions, patternCount: number):
 }
 
 /** The `vecprof budget` options --pitfalls has no use for (it picks its own data, sizes and sample counts), by flag. */
-export const NOT_FOR_PITFALLS: ReadonlyArray<[name: string, flag: string]> = [
+const NOT_FOR_PITFALLS: ReadonlyArray<[name: string, flag: string]> = [
   ['op', '--op'],
   ['dtype', '--dtype'],
   ['sizes', '--sizes'],
