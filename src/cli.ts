@@ -69,7 +69,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /** Commander's "error: unknown option '--x'" as our one line: what, then where to read the usage. */
-export function usageLine(err: CommanderError, verb: string | null): string {
+function usageLine(err: CommanderError, verb: string | null): string {
   const what = err.message.replace(/^error:\s*/, '').trim().replace(/\.$/, '');
   return new UsageError(what, { hint: `run \`vecprof ${verb ? `${verb} ` : ''}--help\` for usage` }).oneLine();
 }

@@ -124,13 +124,3 @@ export async function runToOutcome(helper: HelperOptions, progress: Progress, wr
     progress.stop();
   }
 }
-
-/**
- * The older shape of `runToOutcome`: resolves true when the user interrupted the helper (what finished is kept),
- * rejects with any other failure (a timeout is a HelperTimeoutError; a failed write, the write's error).
- */
-export async function runInterruptible(helper: HelperOptions, progress: Progress, writer: PartialWriter): Promise<boolean> {
-  const outcome = await runToOutcome(helper, progress, writer);
-  if (outcome.failure) throw outcome.failure;
-  return outcome.stoppedBy !== null;
-}
