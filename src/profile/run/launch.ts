@@ -1,7 +1,7 @@
 // Runs one helper built on python/vecprof_run.py (or the launcher itself under py-spy) with the user's program,
 // and reports how the program ended. Timeout and Ctrl-C stop the program, never the profile: the launcher turns
 // SIGTERM/SIGINT into an orderly end, its finish callbacks write what ran, then it reports the status.
-import { closeSync, existsSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
@@ -159,7 +159,7 @@ export async function runLauncher(opts: RunOptions, spec: LaunchSpec): Promise<L
   return { end, messages: result.messages, hello, wrapperStderr: spec.prefix ? result.stderrTail : '', heldSeconds, result };
 }
 
-/** How much of a hidden run's stderr is kept for the debug log: a traceback's last frames and its message. */
+/** How many bytes of a hidden run's stderr are kept for the debug log: a traceback's last frames and its message. */
 const HIDDEN_STDERR_TAIL = 4096;
 
 interface ProgramStdio {
@@ -176,6 +176,8 @@ function programStdio(output: ProgramOutput): ProgramStdio {
   const devNull = openSync('/dev/null', 'r+');
   const errPath = join(tmpdir(), `vecprof-stderr-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.txt`);
   const errFd = openSync(errPath, 'w+', 0o600);
+  // The open fd is all the program and the tail need: no name is left behind, whatever ends vecprof.
+  rmSync(errPath, { force: true });
   let tail: string | undefined;
   let closed = false;
   return {
@@ -185,16 +187,30 @@ function programStdio(output: ProgramOutput): ProgramStdio {
       if (closed) return;
       closed = true;
       try {
-        const text = readFileSync(errPath, 'utf8');
-        tail = text.slice(-HIDDEN_STDERR_TAIL);
+        tail = tailOf(errFd, HIDDEN_STDERR_TAIL);
       } catch {
         tail = '';
       }
       closeSync(devNull);
       closeSync(errFd);
-      rmSync(errPath, { force: true });
     },
   };
+}
+
+/** The last `bytes` bytes of an open file as text, read alone (a chatty program's stderr can be gigabytes). */
+export function tailOf(fd: number, bytes: number): string {
+  const size = fstatSync(fd).size;
+  const length = Math.min(size, bytes);
+  const buffer = Buffer.alloc(length);
+  let read = 0;
+  while (read < length) {
+    const n = readSync(fd, buffer, read, length - read, size - length + read);
+    if (n === 0) break;
+    read += n;
+  }
+  let start = 0;
+  while (start < read && (buffer[start]! & 0xc0) === 0x80) start++; // the rest of a character cut at the start
+  return buffer.subarray(start, read).toString('utf8');
 }
 
 function rssOf(exit: HelperMessage): RssStat {
