@@ -16,7 +16,7 @@ import type { RunOptions } from '../profile/run/types.js';
 import { getCostModel } from './costmodel-cache.js';
 import { buildAdvice, watchesFor } from './build.js';
 import { runShapes } from './shapes.js';
-import type { AdviceReport } from './types.js';
+import { ADVICE_SCHEMA, type AdviceReport } from './types.js';
 
 export interface AdviseOptions {
   run: RunOptions;
@@ -114,7 +114,7 @@ export async function runAdvise(opts: AdviseOptions): Promise<AdviceReport> {
     displayPath: (abs) => displayPathOf(abs, process.cwd()),
   });
   return {
-    schema: 'vecprof.advice/1',
+    schema: ADVICE_SCHEMA,
     createdAt: new Date().toISOString(),
     command: profile.meta.command,
     profile,

@@ -56,8 +56,10 @@ export interface Advice {
     /** Capped at 100: the peak is a measurement, and a line may run a little above it. */
     percentOfPeak: number | null;
     bound: boolean;
-    comparedWith: 'cache' | 'memory';
-    peakBytesPerSecond: number;
+    /** Absent in vecprof.advice/1 files, where the peak it was held against was not recorded. */
+    comparedWith?: 'cache' | 'memory';
+    /** Absent in vecprof.advice/1 files. */
+    peakBytesPerSecond?: number;
     /** The bytes the line's rate and the peak count: 'read + written' (arrays it names, once each), or 'read' (a reduction). Absent in advice saved before it was recorded. */
     counted?: BytesCounted;
   };
@@ -72,8 +74,15 @@ export interface Advice {
   detail?: string;
 }
 
+/**
+ * The advice file's schema. 2: a kernel's bandwidth says which peak it is held against (comparedWith,
+ * peakBytesPerSecond) and percentOfPeak is capped at 100. `vecprof report` still reads 1.
+ */
+export const ADVICE_SCHEMA = 'vecprof.advice/2';
+export const OLD_ADVICE_SCHEMAS: readonly string[] = ['vecprof.advice/1'];
+
 export interface AdviceReport {
-  schema: 'vecprof.advice/1';
+  schema: typeof ADVICE_SCHEMA;
   createdAt: string;
   command: string[];
   profile: Profile;

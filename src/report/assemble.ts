@@ -74,9 +74,19 @@ function adviceView(item: Advice, table: FileTable): AdviceView {
     share: item.share,
     perIterationNs: item.perIterationNs ?? null,
     prediction: item.prediction ?? null,
-    bandwidth: item.bandwidth ?? null,
+    bandwidth: bandwidthView(item.bandwidth),
     arrays: item.arrays.map((a) => `${a.name}: ${a.dtype}[${a.shape.join(' × ')}]`),
     summary: item.summary,
+  };
+}
+
+function bandwidthView(b: Advice['bandwidth']): AdviceView['bandwidth'] {
+  if (!b) return null;
+  return {
+    ...b,
+    percentOfPeak: b.percentOfPeak === null ? null : Math.min(100, b.percentOfPeak),
+    comparedWith: b.comparedWith ?? null,
+    peakBytesPerSecond: b.peakBytesPerSecond ?? null,
   };
 }
 

@@ -2,7 +2,7 @@
 // Each may be given as the file or as the --out directory that holds it; a wrong file says which and what to pass.
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AdviceReport } from '../advise/types.js';
+import { ADVICE_SCHEMA, OLD_ADVICE_SCHEMAS, type AdviceReport } from '../advise/types.js';
 import { loadBudget } from '../budget/load.js';
 import type { BudgetResult } from '../budget/types.js';
 import type { Finding } from '../check/types.js';
@@ -72,10 +72,26 @@ export async function loadFindings(path: string): Promise<Finding[]> {
 export async function loadAdvice(path: string): Promise<AdviceReport> {
   const hint = 'pass the file written by `vecprof advise --out FILE` (or its --json output)';
   const data = await readJson(path, hint);
-  if (!isObject(data) || data.schema !== 'vecprof.advice/1' || !Array.isArray(data.items) || !isObject(data.profile)) {
-    throw new UsageError(`${path} is not a vecprof advice report (schema "${isObject(data) ? String(data.schema) : typeof data}", expected "vecprof.advice/1")`, { hint });
+  const known = isObject(data) && (data.schema === ADVICE_SCHEMA || OLD_ADVICE_SCHEMAS.includes(String(data.schema)));
+  if (!isObject(data) || !known || !Array.isArray(data.items) || !isObject(data.profile)) {
+    throw new UsageError(`${path} is not a vecprof advice report (schema "${isObject(data) ? String(data.schema) : typeof data}", expected "${ADVICE_SCHEMA}")`, { hint });
   }
-  return data as unknown as AdviceReport;
+  if (data.schema !== ADVICE_SCHEMA) upgradeAdvice(data.items);
+  return { ...data, schema: ADVICE_SCHEMA } as unknown as AdviceReport;
+}
+
+/**
+ * Advice saved by an older vecprof, read as the current schema: a kernel's share of peak was not capped and the peak
+ * it was held against not recorded; those fields are optional, so only the share needs mending.
+ */
+function upgradeAdvice(items: unknown[]): void {
+  for (const item of items) {
+    const bandwidth = isObject(item) ? item.bandwidth : undefined;
+    if (!isObject(bandwidth)) continue;
+    if (typeof bandwidth.percentOfPeak === 'number') bandwidth.percentOfPeak = Math.min(100, bandwidth.percentOfPeak);
+    if (bandwidth.comparedWith !== 'cache' && bandwidth.comparedWith !== 'memory') delete bandwidth.comparedWith;
+    if (typeof bandwidth.peakBytesPerSecond !== 'number' || !Number.isFinite(bandwidth.peakBytesPerSecond)) delete bandwidth.peakBytesPerSecond;
+  }
 }
 
 export async function loadBudgetResult(given: string): Promise<BudgetResult> {

@@ -83,8 +83,9 @@ export interface AdviceView {
     /** Capped at 100. */
     percentOfPeak: number | null;
     bound: boolean;
-    comparedWith: 'cache' | 'memory';
-    peakBytesPerSecond: number;
+    /** Null in advice saved before it was recorded (vecprof.advice/1): the page says "of peak". */
+    comparedWith: 'cache' | 'memory' | null;
+    peakBytesPerSecond: number | null;
     /** Absent in advice saved before it was recorded. */
     counted?: 'read' | 'read + written';
   } | null;

@@ -3,14 +3,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildAdvice } from '../../src/advise/build.js';
-import type { AdviceReport } from '../../src/advise/types.js';
+import { ADVICE_SCHEMA, type AdviceReport } from '../../src/advise/types.js';
 import { renderAdviceText } from '../../src/render/advice-text.js';
 import { array, finding, model, sampledProfile, source } from './fixtures.js';
 
 const kernel = { python: 0, numpyScalar: 0, nativeKernel: 1, otherNative: 0 };
 
 function report(items: AdviceReport['items'], profile: AdviceReport['profile']): AdviceReport {
-  return { schema: 'vecprof.advice/1', createdAt: '', command: ['app.py'], profile, findings: [], costModel: model, items, filesChecked: [], sources: {} };
+  return { schema: ADVICE_SCHEMA, createdAt: '', command: ['app.py'], profile, findings: [], costModel: model, items, filesChecked: [], sources: {} };
 }
 
 test('each item shows its time and share; loops their hits and time per iteration; the rewrite statement is quoted', () => {

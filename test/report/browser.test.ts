@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { REPO_ROOT, runCli } from '../../testkit/run-cli.js';
 import { writeReport } from '../../src/report/build.js';
-import { loadBudgetResult } from '../../src/report/load.js';
+import { loadAdvice, loadBudgetResult } from '../../src/report/load.js';
 import type { Profile } from '../../src/profile/model.js';
 import { browserSkip, launchChromium, openReport, reportStatus, screenshot } from './browser-kit.js';
-import { TINY_SOURCE, tinyAdvice } from './synth.js';
+import { TINY_SOURCE, oldAdviceV1, tinyAdvice } from './synth.js';
 
 const skip = browserSkip();
 const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'report');
@@ -143,6 +143,25 @@ describe('the HTML report in headless Chromium', { skip }, () => {
       await page.locator('#source input.compact-toggle').uncheck();
       assert.equal(await page.locator('#source tr[data-line="10"]').count(), 1);
       assert.equal(await page.locator('#source tr.fold-row').count(), 0);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('advice saved as vecprof.advice/1: a kernel card says "of peak", capped "at the measured peak", never NaN', async () => {
+    const file = join(dir, 'job.py');
+    writeFileSync(file, TINY_SOURCE);
+    const saved = join(dir, 'old-advice.json');
+    writeFileSync(saved, JSON.stringify(oldAdviceV1(file, 'job.py', TINY_SOURCE)));
+    const out = join(dir, 'old-advice.html');
+    await writeReport(out, { title: 'old advice', createdAt: '2026-11-24T10:00:00.000Z', advice: await loadAdvice(saved), sources: {}, cwd: dir });
+    const { page, problems } = await openReport(browser, out);
+    try {
+      assert.deepEqual(problems, []);
+      const metrics = (await page.locator('li.advice-numpy-kernel .metrics').textContent()) ?? '';
+      assert.match(metrics, /18\.9 GB\/s/);
+      assert.match(metrics, /at the measured peak\s*of peak/i);
+      assert.doesNotMatch(metrics, /NaN|189/);
     } finally {
       await page.close();
     }

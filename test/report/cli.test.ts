@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { logLines, REPO_ROOT, runCli } from '../../testkit/run-cli.js';
 import type { ReportPayload } from '../../src/report/payload.js';
-import { TINY_SOURCE, tinyAdvice, tinyFindings, tinyProfile } from './synth.js';
+import { TINY_SOURCE, oldAdviceV1, tinyAdvice, tinyFindings, tinyProfile } from './synth.js';
 
 const BUDGET = join(REPO_ROOT, 'test', 'fixtures', 'report', 'budget.json');
 
@@ -111,6 +111,21 @@ test('vecprof report --profile A --advice B from different runs warns in one lin
   writeFileSync(join(dir, 'again.json'), JSON.stringify(other));
   const again = await runCli(['report', '--profile', 'again.json', '--advice', 'advice.json', '--html', 'again.html'], { cwd: dir });
   assert.match(logLines(again.stderr).find((l) => l.level === 40)?.msg ?? '', /come from different runs of the same command/);
+}));
+
+test('vecprof report reads advice saved as vecprof.advice/1: a kernel with no recorded peak is capped at it; an unknown schema is refused', withDir(async (dir) => {
+  const file = join(dir, 'job.py');
+  writeFileSync(file, TINY_SOURCE);
+  writeFileSync(join(dir, 'old.json'), JSON.stringify(oldAdviceV1(file, 'job.py', TINY_SOURCE)));
+  const r = await runCli(['report', '--advice', 'old.json', '--html', 'old.html'], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  const kernel = payload(join(dir, 'old.html')).advice.find((a) => a.kind === 'numpy-kernel');
+  assert.deepEqual(kernel?.bandwidth, { bytesPerSecond: 18.9e9, percentOfPeak: 100, bound: true, comparedWith: null, peakBytesPerSecond: null });
+  writeFileSync(join(dir, 'future.json'), JSON.stringify({ ...oldAdviceV1(file, 'job.py', TINY_SOURCE), schema: 'vecprof.advice/9' }));
+  const future = await runCli(['report', '--advice', 'future.json', '--html', 'future.html'], { cwd: dir });
+  assert.equal(future.code, 2);
+  assert.match(logLines(future.stderr)[0]?.msg ?? '', /future\.json is not a vecprof advice report \(schema "vecprof\.advice\/9", expected "vecprof\.advice\/2"\)/);
+  assert.equal(existsSync(join(dir, 'future.html')), false);
 }));
 
 test('vecprof check --html writes the report and keeps its own output and exit status', withDir(async (dir) => {

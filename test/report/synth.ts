@@ -1,5 +1,5 @@
 // Small hand-made models for the report tests: a profile with known stacks and lines, findings, an advice report.
-import type { AdviceReport } from '../../src/advise/types.js';
+import { ADVICE_SCHEMA, type AdviceReport } from '../../src/advise/types.js';
 import type { Finding } from '../../src/check/types.js';
 import type { Profile } from '../../src/profile/model.js';
 
@@ -63,7 +63,7 @@ export function tinyAdvice(file: string, displayPath: string, source: string): A
   const profile = tinyProfile(file);
   const findings = tinyFindings(displayPath);
   return {
-    schema: 'vecprof.advice/1',
+    schema: ADVICE_SCHEMA,
     createdAt: '2026-11-24T10:00:01.000Z',
     command: ['python', 'job.py'],
     profile,
@@ -113,3 +113,17 @@ if __name__ == "__main__":
     a = np.random.random(10_000)
     print(total(normalise(a)))
 `;
+
+/**
+ * Advice as vecprof.advice/1 saved it (before this version): a kernel's bandwidth without the peak it was held
+ * against, and a share of that peak over 100.
+ */
+export function oldAdviceV1(file: string, displayPath: string, source: string): Record<string, unknown> {
+  const advice = tinyAdvice(file, displayPath, source);
+  const kernel = { rank: 3, kind: 'numpy-kernel', file, displayPath, line: 17, endLine: 17, hits: 1, timeSeconds: 0.05, share: 0.1, arrays: [], summary: 'line 17 takes 10 % of the run: bandwidth-bound' };
+  return {
+    ...advice,
+    schema: 'vecprof.advice/1',
+    items: [...advice.items, { ...kernel, bandwidth: { bytesPerSecond: 18.9e9, percentOfPeak: 189, bound: true } }],
+  };
+}

@@ -67,7 +67,8 @@ function adviceItem(a: AdviceView, source: SourceViewer | null): HTMLElement {
     metrics.append(metric('bandwidth', formatRate(b.bytesPerSecond), `at least: ${counted}the arrays the line names, once per run`));
     if (b.percentOfPeak !== null) {
       const value = b.percentOfPeak >= 100 ? 'at the measured peak' : `${b.percentOfPeak.toFixed(0)} %`;
-      const against = `${b.comparedWith === 'memory' ? 'memory bandwidth' : 'the in-cache peak'} ${formatRate(b.peakBytesPerSecond)}`;
+      // advice saved before the peak was recorded (vecprof.advice/1) knows only the share
+      const against = b.comparedWith === null || b.peakBytesPerSecond === null ? 'peak' : `${b.comparedWith === 'memory' ? 'memory bandwidth' : 'the in-cache peak'} ${formatRate(b.peakBytesPerSecond)}`;
       metrics.append(metric(`of ${against}`, value, b.bound ? 'bandwidth-bound: vectorizing further will not help' : ''));
     }
   }
