@@ -1,6 +1,8 @@
 // Running a measuring helper so that Ctrl-C keeps what finished: the helper's messages arrive as cells complete,
 // partial results are written as they come, and an interrupt ends the run instead of failing it.
-import { lstat, rename, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { lstat, rename, rm, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { InterruptedError, VecprofError } from '../errors.js';
 import { runHelper, type HelperOptions } from '../python/worker.js';
 import type { Progress } from '../render/progress.js';
@@ -22,22 +24,29 @@ function writeError(path: string, err: unknown): VecprofError {
 /** What `discard` found: it removed the file, nothing had been written, or the file was already gone (its folder too). */
 export type Discarded = 'removed' | 'nothing' | 'gone';
 
+export type WriteFile = (path: string, text: string) => Promise<void>;
+
 /**
  * Writes a result file after each finished step, one write after another, never two at once. The first write
  * that fails is kept as `failure` and handed to `onFailure` (which stops the run); later writes are skipped.
  *
- * With `keepAs`, `path` is a scratch file (budget.partial.json): `commit` renames it over `keepAs` when the run
- * ends as it should, `discard` removes it when it fails, so the file at `keepAs` is never a failed run's.
+ * With `keepAs`, `path` is a scratch file (budget.partial.json, pattern-<name>.partial.json): `commit` renames it
+ * over `keepAs` when the run ends as it should, `discard` (or `abandon`) removes it when it fails, so the file at
+ * `keepAs` is never a failed run's.
  */
 export class PartialWriter {
   private pending: Promise<void> = Promise.resolve();
   private written = false;
+  /** What the first discard that found something did: the failed run's error line says it. */
+  private discarded: Discarded | 'failed' = 'nothing';
   failure: VecprofError | null = null;
   onFailure: (err: VecprofError) => void = () => undefined;
 
   constructor(
     readonly path: string | null,
     readonly keepAs: string | null = null,
+    /** How a snapshot reaches the disk; a test hands in one that fails (a full disk is hard to come by). */
+    private readonly writeFile: WriteFile = writeFileAtomic,
   ) {}
 
   /** `make` is called now (the snapshot is of this moment); the write waits for the previous one. */
@@ -48,7 +57,7 @@ export class PartialWriter {
     this.pending = this.pending.then(async () => {
       if (this.failure) return;
       try {
-        await writeFileAtomic(path, text);
+        await this.writeFile(path, text);
         this.written = true;
       } catch (err) {
         this.fail(writeError(path, err));
@@ -68,17 +77,22 @@ export class PartialWriter {
 
   /**
    * Moves the last write over `keepAs` (one rename: readers see the old file or the new one, never a mix).
-   * A failure is kept in `failure` (the scratch file is then removed); never rejects.
+   * When a write or the rename failed, the failure is kept in `failure` and the scratch file is removed: it holds an
+   * older snapshot ("still running"), not this run's end. Never rejects.
    */
   async commit(): Promise<void> {
     await this.settled();
-    if (this.path === null || this.keepAs === null || !this.written || this.failure) return;
+    if (this.failure) {
+      await this.abandon();
+      return;
+    }
+    if (this.path === null || this.keepAs === null || !this.written) return;
     try {
       await rename(this.path, this.keepAs);
       this.written = false;
     } catch (err) {
       this.fail(writeError(this.keepAs, err));
-      await this.discard().catch(() => undefined);
+      await this.abandon();
     }
   }
 
@@ -98,6 +112,34 @@ export class PartialWriter {
     await rm(this.path, { force: true });
     return 'removed';
   }
+
+  /**
+   * For a run that failed: removes the scratch file (never rejects) and says what became of the files, as the tail
+   * of its error line: "; the partial … was removed; the earlier … is left as it was". Empty without `keepAs`.
+   */
+  async abandon(): Promise<string> {
+    const now = await this.discard().catch((): 'failed' => 'failed');
+    if (this.discarded === 'nothing') this.discarded = now;
+    return this.path === null || this.keepAs === null ? '' : whatWasKept(this.discarded, this.path, this.keepAs);
+  }
+}
+
+/** What a failed run left, said as it is: the scratch file removed, its folder gone, an earlier result kept. */
+async function whatWasKept(discarded: Discarded | 'failed', partialFile: string, finalFile: string): Promise<string> {
+  const outDir = dirname(partialFile);
+  if (discarded === 'gone') {
+    const now = await stat(outDir).then(
+      (s) => (s.isDirectory() ? 'dir' : 'file'),
+      () => 'missing',
+    );
+    if (now === 'missing') return `; ${outDir} was removed during the run, and the partial file with it`;
+    if (now === 'file') return `; ${outDir} was replaced by a file during the run, so nothing could be kept there`;
+    return `; the partial ${partialFile} had already been removed`;
+  }
+  const earlier = existsSync(finalFile) ? `; the earlier ${finalFile} is left as it was` : `; no ${finalFile} was written`;
+  if (discarded === 'removed') return `; the partial ${partialFile} was removed${earlier}`;
+  if (discarded === 'failed') return `; the partial ${partialFile} could not be removed${earlier}`;
+  return earlier;
 }
 
 export interface HelperOutcome {

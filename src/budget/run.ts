@@ -1,8 +1,6 @@
 // Runs the budget helper, turns its messages into cells as they arrive, and keeps a partial result on disk
 // (budget.partial.json) so an interrupted run loses nothing it had finished, while a failed one leaves the
 // previous budget.json whole.
-import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { locatePython } from '../python/locate.js';
 import { HelperTimeoutError, type HelperMessage } from '../python/worker.js';
@@ -13,7 +11,7 @@ import { log } from '../log.js';
 import { prepareOutDir } from '../util/out-dir.js';
 import { VecprofError } from '../errors.js';
 import { createProgress } from '../render/progress.js';
-import { PartialWriter, runToOutcome, type Discarded } from './interruptible.js';
+import { PartialWriter, runToOutcome } from './interruptible.js';
 import { summarize } from './stats.js';
 import { analyze } from './analyze.js';
 import { noiseWarnings, rowWarnings } from './warnings.js';
@@ -122,7 +120,10 @@ export class SizeTracker {
   }
 }
 
-/** The run failed (timeout, crash, unwritable file) after measuring something: `partial` holds the finished sizes. */
+/**
+ * The run failed (timeout, crash, unwritable file): `partial` holds the finished sizes, all of them (and `complete`)
+ * when only the last write of budget.json failed.
+ */
 export class BudgetRunFailed extends VecprofError {
   constructor(
     cause: VecprofError,
@@ -230,22 +231,23 @@ export async function runBudgetDetailed(opts: BudgetRunOptions): Promise<BudgetR
     writer,
   );
 
+  const total = opts.config.exponents.length;
+  /** The run did not do what was asked: its partial file goes, an earlier budget.json (and its plots) stays. */
+  const failRun = async (failure: VecprofError, shown: BudgetResult, reason: string): Promise<never> => {
+    const files = await writer.abandon();
+    const kept = `${sizes.finishedCount} of ${total} size${total === 1 ? '' : 's'} had finished`;
+    throw new BudgetRunFailed(new VecprofError(`${failure.message} (${kept}${files})`, { hint: failure.hint }), shown, reason);
+  };
+
   if (outcome.failure) {
-    // A timeout, a crash or a file we could not write: the run did not do what was asked, so its partial file goes
-    // and an earlier budget.json (and its plots) stays as it was. The finished sizes are still shown.
+    // A timeout, a crash or a file we could not write: the finished sizes are still shown.
     const reason =
       outcome.failure instanceof HelperTimeoutError
         ? `stopped by --timeout (${opts.config.timeoutSeconds} s)`
         : outcome.failure === writer.failure
           ? `${PARTIAL_FILE} could not be written`
           : helperFailure(outcome.failure.message);
-    const partial = snapshot(sizes.finished(cells), false, false, reason);
-    const discarded = await writer.discard().catch((): 'failed' => 'failed');
-    const total = opts.config.exponents.length;
-    const kept = `${sizes.finishedCount} of ${total} size${total === 1 ? '' : 's'} had finished`;
-    const files = outDir ? await whatWasKept(discarded, outDir) : '';
-    const failed = new VecprofError(`${outcome.failure.message} (${kept}${files})`, { hint: outcome.failure.hint });
-    throw new BudgetRunFailed(failed, partial, reason);
+    return failRun(outcome.failure, snapshot(sizes.finished(cells), false, false, reason), reason);
   }
 
   const stoppedBy = outcome.stoppedBy;
@@ -257,7 +259,8 @@ export async function runBudgetDetailed(opts: BudgetRunOptions): Promise<BudgetR
   if (outFile && (!stoppedBy || result.rows.length > 0)) {
     writer.write(() => result);
     await writer.commit();
-    if (writer.failure) throw writer.failure;
+    // The measurement is whole but budget.json is not: the result is shown, and the error line says what was kept.
+    if (writer.failure) return failRun(writer.failure, result, 'budget.json could not be written');
   } else {
     await writer.discard().catch(() => undefined);
   }
@@ -272,25 +275,6 @@ export const PARTIAL_FILE = 'budget.partial.json';
 /** "budget helper exited with status 139: …" → "the budget helper exited with status 139: …". */
 function helperFailure(message: string): string {
   return message.startsWith('budget helper ') ? `the ${message}` : `the budget helper failed: ${message}`;
-}
-
-/** What a failed run left in --out, said as it is: the partial file removed, the folder gone, an earlier result kept. */
-async function whatWasKept(discarded: Discarded | 'failed', outDir: string): Promise<string> {
-  const partialFile = join(outDir, PARTIAL_FILE);
-  const outFile = join(outDir, 'budget.json');
-  if (discarded === 'gone') {
-    const now = await stat(outDir).then(
-      (s) => (s.isDirectory() ? 'dir' : 'file'),
-      () => 'missing',
-    );
-    if (now === 'missing') return `; ${outDir} was removed during the run, and the partial file with it`;
-    if (now === 'file') return `; ${outDir} was replaced by a file during the run, so nothing could be kept there`;
-    return `; the partial ${partialFile} had already been removed`;
-  }
-  const earlier = existsSync(outFile) ? `; the earlier ${outFile} is left as it was` : `; no ${outFile} was written`;
-  if (discarded === 'removed') return `; the partial ${partialFile} was removed${earlier}`;
-  if (discarded === 'failed') return `; the partial ${partialFile} could not be removed${earlier}`;
-  return earlier;
 }
 
 function helperConfig(c: BudgetConfig): Record<string, unknown> {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { interruptOnceWritten, logLines, runCli } from '../../testkit/run-cli.js';
 import { loadBudget } from '../../src/budget/load.js';
 import type { BudgetResult } from '../../src/budget/types.js';
-import { CRASH_AFTER_ONE, noTempFiles, signalOnceWritten, tempDir, TINY } from './cli-kit.js';
+import { BLOCK_OUT_AT_END, CRASH_AFTER_ONE, noTempFiles, signalOnceWritten, tempDir, TINY } from './cli-kit.js';
 
 test('a helper that crashes after a size finished: that size is printed, the error line says no file was kept', async () => {
   const out = tempDir();
@@ -118,6 +118,33 @@ test('budget.json that can no longer be written mid-run: the helper is stopped, 
   assert.doesNotMatch(errors[0]!.msg, /was removed/, 'it says what happened, not that it removed a file');
   assert.doesNotMatch(r.stderr, /internal error|Error: E[A-Z]+:|\n\s+at /);
   assert.match(r.stdout, /PARTIAL, \d+ of 19 sizes finished: budget\.partial\.json could not be written/);
+});
+
+test('the last write of budget.json fails: the whole measurement is printed, one error line says what became of the files, exit 1', async () => {
+  const out = join(tempDir(), 'out');
+  for (const json of [false, true]) {
+    const r = await runCli(['--python', BLOCK_OUT_AT_END, ...TINY, '--out', out, ...(json ? ['--json'] : [])], {
+      env: { VECPROF_TEST_BLOCK_OUT: out },
+      timeoutMs: 60_000,
+    });
+    assert.equal(r.code, 1, r.stderr);
+    const errors = logLines(r.stderr).filter((l) => l.level >= 50);
+    assert.equal(errors.length, 1, r.stderr);
+    assert.match(
+      errors[0]!.msg,
+      /^cannot write .*out\/budget\.partial\.json: its directory is gone or is not a directory \(7 of 7 sizes had finished; .*out was replaced by a file during the run, so nothing could be kept there\): choose a writable --out/,
+    );
+    assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
+    if (json) {
+      const shown = JSON.parse(r.stdout) as BudgetResult;
+      assert.equal(shown.complete, true, 'the measurement itself finished');
+      assert.deepEqual(shown.rows.map((row) => row.exponent), [2, 3, 4, 5, 6, 7, 8]);
+    } else {
+      assert.match(r.stdout, /^\s+256\s/m, 'every size is in the table');
+      assert.match(r.stdout, /Crossover: /);
+    }
+    rmSync(out, { force: true });
+  }
 });
 
 test('a plot that cannot be written: the table is printed, then one error line (not "internal error"), exit 1', async () => {

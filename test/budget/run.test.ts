@@ -98,6 +98,39 @@ test('PartialWriter.commit that cannot rename keeps the failure and removes the 
   assert.equal(existsSync(scratch), false);
 });
 
+test('PartialWriter.commit after a failed last write (disk full): the stale scratch file is removed, the result left alone, and abandon says so', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vecprof-writer-'));
+  const [scratch, final] = [join(dir, 'budget.partial.json'), join(dir, 'budget.json')];
+  writeFileSync(final, '"earlier"\n');
+  let writes = 0;
+  const diskFillsUp = async (path: string, text: string): Promise<void> => {
+    if (++writes > 1) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    writeFileSync(path, text);
+  };
+  const writer = new PartialWriter(scratch, final, diskFillsUp);
+  writer.write(() => ({ stopReason: 'still running' }));
+  await writer.settled();
+  assert.ok(existsSync(scratch), 'the mid-run snapshot was written');
+  writer.write(() => ({ complete: true }));
+  await writer.commit();
+  assert.ok(writer.failure);
+  assert.equal(writer.failure.message, `cannot write ${scratch}: no space left on the device`);
+  assert.deepEqual(readdirSync(dir), ['budget.json'], 'no "still running" scratch file is left behind');
+  assert.equal(readFileSync(final, 'utf8'), '"earlier"\n');
+  assert.equal(await writer.abandon(), `; the partial ${scratch} was removed; the earlier ${final} is left as it was`, 'the first discard is what is reported');
+});
+
+test('PartialWriter.abandon says what a failed run left: nothing written, or no earlier result', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vecprof-writer-'));
+  const [scratch, final] = [join(dir, 'budget.partial.json'), join(dir, 'budget.json')];
+  assert.equal(await new PartialWriter(scratch, final).abandon(), `; no ${final} was written`);
+  const writer = new PartialWriter(scratch, final);
+  writer.write(() => ({ n: 1 }));
+  await writer.settled();
+  assert.equal(await writer.abandon(), `; the partial ${scratch} was removed; no ${final} was written`);
+  assert.equal(await new PartialWriter(null, null).abandon(), '');
+});
+
 test('a write failure mid-run stops the helper and becomes the outcome (no unhandled rejection, no orphan)', async () => {
   const blocker = join(mkdtempSync(join(tmpdir(), 'vecprof-writer-')), 'file');
   writeFileSync(blocker, 'x');
