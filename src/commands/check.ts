@@ -2,12 +2,12 @@
 import { Option, type Command } from 'commander';
 import { basename, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
-import { EXIT_FAILURE, EXIT_OK, UsageError, VecprofError } from '../errors.js';
+import { EXIT_FAILURE, EXIT_OK, UsageError } from '../errors.js';
 import { log } from '../log.js';
 import { writeStdout } from '../render/output.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { prepareOutFile } from '../util/out-dir.js';
-import { exitAfterFailedWrite, writeOutputs } from '../report/write-outputs.js';
+import { exitAfterFailedWrite, writeOutputs, type OutputWrite } from '../report/write-outputs.js';
 import { defaultCacheDir } from '../check/cache.js';
 import { enabledCodes, loadConfig, perFileIgnoredCodes } from '../check/config.js';
 import { discover, displayPathOf, type Candidate } from '../check/discover.js';
@@ -154,19 +154,18 @@ export function registerCheck(program: Command): void {
       const cwd = process.cwd();
       const toFile = options.outputFile !== undefined;
       const report = render(options.outputFormat, { findings: run.findings, filesChecked: run.filesChecked, sources: run.sources, cwd, color: !toFile && Boolean(process.stdout.isTTY), summary: !globals.quiet }, options.statistics);
+      const writes: OutputWrite[] = [];
       if (toFile) {
         const target = resolve(cwd, options.outputFile!);
-        await writeFileAtomic(target, report).catch((err: unknown) => {
-          const code = (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
-          throw new VecprofError(`cannot write the report to --output-file ${options.outputFile!} (${code})`, { hint: 'give a writable path and run again' });
-        });
+        // the report goes to the file instead of stdout: when the file fails, it is nowhere
+        writes.push({ what: 'the report', path: options.outputFile!, write: () => writeFileAtomic(target, report), hint: 'the report was not written (nor printed): free space or give a writable path and run again' });
       } else writeStdout(report);
-      let htmlWritten = true;
       if (options.html !== undefined) {
         const html = options.html;
         const { writeCheckReport } = await import('../report/for-command.js');
-        htmlWritten = await writeOutputs([{ what: 'the HTML report', path: html, write: () => writeCheckReport(html, run, cwd) }]);
+        writes.push({ what: 'the HTML report', path: html, write: () => writeCheckReport(html, run, cwd) });
       }
+      const written = writes.length === 0 || (await writeOutputs(writes));
       log.debug(
         {
           files: run.filesChecked,
@@ -180,6 +179,6 @@ export function registerCheck(program: Command): void {
       );
       // A file whose analysis crashed went unchecked: without findings elsewhere, "clean" would be a lie.
       const code = run.findings.length > 0 ? (options.exitZero ? EXIT_OK : EXIT_FAILURE) : run.internalErrors > 0 ? EXIT_INTERNAL : EXIT_OK;
-      setExitCode(htmlWritten ? code : exitAfterFailedWrite(code));
+      setExitCode(written ? code : exitAfterFailedWrite(code));
     });
 }

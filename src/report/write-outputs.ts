@@ -10,6 +10,8 @@ export interface OutputWrite {
   what: string;
   path: string;
   write: () => Promise<void>;
+  /** What the reader should know and do when it fails, if not that the results above are complete. */
+  hint?: string;
 }
 
 /**
@@ -29,7 +31,7 @@ export async function writeOutputs(writes: OutputWrite[]): Promise<boolean> {
         continue;
       }
       const code = (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
-      log.error(new VecprofError(`cannot write ${w.what} to ${w.path} (${code})`, { hint: 'the results above are complete; free space or give a writable path and run again' }).oneLine());
+      log.error(new VecprofError(`cannot write ${w.what} to ${w.path} (${code})`, { hint: w.hint ?? 'the results above are complete; free space or give a writable path and run again' }).oneLine());
     }
   }
   return ok;

@@ -3,12 +3,13 @@
 // written after the results are printed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PYTHON_HELPERS_DIR } from '../../src/paths.js';
 import type { Profile } from '../../src/profile/model.js';
-import { logLines, runCli } from '../../testkit/run-cli.js';
+import { CLI, logLines, runCli } from '../../testkit/run-cli.js';
 
 function withDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
   return async () => {
@@ -124,4 +125,31 @@ test('check: --html and --output-file that cannot be written are refused before 
   }
   assert.equal(existsSync(join(dir, 'r.html')), false);
   assert.equal(readFileSync(join(dir, 'a-file'), 'utf8'), '');
+}));
+
+test('check: an --output-file that fails after the check is one line saying the report was not written; the --html is still written', withDir(async (dir) => {
+  // check reads stdin (--stdin-filename) after it has made the output folders: the folder of --output-file is
+  // replaced by a file meanwhile, so writing the report fails late.
+  const child = spawn(process.execPath, [CLI, 'check', '--stdin-filename', 'loop.py', '--output-file', 'out/findings.txt', '--html', 'pages/r.html'], {
+    cwd: dir,
+    env: { ...process.env, NO_COLOR: '1' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const closed = new Promise<number | null>((done) => child.once('close', done));
+  const deadline = Date.now() + 20_000;
+  while (!existsSync(join(dir, 'out')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  rmSync(join(dir, 'out'), { recursive: true });
+  writeFileSync(join(dir, 'out'), 'squatter');
+  child.stdin.end('import numpy as np\na = np.ones(3)\ns = 0.0\nfor x in a:\n    s += x\n');
+  const code = await closed;
+  assert.equal(code, 1, stderr);
+  assert.equal(stdout, '', 'the report goes to the file, not stdout, even when the file fails');
+  const errors = logLines(stderr).filter((l) => l.level >= 50);
+  assert.equal(errors.length, 1, stderr);
+  assert.match(errors[0]!.msg, /^cannot write the report to out\/findings\.txt \([A-Z]+\): the report was not written/);
+  assert.ok(existsSync(join(dir, 'pages', 'r.html')), 'the HTML report is written all the same');
 }));
