@@ -21,6 +21,14 @@ function writeError(path: string, err: unknown): VecprofError {
   return new VecprofError(`cannot write ${path}: ${why}`, { hint: 'choose a writable --out directory with free space and run again' });
 }
 
+/** A mid-run file's stopReason: a run killed outright (SIGKILL, power loss) leaves its partial file saying so. */
+export const IN_PROGRESS = 'still running when this file was written (a run killed outright leaves it so)';
+
+/** A failed helper's message as a stopReason: "budget helper exited with status 139: …" → "the budget helper exited …". */
+export function helperFailureReason(label: string, message: string): string {
+  return message.startsWith(`${label} `) ? `the ${message}` : `the ${label} failed: ${message}`;
+}
+
 /** What `discard` found: it removed the file, nothing had been written, or the file was already gone (its folder too). */
 export type Discarded = 'removed' | 'nothing' | 'gone';
 

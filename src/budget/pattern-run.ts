@@ -1,13 +1,14 @@
 // Runs one pattern of the catalogue: plans which version is timed and weighed at which size (caps, memory guard),
 // drives python/vecprof_patterns.py, and turns its messages into a PatternResult, kept on disk as sizes finish.
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { locatePython, type PythonInfo } from '../python/locate.js';
 import { HelperTimeoutError, runHelper, type HelperMessage } from '../python/worker.js';
+import { VecprofError } from '../errors.js';
 import { helperPath, packageVersion } from '../paths.js';
 import { noiseSnapshot, readMachine } from '../env/machine.js';
 import { log } from '../log.js';
 import { finiteSamples } from './messages.js';
-import { PartialWriter, runToOutcome } from './interruptible.js';
+import { IN_PROGRESS, PartialWriter, helperFailureReason, runToOutcome } from './interruptible.js';
 import { createProgress } from '../render/progress.js';
 import { median } from 'simple-statistics';
 import { summarize } from './stats.js';
@@ -31,8 +32,23 @@ export interface PatternRunOptions {
   config: PatternConfig;
   python: PythonInfo;
   progress: boolean;
-  /** Directory for pattern-<name>.json; rewritten atomically after every finished size. */
+  /**
+   * Directory for pattern-<name>.json. pattern-<name>.partial.json there is rewritten atomically after every finished
+   * size and renamed over pattern-<name>.json when the run ends well or is interrupted; a failed run removes it.
+   */
   outDir?: string;
+}
+
+export interface PatternRun {
+  /** What was measured: every size, or (with a stopReason) the sizes that finished. */
+  result: PatternResult;
+  /**
+   * A timeout, a helper crash or a file that could not be written, as one line that says how many sizes finished and
+   * what became of the files; null when the run ended well or was interrupted (and its file written).
+   */
+  failure: VecprofError | null;
+  /** pattern-<name>.json now holds `result`, so its plot may follow. */
+  saved: boolean;
 }
 
 export interface PlanStep {
@@ -127,6 +143,8 @@ export function assemblePattern(parts: {
   interrupted: boolean;
   stoppedBy?: NodeJS.Signals | null;
   timedOut?: boolean;
+  /** Why a partial result stopped; by default said from `interrupted`/`timedOut`. Null for a complete one. */
+  stopReason?: string | null;
   wallSeconds: number;
 }): PatternResult {
   const { spec, config } = parts;
@@ -139,6 +157,7 @@ export function assemblePattern(parts: {
     interrupted: parts.interrupted,
     ...(parts.stoppedBy ? { stoppedBy: parts.stoppedBy } : {}),
     timedOut: parts.timedOut === true,
+    stopReason: parts.complete ? null : (parts.stopReason ?? defaultStopReason(parts)),
     name: spec.name,
     title: spec.title,
     description: spec.description,
@@ -170,6 +189,12 @@ export function assemblePattern(parts: {
   return result;
 }
 
+function defaultStopReason(parts: { config: PatternConfig; interrupted: boolean; stoppedBy?: NodeJS.Signals | null; timedOut?: boolean }): string | null {
+  if (parts.interrupted) return `interrupted by ${parts.stoppedBy ?? 'SIGINT'}`;
+  if (parts.timedOut) return `stopped by --timeout (${parts.config.timeoutSeconds} s)`;
+  return null;
+}
+
 /** One line per version the memory guard kept from running: at which sizes, and what the first of them would need. */
 export function memoryGuardWarnings(spec: PatternSpec, config: PatternConfig, rows: PatternRow[]): string[] {
   return allVersions(spec).flatMap((v) => {
@@ -195,7 +220,7 @@ export function onCpuWarning(cells: PatternCell[]): string[] {
   ];
 }
 
-export async function runPattern(opts: PatternRunOptions): Promise<PatternResult> {
+export async function runPattern(opts: PatternRunOptions): Promise<PatternRun> {
   const { spec, config } = opts;
   const started = performance.now();
   const environment = await environmentFor(opts.python);
@@ -205,10 +230,12 @@ export async function runPattern(opts: PatternRunOptions): Promise<PatternResult
   const finishedSizes = new Set<number>();
   const progress = createProgress(opts.progress, `pattern ${spec.name}`);
   const outFile = opts.outDir ? join(opts.outDir, `pattern-${spec.name}.json`) : null;
-  const writer = new PartialWriter(outFile);
+  const partialFile = opts.outDir ? join(opts.outDir, `pattern-${spec.name}.partial.json`) : null;
+  const writer = new PartialWriter(partialFile, outFile);
+  const label = `pattern helper (${spec.name})`;
 
   let stoppedBy: NodeJS.Signals | null = null;
-  const snapshot = (complete: boolean, interrupted: boolean, timedOut = false): PatternResult =>
+  const snapshot = (complete: boolean, interrupted: boolean, timedOut: boolean, stopReason: string | null): PatternResult =>
     assemblePattern({
       spec,
       config,
@@ -221,6 +248,7 @@ export async function runPattern(opts: PatternRunOptions): Promise<PatternResult
       interrupted,
       stoppedBy,
       timedOut,
+      stopReason,
       wallSeconds: (performance.now() - started) / 1000,
     });
 
@@ -249,7 +277,7 @@ export async function runPattern(opts: PatternRunOptions): Promise<PatternResult
         progress.update(Number(msg.done), `size ${String(msg.size)}`);
         if (msg.finished === true) {
           finishedSizes.add(Number(msg.size));
-          writer.write(() => snapshot(false, false));
+          writer.write(() => snapshot(false, false, false, IN_PROGRESS));
         }
         break;
       default:
@@ -264,21 +292,43 @@ export async function runPattern(opts: PatternRunOptions): Promise<PatternResult
       args: [JSON.stringify(helperConfig(spec, config, 'measure'))],
       timeoutMs: config.timeoutSeconds * 1000,
       onMessage,
-      label: `pattern helper (${spec.name})`,
+      label,
     },
     progress,
     writer,
   );
-  // Past --timeout the sizes that finished are still worth showing: the caller prints them and says so.
-  const timedOut = outcome.failure instanceof HelperTimeoutError;
-  if (outcome.failure && !timedOut) throw outcome.failure;
-  if (timedOut) log.debug({ pattern: spec.name, finished: finishedSizes.size }, outcome.failure!.message);
+  const total = config.sizes.length;
+  /** The run did not do what was asked: its partial file goes, an earlier pattern-<name>.json (and plot) stays. */
+  const failed = async (what: string, cause: VecprofError, result: PatternResult): Promise<PatternRun> => {
+    const files = await writer.abandon();
+    const kept = `${finishedSizes.size} of ${total} size${total === 1 ? '' : 's'} had finished`;
+    return { result, failure: new VecprofError(`${what} (${kept}${files})`, { hint: cause.hint }), saved: false };
+  };
+
+  if (outcome.failure) {
+    // Past --timeout, after a crash or a failed write, the sizes that finished are still worth showing.
+    const timedOut = outcome.failure instanceof HelperTimeoutError;
+    const reason = timedOut
+      ? `stopped by --timeout (${config.timeoutSeconds} s)`
+      : outcome.failure === writer.failure
+        ? `${basename(partialFile ?? '')} could not be written`
+        : helperFailureReason(label, outcome.failure.message);
+    const what = timedOut ? `pattern ${spec.name} ran past --timeout ${config.timeoutSeconds} s and was stopped` : outcome.failure.message;
+    return failed(what, outcome.failure, snapshot(false, false, timedOut, reason));
+  }
   stoppedBy = outcome.stoppedBy;
   const interrupted = stoppedBy !== null;
-  environment.noiseEnd = interrupted || timedOut ? null : await noiseSnapshot();
-  const result = snapshot(!interrupted && !timedOut, interrupted, timedOut);
-  // The final file is the caller's to write, after it has printed the tables (a failed write then costs only the file).
-  return result;
+  environment.noiseEnd = interrupted ? null : await noiseSnapshot();
+  const result = snapshot(!interrupted, interrupted, false, stoppedBy ? `interrupted by ${stoppedBy}` : null);
+  // Nothing finished before the interrupt: an earlier pattern-<name>.json stays rather than an empty one.
+  if (outFile === null || (interrupted && result.rows.length === 0)) {
+    await writer.discard().catch(() => undefined);
+    return { result, failure: null, saved: false };
+  }
+  writer.write(() => result);
+  await writer.commit();
+  if (writer.failure) return failed(writer.failure.message, writer.failure, result);
+  return { result, failure: null, saved: true };
 }
 
 export interface CheckOutcome {

@@ -11,7 +11,7 @@ import { log } from '../log.js';
 import { prepareOutDir } from '../util/out-dir.js';
 import { VecprofError } from '../errors.js';
 import { createProgress } from '../render/progress.js';
-import { PartialWriter, runToOutcome } from './interruptible.js';
+import { IN_PROGRESS, PartialWriter, helperFailureReason, runToOutcome } from './interruptible.js';
 import { summarize } from './stats.js';
 import { analyze } from './analyze.js';
 import { noiseWarnings, rowWarnings } from './warnings.js';
@@ -225,7 +225,7 @@ export async function runBudgetDetailed(opts: BudgetRunOptions): Promise<BudgetR
       args: [JSON.stringify(helperConfig(opts.config))],
       timeoutMs: opts.config.timeoutSeconds * 1000,
       onMessage,
-      label: 'budget helper',
+      label: HELPER_LABEL,
     },
     progress,
     writer,
@@ -246,7 +246,7 @@ export async function runBudgetDetailed(opts: BudgetRunOptions): Promise<BudgetR
         ? `stopped by --timeout (${opts.config.timeoutSeconds} s)`
         : outcome.failure === writer.failure
           ? `${PARTIAL_FILE} could not be written`
-          : helperFailure(outcome.failure.message);
+          : helperFailureReason(HELPER_LABEL, outcome.failure.message);
     return failRun(outcome.failure, snapshot(sizes.finished(cells), false, false, reason), reason);
   }
 
@@ -267,15 +267,9 @@ export async function runBudgetDetailed(opts: BudgetRunOptions): Promise<BudgetR
   return { result, stoppedBy };
 }
 
-/** The mid-run file's stopReason: a run killed outright (SIGKILL, power loss) leaves budget.partial.json saying so. */
-const IN_PROGRESS = 'still running when this file was written (a run killed outright leaves it so)';
-
 export const PARTIAL_FILE = 'budget.partial.json';
 
-/** "budget helper exited with status 139: …" → "the budget helper exited with status 139: …". */
-function helperFailure(message: string): string {
-  return message.startsWith('budget helper ') ? `the ${message}` : `the budget helper failed: ${message}`;
-}
+const HELPER_LABEL = 'budget helper';
 
 function helperConfig(c: BudgetConfig): Record<string, unknown> {
   return {

@@ -4,6 +4,12 @@ import { pc } from './colors.js';
 import type { GroupSummary, PatternCrossover, PatternResult, PatternRow, VersionEntry } from '../budget/patterns/types.js';
 import { formatBytes, formatCount, formatDuration, formatRatio, textTable } from './units.js';
 
+/** Why a partial result stopped; files from before `stopReason` say it with their flags. */
+function stopReasonOf(result: PatternResult): string {
+  if (result.stopReason) return result.stopReason;
+  return result.timedOut ? `stopped by --timeout (${result.config.timeoutSeconds} s)` : result.interrupted ? 'interrupted' : 'stopped early';
+}
+
 function entryOf(row: PatternRow, id: string): VersionEntry | undefined {
   return row.entries.find((e) => e.version === id);
 }
@@ -67,8 +73,7 @@ function cpuLegend(result: PatternResult, ids: string[]): string[] {
 
 export function renderPatternTables(result: PatternResult): string {
   if (result.rows.length === 0 && !result.complete) {
-    const why = result.timedOut ? `stopped by --timeout (${result.config.timeoutSeconds} s)` : 'interrupted';
-    return pc.yellow(`${result.name}: ${why} before any size finished; nothing to show`);
+    return pc.yellow(`${result.name}: ${stopReasonOf(result)} before any size finished; nothing to show`);
   }
   const out: string[] = [];
   const multithreaded = result.versions.some((v) => v.clock === 'process');
@@ -142,7 +147,7 @@ export function renderPatternSummary(result: PatternResult): string {
     `${result.config.dtype}; ${formatDuration(result.timing.wallSeconds * 1e9)} wall` +
       (result.complete
         ? ''
-        : pc.yellow(` — PARTIAL: ${result.timedOut ? `stopped by --timeout (${result.config.timeoutSeconds} s)` : 'interrupted'} before every size finished`)),
+        : pc.yellow(` — PARTIAL, ${result.rows.length} of ${result.config.sizes.length} sizes finished: ${stopReasonOf(result)}`)),
   );
   return lines.join('\n');
 }

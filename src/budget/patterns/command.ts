@@ -81,51 +81,53 @@ async function patternAction(opts: CatalogueOptions, cmd: Command, given: Readon
   const python = await locatePython({ python: globals.python });
   if (opts.out) await prepareOutDir(opts.out, '--out');
   const results: PatternResult[] = [];
-  let writesFailed = false;
+  const saved: string[] = [];
+  let failed = false;
   for (const { spec, config } of configs) {
     log.info({ pattern: spec.name, sizes: config.sizes, quick: config.quick }, 'pattern starting');
-    const result = await runPattern({ spec, config, python, progress: wantsProgress(globals), outDir: opts.out });
+    const { result, failure, saved: written } = await runPattern({ spec, config, python, progress: wantsProgress(globals), outDir: opts.out });
     results.push(result);
     for (const w of result.warnings) log.warn(w);
     if (!opts.json) writeStdout(`${renderPatternTables(result)}\n\n${renderPatternSummary(result)}\n\n`);
-    const file = opts.out ? join(opts.out, `pattern-${result.name}.json`) : null;
-    if (opts.out && file) writesFailed = !(await writeOutputs(patternFiles(result, opts.out, file))) || writesFailed;
-    if (result.timedOut) {
-      // --timeout is per pattern: the next pattern still runs.
-      log.error(
-        `pattern ${result.name} ran past --timeout ${config.timeoutSeconds} s and was stopped: the tables show the ${result.rows.length} ` +
-          `size(s) that finished` +
-          (file ? `; ${file} is partial (complete: false)` : '') +
-          ': raise --timeout, or measure fewer sizes',
-      );
+    if (written && opts.out) {
+      saved.push(result.name);
+      failed = !(await writeOutputs(plotFile(result, opts.out))) || failed;
+    }
+    if (failure) {
+      // A timeout, a helper crash or a file that could not be written costs this pattern only: the next one runs.
+      log.error(failure.oneLine());
+      failed = true;
     } else if (!result.interrupted && result.cells.length === 0) {
       log.error(`pattern ${result.name}: nothing was measured (every size was skipped, see the warnings above): choose smaller --sizes`);
+      failed = true;
     }
     if (result.interrupted) break;
   }
   // One shape whatever was asked: an array with one result per pattern run (docs/patterns.md).
   if (opts.json) writeStdout(`${JSON.stringify(results, null, 2)}\n`);
-  if (opts.out) log.info({ dir: opts.out, patterns: results.map((r) => r.name) }, 'wrote pattern-<name>.json, .svg and .png');
-  if (results.some((r) => r.interrupted)) {
-    log.warn('interrupted: the tables show the sizes that finished' + (opts.out ? `; ${opts.out} holds them` : ''));
-    setExitCode(exitCodeForSignal(results.find((r) => r.interrupted)?.stoppedBy ?? 'SIGINT'));
-  } else setExitCode(!writesFailed && results.every((r) => r.complete && r.cells.length > 0) ? EXIT_OK : EXIT_FAILURE);
+  if (opts.out && saved.length > 0) log.info({ dir: opts.out, patterns: saved }, 'wrote pattern-<name>.json, .svg and .png');
+  const interrupted = results.find((r) => r.interrupted);
+  if (interrupted) {
+    log.warn('interrupted: the tables show the sizes that finished' + (opts.out && saved.includes(interrupted.name) ? `; ${opts.out} holds them` : ''));
+  }
+  // A failure (in any pattern) is the exit status even after an interrupt: something asked for was not done.
+  setExitCode(failed ? EXIT_FAILURE : interrupted ? exitCodeForSignal(interrupted.stoppedBy ?? 'SIGINT') : EXIT_OK);
 }
 
-/** The pattern's JSON, and its plot when anything was measured (a run where every size was skipped has none). */
-function patternFiles(result: PatternResult, outDir: string, jsonFile: string): OutputWrite[] {
-  const files: OutputWrite[] = [{ what: `pattern-${result.name}.json`, path: jsonFile, write: () => writeFileAtomic(jsonFile, `${JSON.stringify(result)}\n`) }];
-  if (result.cells.length === 0) return files;
+/** The pattern's plot, once its JSON is written; none when every size was skipped (nothing to draw). */
+function plotFile(result: PatternResult, outDir: string): OutputWrite[] {
+  if (result.cells.length === 0) return [];
   const svg = join(outDir, `pattern-${result.name}.svg`);
-  files.push({
-    what: `the plot of pattern ${result.name}`,
-    path: svg,
-    write: async () => {
-      const plot = await renderPatternPlot(result);
-      if (!plot) return;
-      await writeFileAtomic(svg, plot.svg);
-      await writeFileAtomic(join(outDir, `pattern-${result.name}.png`), plot.png);
+  return [
+    {
+      what: `the plot of pattern ${result.name}`,
+      path: svg,
+      write: async () => {
+        const plot = await renderPatternPlot(result);
+        if (!plot) return;
+        await writeFileAtomic(svg, plot.svg);
+        await writeFileAtomic(join(outDir, `pattern-${result.name}.png`), plot.png);
+      },
     },
-  });
-  return files;
+  ];
 }

@@ -164,6 +164,12 @@ export interface PatternResult {
   stoppedBy?: NodeJS.Signals;
   /** The helper ran past --timeout and was stopped: like an interrupt, the rows hold the sizes that finished. */
   timedOut: boolean;
+  /**
+   * Why a partial result stopped: "interrupted by SIGINT", "stopped by --timeout (5 s)", "the pattern helper (where)
+   * exited with status 139: …", "pattern-where.partial.json could not be written", or in a mid-run file "still
+   * running …"; null when complete. Files written before this field have none.
+   */
+  stopReason?: string | null;
   name: string;
   title: string;
   description: string;

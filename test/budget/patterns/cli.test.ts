@@ -1,15 +1,19 @@
 // `vecprof budget --pattern …` and `--pitfalls` end to end, at tiny sizes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DOMParser } from 'linkedom';
-import { interruptOnceWritten, logLines, runCli } from '../../../testkit/run-cli.js';
+import { interruptOnceWritten, logLines, REPO_ROOT, runCli } from '../../../testkit/run-cli.js';
 import type { PatternResult } from '../../../src/budget/patterns/types.js';
 import type { PitfallsResult } from '../../../src/budget/pitfalls.js';
 
 const TINY = ['--min-samples', '3', '--min-time', '0.01', '--sample-ms', '0.2', '--passes', '1'];
+/** A Python whose pattern helper crashes for the patterns in $VECPROF_TEST_CRASH ("name:k": after k finished sizes). */
+const CRASH_PATTERN = join(REPO_ROOT, 'test/fixtures/budget/crash-pattern.sh');
+/** A Python whose helper finishes, after which $VECPROF_TEST_BLOCK_OUT (the --out folder) becomes a file. */
+const BLOCK_OUT_AT_END = join(REPO_ROOT, 'test/fixtures/budget/block-out-at-end.sh');
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'vecprof-pattern-'));
@@ -105,7 +109,8 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     const args = ['budget', '--pattern', 'prealloc', '--sizes', '2..16', '--min-samples', '3', '--min-time', '0.05', '--passes', '1', '--out', out];
     const r = await runCli(args, {
       timeoutMs: 60_000,
-      onSpawn: interruptOnceWritten(join(out, 'pattern-prealloc.json'), 300, signal),
+      // Mid-run snapshots go to the scratch file; the interrupt renames the last one over pattern-prealloc.json.
+      onSpawn: interruptOnceWritten(join(out, 'pattern-prealloc.partial.json'), 300, signal),
     });
     assert.equal(r.code, code, r.stderr);
     assert.match(r.stdout, /PARTIAL/);
@@ -113,7 +118,9 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     const result = JSON.parse(readFileSync(join(out, 'pattern-prealloc.json'), 'utf8')) as PatternResult;
     assert.equal(result.interrupted, true);
     assert.equal(result.stoppedBy, signal);
+    assert.equal(result.stopReason, `interrupted by ${signal}`);
     assert.equal(result.complete, false);
+    assert.equal(existsSync(join(out, 'pattern-prealloc.partial.json')), false, 'the scratch file became pattern-prealloc.json');
     assert.ok(result.rows.length >= 1 && result.rows.length < 15, `kept ${result.rows.length} finished sizes`);
     assert.deepEqual(readdirSync(out).filter((f) => f.endsWith('.tmp')), []);
   });
@@ -185,21 +192,89 @@ for (const mode of [['--pattern', 'where', '--sizes', '2'], ['--pitfalls', '--qu
   });
 }
 
-test('--timeout during a pattern: the finished sizes are printed, the JSON is marked partial, exit 1', async () => {
+test('--timeout during a pattern: the finished sizes are printed, an earlier pattern JSON is left as it was, exit 1', async () => {
   const out = tempDir();
+  writeFileSync(join(out, 'pattern-prealloc.json'), 'earlier\n');
   const args = ['budget', '--pattern', 'prealloc', '--sizes', '2..16', '--min-samples', '3', '--min-time', '0.05', '--passes', '1', '--timeout', '5', '--out', out];
   const r = await runCli(args, { timeoutMs: 60_000 });
   assert.equal(r.code, 1, r.stderr);
-  const result = JSON.parse(readFileSync(join(out, 'pattern-prealloc.json'), 'utf8')) as PatternResult;
-  assert.equal(result.timedOut, true);
-  assert.equal(result.complete, false);
-  assert.ok(result.rows.length >= 1 && result.rows.length < 15, `kept ${result.rows.length} finished sizes`);
   assert.match(r.stdout, /prealloc: time per call \(median\)/, 'the partial tables are printed');
-  assert.match(r.stdout, /PARTIAL: stopped by --timeout \(5 s\)/);
+  assert.match(r.stdout, /PARTIAL, \d+ of 15 sizes finished: stopped by --timeout \(5 s\)/);
   const errors = logLines(r.stderr).filter((l) => l.level >= 50);
   assert.equal(errors.length, 1, r.stderr);
-  assert.match(errors[0]!.msg, /^pattern prealloc ran past --timeout 5 s and was stopped: the tables show the \d+ size\(s\) that finished; .*pattern-prealloc\.json is partial \(complete: false\)/);
-  assert.deepEqual(readdirSync(out).filter((f) => f.endsWith('.tmp')), []);
+  assert.match(
+    errors[0]!.msg,
+    /^pattern prealloc ran past --timeout 5 s and was stopped \(\d+ of 15 sizes had finished; the partial .*pattern-prealloc\.partial\.json was removed; the earlier .*pattern-prealloc\.json is left as it was\): raise --timeout/,
+  );
+  assert.equal(readFileSync(join(out, 'pattern-prealloc.json'), 'utf8'), 'earlier\n');
+  assert.deepEqual(readdirSync(out), ['pattern-prealloc.json'], 'no partial file, no plot of a failed run');
+});
+
+test('a helper crash in one pattern of all: its finished sizes printed with the reason, one error line, the others still run, exit 1', async () => {
+  const out = tempDir();
+  writeFileSync(join(out, 'pattern-elementwise.json'), 'earlier\n');
+  const r = await runCli(['--python', CRASH_PATTERN, 'budget', '--pattern', 'all', '--quick', ...TINY, '--out', out, '--json'], {
+    env: { VECPROF_TEST_CRASH: 'elementwise:1,pairwise:0,batched-matmul:0,hidden-loops:0' },
+    timeoutMs: 90_000,
+  });
+  assert.equal(r.code, 1, r.stderr);
+  const results = JSON.parse(r.stdout) as PatternResult[];
+  assert.deepEqual(results.map((x) => x.name), ['elementwise', 'pairwise', 'batched-matmul', 'where', 'prealloc', 'hidden-loops']);
+  const crashed = /^the pattern helper \((elementwise|pairwise|batched-matmul|hidden-loops)\) exited with status 139: Fatal Python error: Segmentation fault$/;
+  const [elementwise, pairwise] = results;
+  assert.equal(elementwise!.complete, false);
+  assert.match(elementwise!.stopReason ?? '', crashed);
+  assert.equal(elementwise!.rows.length, 1, 'the size that finished before the crash');
+  assert.deepEqual([pairwise!.complete, pairwise!.rows.length], [false, 0]);
+  for (const ok of results.filter((x) => x.name === 'where' || x.name === 'prealloc')) assert.deepEqual([ok.complete, ok.stopReason], [true, null]);
+  const errors = logLines(r.stderr).filter((l) => l.level >= 50).map((l) => l.msg);
+  assert.equal(errors.length, 4, r.stderr);
+  assert.match(errors[0]!, /^pattern helper \(elementwise\) exited with status 139: .* \(1 of \d+ sizes had finished; the partial .*pattern-elementwise\.partial\.json was removed; the earlier .*pattern-elementwise\.json is left as it was\)/);
+  assert.match(errors[1]!, /^pattern helper \(pairwise\) exited with status 139: .* \(0 of \d+ sizes had finished; no .*pattern-pairwise\.json was written\)/);
+  assert.equal(readFileSync(join(out, 'pattern-elementwise.json'), 'utf8'), 'earlier\n');
+  const files = readdirSync(out).sort();
+  assert.deepEqual(files, ['pattern-elementwise.json', ...['prealloc', 'where'].flatMap((n) => ['json', 'png', 'svg'].map((e) => `pattern-${n}.${e}`))]);
+});
+
+test('pattern JSON that can no longer be written mid-run: tables of the finished sizes, one error line, exit 1', async () => {
+  const base = tempDir();
+  const out = join(base, 'out');
+  const args = ['budget', '--pattern', 'prealloc', '--sizes', '2..16', '--min-samples', '3', '--min-time', '0.05', '--passes', '1', '--out', out];
+  const r = await runCli(args, {
+    timeoutMs: 60_000,
+    onSpawn: () => {
+      const poll = setInterval(() => {
+        if (!existsSync(join(out, 'pattern-prealloc.partial.json'))) return;
+        clearInterval(poll);
+        rmSync(out, { recursive: true, force: true });
+        writeFileSync(out, 'now a file'); // the next snapshot cannot be written
+      }, 20);
+    },
+  });
+  assert.equal(r.code, 1, r.stderr);
+  const errors = logLines(r.stderr).filter((l) => l.level >= 50);
+  assert.equal(errors.length, 1, r.stderr);
+  assert.match(
+    errors[0]!.msg,
+    /^cannot write .*out\/pattern-prealloc\.partial\.json: its directory is gone or is not a directory \(\d+ of 15 sizes had finished; .*out was replaced by a file during the run, so nothing could be kept there\)/,
+  );
+  assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
+  assert.match(r.stdout, /prealloc: time per call/);
+  assert.match(r.stdout, /PARTIAL, \d+ of 15 sizes finished: pattern-prealloc\.partial\.json could not be written/);
+});
+
+test('the last write of a pattern JSON fails: the whole tables are printed, one error line says what became of the files, exit 1', async () => {
+  const out = join(tempDir(), 'out');
+  const r = await runCli(['--python', BLOCK_OUT_AT_END, 'budget', '--pattern', 'where', '--sizes', '2..3', ...TINY, '--out', out], {
+    env: { VECPROF_TEST_BLOCK_OUT: out },
+    timeoutMs: 60_000,
+  });
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stdout, /where: time per call/);
+  assert.doesNotMatch(r.stdout, /PARTIAL/, 'the measurement itself finished');
+  const errors = logLines(r.stderr).filter((l) => l.level >= 50);
+  assert.equal(errors.length, 1, r.stderr);
+  assert.match(errors[0]!.msg, /^cannot write .*out\/pattern-where\.partial\.json: .* \(2 of 2 sizes had finished; .*out was replaced by a file during the run, so nothing could be kept there\)/);
 });
 
 test('a size the memory guard rules out entirely is skipped with its reason, not run (pairwise at N = 2^17)', async () => {

@@ -189,7 +189,20 @@ test('a run stopped by --timeout says so under the tables it kept', () => {
   const r = pairwiseResult(true);
   assert.equal(r.timedOut, true);
   assert.deepEqual(r.rows.map((row) => row.size), [64]);
-  assert.match(renderPatternSummary(r), /PARTIAL: stopped by --timeout \(7 s\) before every size finished/);
+  assert.equal(r.stopReason, 'stopped by --timeout (7 s)');
+  assert.match(renderPatternSummary(r), /PARTIAL, 1 of \d+ sizes finished: stopped by --timeout \(7 s\)$/);
+  // A file written before stopReason existed says it from its flags.
+  assert.match(renderPatternSummary({ ...r, stopReason: undefined }), /PARTIAL, 1 of \d+ sizes finished: stopped by --timeout \(7 s\)$/);
+});
+
+test('a run stopped by a crash or a failed write shows its stopReason; a complete one has none', () => {
+  const crashed = assemblePattern({
+    spec, config, environment, cells: [], memory: [], unavailable: [], finishedSizes: new Set(), complete: false, interrupted: false,
+    stopReason: 'the pattern helper (demo) exited with status 139: Fatal Python error: Segmentation fault', wallSeconds: 1,
+  });
+  assert.match(renderPatternTables(crashed), /^demo: the pattern helper \(demo\) exited with status 139: .* before any size finished; nothing to show$/);
+  assert.match(renderPatternSummary(crashed), /PARTIAL, 0 of 3 sizes finished: the pattern helper \(demo\) exited with status 139/);
+  assert.equal(result().stopReason, null);
 });
 
 test('einsum vs a @ w: "pricier" only when the interval of the time ratio leaves 1 behind, else "indistinguishable"', () => {
