@@ -61,15 +61,16 @@ async function pitfallsAction(opts: CatalogueOptions, cmd: Command, given: Reado
   const file = opts.out ? join(opts.out, 'pitfalls.json') : null;
   writeStdout(opts.json ? `${JSON.stringify(result, null, 2)}\n` : `${renderPitfalls(result)}\n`);
   const written = file ? await writeOutputs([{ what: 'pitfalls.json', path: file, write: () => writeFileAtomic(file, `${JSON.stringify(result, null, 2)}\n`) }]) : true;
-  if (!written) setExitCode(EXIT_FAILURE);
-  else if (result.timedOut) {
+  // A timeout is said even when pitfalls.json could not be written too (writeOutputs has logged that line).
+  if (result.timedOut) {
     log.error(
       `a pitfalls helper ran past --timeout ${timeoutSeconds} s and was stopped: the output shows the pitfalls measured before it` +
-        (file ? `; ${file} is partial (complete: false)` : '') +
+        (file && written ? `; ${file} is partial (complete: false)` : '') +
         ': raise --timeout',
     );
-    setExitCode(EXIT_FAILURE);
-  } else setExitCode(result.interrupted ? exitCodeForSignal(result.stoppedBy ?? 'SIGINT') : EXIT_OK);
+  }
+  if (!written || result.timedOut) setExitCode(EXIT_FAILURE);
+  else setExitCode(result.interrupted ? exitCodeForSignal(result.stoppedBy ?? 'SIGINT') : EXIT_OK);
 }
 
 async function patternAction(opts: CatalogueOptions, cmd: Command, given: ReadonlySet<string>): Promise<void> {

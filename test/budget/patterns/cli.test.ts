@@ -305,6 +305,19 @@ test('--timeout during --pitfalls: what was measured is printed and saved as par
   assert.equal(result.complete, false);
 });
 
+test('--timeout during --pitfalls and pitfalls.json cannot be written either: both are said, one line each, exit 1', async () => {
+  const out = tempDir();
+  mkdirSync(join(out, 'pitfalls.json')); // a directory where the file goes
+  writeFileSync(join(out, 'pitfalls.json', 'x'), 'x');
+  const r = await runCli(['budget', '--pitfalls', '--quick', '--timeout', '1', '--out', out], { timeoutMs: 60_000 });
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stdout, /PARTIAL: stopped by --timeout before every pitfall was measured/);
+  const errors = logLines(r.stderr).filter((l) => l.level >= 50).map((l) => l.msg);
+  assert.equal(errors.length, 2, r.stderr);
+  assert.match(errors[0]!, /^cannot write pitfalls\.json to .*pitfalls\.json \(E[A-Z]+\)/);
+  assert.match(errors[1]!, /^a pitfalls helper ran past --timeout 1 s and was stopped: the output shows the pitfalls measured before it: raise --timeout$/);
+});
+
 test('a plot that cannot be written after the run costs only itself: tables printed, one error line naming it, exit 1', async () => {
   const out = tempDir();
   mkdirSync(join(out, 'pattern-where.svg')); // a directory where the plot should go
