@@ -1,6 +1,6 @@
 // vecprof doctor: what vecprof found on this machine, and the command that fixes what is missing.
 import type { Command } from 'commander';
-import { locatePython, numpyInstallCommand, numpyMissingNote, pySpyInstallCommand, type PythonInfo } from '../python/locate.js';
+import { locatePython, numpyInstallCommand, numpyInstallWithoutPython, numpyMissingNote, pySpyInstallCommand, type PythonInfo } from '../python/locate.js';
 import { findPySpy, type ToolInfo } from '../python/tools.js';
 import { readMachine, type MachineInfo } from '../env/machine.js';
 import { UsageError, VecprofError, EXIT_FAILURE, EXIT_OK } from '../errors.js';
@@ -40,7 +40,7 @@ export async function runDoctor(opts: { python?: string }): Promise<DoctorReport
     // A usage error (--python "") is the user's to fix, not a finding: exit 2 like every verb.
     if (!(err instanceof VecprofError) || err instanceof UsageError) throw err;
     checks.push({ name: 'Python', ok: false, found: err.message, fix: err.hint ?? 'install Python 3.9+', optional: false });
-    checks.push({ name: 'NumPy', ok: false, found: 'unknown (no Python)', fix: 'python3 -m pip install numpy', optional: false });
+    checks.push({ name: 'NumPy', ok: false, found: 'unknown (no Python)', fix: numpyInstallWithoutPython(), optional: false });
   }
 
   const pySpy = await findPySpy(python?.scriptsDir);

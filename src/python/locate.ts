@@ -143,6 +143,21 @@ export function numpyInstallCommand(info: InstallFacts, system: SystemFacts = sy
   return `install pip for ${py} (e.g. apt-get install python3-pip, or python3-numpy directly), then ${py} -m pip install numpy`;
 }
 
+/**
+ * The NumPy fix when no interpreter was found: Python comes first, and NumPy from where pip is allowed (a
+ * distribution's own Python refuses `pip install`, PEP 668).
+ */
+export function numpyInstallWithoutPython(system: SystemFacts = systemFacts()): string {
+  if (system.apt) {
+    return `install Python ${MIN}+ first, with NumPy from the same place: sudo apt install python3 python3-numpy (pip will not install into the system Python, PEP 668; for a venv add python3-venv)`;
+  }
+  return (
+    `install Python ${MIN}+ first (your package manager, python.org, pyenv or conda), then NumPy for it: in a venv, ` +
+    'python3 -m venv .venv && .venv/bin/python -m pip install numpy, then pass --python .venv/bin/python; ' +
+    "for a distribution's own Python, its python3-numpy package (pip refuses there, PEP 668)"
+  );
+}
+
 /** The command that installs py-spy for this interpreter (or for no interpreter found: python3's pip). */
 export function pySpyInstallCommand(info: InstallFacts | null, system: SystemFacts = systemFacts()): string {
   if (info === null) return 'python3 -m pip install py-spy';

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { REPO_ROOT, runCli } from '../../testkit/run-cli.js';
 import type { DoctorReport } from '../../src/commands/doctor.js';
+import { numpyInstallWithoutPython } from '../../src/python/locate.js';
 
 const MANAGED = join(REPO_ROOT, 'test/fixtures/budget/managed-python.sh'); // Debian's python3 without NumPy (PEP 668)
 
@@ -34,4 +35,25 @@ test('doctor prints the managed-Python fix as text too', async () => {
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stdout, /MISS\s+NumPy\s+not installed \(this Python is managed by the system/);
   assert.match(r.stdout, /fix: .*-m venv \.venv/);
+});
+
+test('doctor with no Python: the NumPy fix says to install Python first, not `python3 -m pip install numpy`', async () => {
+  const r = await runCli(['--python', '/no/such/python3', 'doctor', '--json']);
+  assert.equal(r.code, 1, r.stderr);
+  const report = JSON.parse(r.stdout) as DoctorReport;
+  assert.equal(report.python, null);
+  const numpy = report.checks.find((c) => c.name === 'NumPy');
+  assert.ok(numpy);
+  assert.equal(numpy.found, 'unknown (no Python)');
+  assert.match(numpy.fix ?? '', /^install Python 3\.9\+ first/);
+  assert.match(numpy.fix ?? '', /PEP 668/);
+  assert.doesNotMatch(numpy.fix ?? '', /^python3 -m pip install numpy$/);
+});
+
+test('the NumPy fix without a Python: apt systems get the distribution packages, others a venv', () => {
+  assert.equal(
+    numpyInstallWithoutPython({ apt: true }),
+    'install Python 3.9+ first, with NumPy from the same place: sudo apt install python3 python3-numpy (pip will not install into the system Python, PEP 668; for a venv add python3-venv)',
+  );
+  assert.match(numpyInstallWithoutPython({ apt: false }), /^install Python 3\.9\+ first .*python3 -m venv \.venv && \.venv\/bin\/python -m pip install numpy, then pass --python \.venv\/bin\/python; .*PEP 668/);
 });
