@@ -74,6 +74,9 @@ export interface Advice {
   detail?: string;
 }
 
+/** Hot items the terminal list shows unless told (`--top`), for advise and profile --advise alike. */
+export const DEFAULT_ADVICE_TOP = 8;
+
 /**
  * The advice file's schema. 2: a kernel's bandwidth says which peak it is held against (comparedWith,
  * peakBytesPerSecond) and percentOfPeak is capped at 100. `vecprof report` still reads 1.

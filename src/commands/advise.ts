@@ -4,7 +4,8 @@ import { join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { locatePython } from '../python/locate.js';
 import { runAdvise } from '../advise/advise.js';
-import type { AdviceReport } from '../advise/types.js';
+import { DEFAULT_ADVICE_TOP, type AdviceReport } from '../advise/types.js';
+import { checkTarget } from '../profile/run/launch.js';
 import type { RunOptions, RunTarget } from '../profile/run/types.js';
 import { exitAfterFailedWrite, writeOutputs, type OutputWrite } from '../report/write-outputs.js';
 import { prepareOutDir, prepareOutFile } from '../util/out-dir.js';
@@ -61,7 +62,7 @@ function htmlWrite(path: string, report: AdviceReport): OutputWrite {
 }
 
 /** The results first (the terminal list or JSON on stdout), then the files asked for; returns whether all were written. */
-export async function deliverAdvice(report: AdviceReport, o: Pick<AdviseOptions, 'json' | 'html' | 'out' | 'outDir' | 'top'>): Promise<boolean> {
+async function deliverAdvice(report: AdviceReport, o: Pick<AdviseOptions, 'json' | 'html' | 'out' | 'outDir' | 'top'>): Promise<boolean> {
   if (o.json) writeStdout(`${JSON.stringify(report, null, 2)}\n`);
   else writeStdout(renderAdviceText(report, { top: o.top }));
   const writes: OutputWrite[] = [];
@@ -80,9 +81,11 @@ export async function adviseAction(script: string | undefined, args: string[], o
   if (script === undefined && o.module === undefined) {
     throw new UsageError('nothing to advise on', { hint: 'give a script (vecprof advise script.py args) or -m module' });
   }
-  await prepareAdviceOutputs(o);
   const target: RunTarget = o.module !== undefined ? { module: o.module } : { script: script! };
+  checkTarget({ target, cwd: process.cwd() });
   const python = await locatePython({ python: globals.python });
+  // after the checks, so a refusal leaves no folder behind; before the program runs, so no run ends in "cannot write"
+  await prepareAdviceOutputs(o);
   const outDir = o.outDir === undefined ? undefined : resolve(o.outDir);
   const run: RunOptions = {
     python,
@@ -115,7 +118,7 @@ export function registerAdvise(program: Command): void {
     .option('--json', "print the advice (with the profile and findings) as JSON; the program's own stdout goes to stderr", false)
     .option('--out <file>', 'also write the advice as JSON to this file')
     .option('--html <file>', 'write the one-file HTML report')
-    .option('--top <n>', 'hot items to list', positive('--top'), 8)
+    .option('--top <n>', 'hot items to list', positive('--top', true), DEFAULT_ADVICE_TOP)
     .option('--rate <hz>', `samples per second (default ${ADVISE_SAMPLE_RATE_HZ}); the native sampler runs at a quarter of it, at most 50 Hz`, positive('--rate', true))
     .option('--no-native', 'sample Python frames only (no native sampler, no wait before the first line): lines get no Python / NumPy / kernel split')
     .option('--recalibrate', "measure this machine's cost model again first", false)

@@ -8,14 +8,17 @@ import { EXIT_INTERRUPTED, EXIT_OK, UsageError, VecprofError } from '../errors.j
 import { log } from '../log.js';
 import { locatePython, pySpyInstallCommand } from '../python/locate.js';
 import { findPySpy } from '../python/tools.js';
+import { DEFAULT_ADVICE_TOP } from '../advise/types.js';
 import { runAuto } from '../profile/auto.js';
 import { importProfileFile } from '../profile/import/index.js';
 import type { Profile, RequestedMode } from '../profile/model.js';
 import { runMode } from '../profile/run/index.js';
-import { attachSample } from '../profile/run/pyspy.js';
+import { checkTarget } from '../profile/run/launch.js';
+import { attachSample, checkAttachable } from '../profile/run/pyspy.js';
 import type { RunOptions, RunTarget } from '../profile/run/types.js';
 import { writeStdout } from '../render/output.js';
 import { renderProfileText } from '../render/profile-text.js';
+import type { AdviseOptions } from './advise.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { exitAfterFailedWrite, writeOutputs, type OutputWrite } from '../report/write-outputs.js';
 import { prepareOutDir, prepareOutFile } from '../util/out-dir.js';
@@ -80,12 +83,10 @@ export function registerProfile(program: Command): void {
     .option('--advise', 'profile as `vecprof advise` does, check the code that ran and rank the fixes (with --out DIR: profile.json, advice.json, report.html)', false)
     .action(async (script: string | undefined, args: string[], options: ProfileOptions, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions & ProfileOptions>();
-      if (options.html !== undefined) await prepareOutFile(options.html, '--html');
       if (options.advise) {
         refuseWithAdvise(options, command);
         const { adviseAction } = await import('./advise.js');
-        const { out, ...rest } = options;
-        await adviseAction(script, args, { ...rest, recalibrate: false, ...(out === undefined ? {} : { outDir: out }) }, globals);
+        await adviseAction(script, args, adviseOptionsOf(options, command), globals);
         return;
       }
       const profile = await profileFor(script, args, options, globals);
@@ -94,6 +95,14 @@ export function registerProfile(program: Command): void {
       setExitCode(written ? code : exitAfterFailedWrite(code));
     });
   keepProgramArgsApart(program, cmd);
+}
+
+/** profile's options as `vecprof advise` takes them: --out is the directory of everything, --top the list's length. */
+export function adviseOptionsOf(options: ProfileOptions, command: Command): AdviseOptions {
+  const { out, top, ...rest } = options;
+  // the summary's tables default to 10 rows; the advice list to advise's own length
+  const adviseTop = command.getOptionValueSource('top') === 'cli' ? top : DEFAULT_ADVICE_TOP;
+  return { ...rest, top: adviseTop, recalibrate: false, ...(out === undefined ? {} : { outDir: out }) };
 }
 
 /** profile's options that --advise cannot honour: it runs the advisor's own passes on a program it starts. */
@@ -190,16 +199,28 @@ function targetOf(script: string | undefined, args: string[], o: ProfileOptions)
 async function profileFor(script: string | undefined, args: string[], o: ProfileOptions, globals: Globals): Promise<Profile> {
   const target = targetOf(script, args, o);
   const outDir = o.out === undefined ? undefined : resolve(o.out);
-  // Before the program runs: the runners keep their raw files in it during the run.
-  if (outDir !== undefined) await prepareOutDir(outDir, '--out', o.out);
-  if (target === 'import') return importProfileFile(resolve(o.import!));
+  // The output paths are made ready once the input is known to be good (a refusal leaves no folder behind) and before
+  // the program runs (a run never ends in "cannot write"; the runners keep their raw files in --out during the run).
+  const prepareOutputs = async (): Promise<void> => {
+    if (o.html !== undefined) await prepareOutFile(o.html, '--html');
+    if (outDir !== undefined) await prepareOutDir(outDir, '--out', o.out);
+  };
+  if (target === 'import') {
+    const imported = await importProfileFile(resolve(o.import!));
+    await prepareOutputs();
+    return imported;
+  }
   if (target === 'pid') {
+    checkAttachable(o.pid!);
     const python = await locatePython({ python: globals.python, requireNumpy: false }).catch(() => null);
     const pyspy = await findPySpy(python?.scriptsDir);
     if (!pyspy) throw new VecprofError('py-spy is needed to attach to a running process and is not installed', { hint: `run: ${pySpyInstallCommand(python)}` });
+    await prepareOutputs();
     return attachSample({ pyspy, pid: o.pid!, durationSeconds: o.duration, rateHz: o.rate, native: o.native, outDir });
   }
+  checkTarget({ target, cwd: process.cwd() });
   const python = await locatePython({ python: globals.python, requireNumpy: false });
+  await prepareOutputs();
   const mode: RequestedMode = o.mode ?? (o.lines.length > 0 ? 'lines' : 'auto');
   if (o.lines.length > 0 && mode !== 'lines') log.warn(`--lines only applies to --mode lines; ignored with --mode ${mode}`);
   const runOptions: RunOptions = {

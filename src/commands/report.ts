@@ -31,7 +31,6 @@ export function registerReport(program: Command): void {
       if (!opts.profile && !opts.check && !opts.budget && !opts.advice) {
         throw new UsageError('nothing to report', { hint: 'give at least one of --profile, --check, --budget, --advice' });
       }
-      await prepareOutFile(opts.html, '--html');
       const load = await import('../report/load.js');
       const [profile, findings, budget, advice] = await Promise.all([
         opts.profile ? load.loadProfile(resolve(opts.profile)) : undefined,
@@ -39,6 +38,8 @@ export function registerReport(program: Command): void {
         opts.budget ? load.loadBudgetResult(resolve(opts.budget)) : undefined,
         opts.advice ? load.loadAdvice(resolve(opts.advice)) : undefined,
       ]);
+      // once the inputs are good (a refusal leaves no folder behind), before the report is built
+      await prepareOutFile(opts.html, '--html');
       const command = advice?.command ?? profile?.meta.command;
       const inputs = [opts.advice, opts.profile, opts.check, opts.budget].filter((x): x is string => x !== undefined).map((x) => basename(x));
       const title = opts.title ?? (command && command.length > 0 ? command.join(' ') : inputs.join(' + '));

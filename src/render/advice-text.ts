@@ -1,6 +1,6 @@
 // The advisor's ranked list for a terminal: the hot items first with their rewrite and price, cold ones last.
 import { pc } from './colors.js';
-import type { Advice, AdviceReport } from '../advise/types.js';
+import { DEFAULT_ADVICE_TOP, type Advice, type AdviceReport } from '../advise/types.js';
 import { quotableRewrite, workingStatements } from '../advise/rewrite-cost.js';
 import { underLoadNote } from '../advise/calibration.js';
 import { unsampledText } from '../advise/unsampled.js';
@@ -102,7 +102,7 @@ function coldLine(a: Advice): string {
  * then up to ten cold findings in one line each.
  */
 export function renderAdviceText(report: AdviceReport, opts: { top?: number } = {}): string {
-  const top = opts.top ?? 8;
+  const top = opts.top ?? DEFAULT_ADVICE_TOP;
   const hot = report.items.filter((a) => a.kind !== 'cold');
   const cold = report.items.filter((a) => a.kind === 'cold');
   const out = [header(report), ''];

@@ -3,27 +3,16 @@
 // --rate and --no-native and refuses what it cannot honour.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AdviceReport } from '../../src/advise/types.js';
 import type { Profile } from '../../src/profile/model.js';
 import { logLines, runCli, sharedTestCacheDir } from '../../testkit/run-cli.js';
+import { occurrences, withTempDir } from '../../testkit/temp-dir.js';
 
 const env = { VECPROF_CACHE_DIR: sharedTestCacheDir() };
 
-function withDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
-  return async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vecprof-advise-output-'));
-    try {
-      await fn(dir);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  };
-}
-
-const occurrences = (text: string, what: string): number => text.split(what).length - 1;
+const withDir = (fn: (dir: string) => Promise<void>): (() => Promise<void>) => withTempDir('vecprof-advise-output-', fn);
 
 // An element loop the checker flags (so the shape probe runs: a third run), after a line the program prints.
 const LOOP = `import numpy as np
@@ -89,5 +78,18 @@ test('bad advise input is one line, exit 2, before the program runs', withDir(as
     const errors = logLines(r.stderr).filter((l) => l.level >= 50);
     assert.equal(errors.length, 1, r.stderr);
     assert.match(errors[0]!.msg, message);
+  }
+}));
+
+test('a missing script is refused before the --out and --html folders are made: none is left behind', withDir(async (dir) => {
+  for (const args of [
+    ['advise', '--out', 'd2/x.json', 'missing.py'],
+    ['advise', '--html', 'd2/sub/r.html', 'missing.py'],
+    ['profile', '--advise', '--out', 'd2', 'missing.py'],
+  ]) {
+    const r = await runCli(args, { cwd: dir, env });
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(logLines(r.stderr).find((l) => l.level >= 50)?.msg ?? '', /script not found: missing\.py/);
+    assert.equal(existsSync(join(dir, 'd2')), false, `${args.join(' ')} left d2 behind`);
   }
 }));

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { logLines, REPO_ROOT, runCli } from '../../testkit/run-cli.js';
+import { withTempDir } from '../../testkit/temp-dir.js';
 import type { ReportPayload } from '../../src/report/payload.js';
 import { TINY_SOURCE, oldAdviceV1, tinyAdvice, tinyFindings, tinyProfile } from './synth.js';
 
@@ -16,16 +16,7 @@ function payload(file: string): ReportPayload {
   return JSON.parse(m[1]!) as ReportPayload;
 }
 
-function withDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
-  return async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vecprof-report-cli-'));
-    try {
-      await fn(dir);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  };
-}
+const withDir = (fn: (dir: string) => Promise<void>): (() => Promise<void>) => withTempDir('vecprof-report-cli-', fn);
 
 test('vecprof report: usage errors exit 2 with one line saying what to do, and write nothing', withDir(async (dir) => {
   const out = join(dir, 'r.html');
@@ -47,19 +38,25 @@ test('vecprof report: usage errors exit 2 with one line saying what to do, and w
   }
 }));
 
-test('vecprof report: an --html path that cannot be written is refused before the inputs are read: one line, exit 2', withDir(async (dir) => {
+test('vecprof report: an --html path that cannot be written is refused before the report is built: one line, exit 2', withDir(async (dir) => {
   writeFileSync(join(dir, 'a-file'), '');
   for (const [html, message] of [
     [dir, /cannot write to --html .*: it is a directory: give --html a file path/],
     [join(dir, 'a-file', 'r.html'), /cannot write to --html .*a-file\/r\.html: not a directory/],
   ] as const) {
-    // The input does not exist either: the output is checked first, so a long join is never wasted.
-    const r = await runCli(['report', '--profile', join(dir, 'missing.json'), '--html', html]);
+    const r = await runCli(['report', '--budget', BUDGET, '--html', html]);
     assert.equal(r.code, 2, r.stderr);
     const errors = logLines(r.stderr).filter((l) => l.level >= 50);
     assert.equal(errors.length, 1);
     assert.match(errors[0]!.msg, message);
   }
+}));
+
+test('vecprof report: a bad input is refused before the --html folders are made: none is left behind', withDir(async (dir) => {
+  const r = await runCli(['report', '--html', 'newdir/sub/r.html', '--advice', 'missing.json'], { cwd: dir });
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(logLines(r.stderr)[0]?.msg ?? '', /no such file: .*missing\.json/);
+  assert.equal(existsSync(join(dir, 'newdir')), false, 'no folder made for a report that was never written');
 }));
 
 test('vecprof report joins a saved profile (given as its directory), findings and a budget into one page', withDir(async (dir) => {

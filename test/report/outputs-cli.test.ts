@@ -4,25 +4,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PYTHON_HELPERS_DIR } from '../../src/paths.js';
 import type { Profile } from '../../src/profile/model.js';
 import { CLI, logLines, runCli } from '../../testkit/run-cli.js';
+import { occurrences, withTempDir } from '../../testkit/temp-dir.js';
 
-function withDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
-  return async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vecprof-outputs-'));
-    try {
-      await fn(dir);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  };
-}
-
-const occurrences = (text: string, what: string): number => text.split(what).length - 1;
+const withDir = (fn: (dir: string) => Promise<void>): (() => Promise<void>) => withTempDir('vecprof-outputs-', fn);
 
 // A pure-Python hot function (no NumPy import, so it starts fast) that prints: auto mode samples it, then counts its lines.
 const PRINTS = `print("printed by the program")
@@ -84,6 +73,22 @@ test('profile: --html and --out that cannot be written are refused before the pr
     const errors = logLines(r.stderr).filter((l) => l.level >= 50);
     assert.equal(errors.length, 1, r.stderr);
     assert.match(errors[0]!.msg, new RegExp(`^cannot write to ${args[0]} ${args[1]!.replace('.', '\\.')}: (it is a directory|not a directory)`));
+  }
+}));
+
+test('profile: a missing script, profile file or refused combination leaves no --out or --html folder behind', withDir(async (dir) => {
+  writeFileSync(join(dir, 'prints.py'), PRINTS);
+  for (const [args, message, code] of [
+    [['profile', '--out', 'd3/sub', 'missing.py'], /script not found: missing\.py/, 2],
+    [['profile', '--html', 'd3/r.html', '--mode', 'cpu', 'missing.py'], /script not found: missing\.py/, 2],
+    [['profile', '--html', 'd3/r.html', '--out', 'd3/out', '--import', 'missing.prof'], /cannot read profile file .*missing\.prof/, 1],
+    [['profile', '--advise', '--mode', 'cpu', '--html', 'd3/r.html', 'prints.py'], /--mode cpu cannot go with --advise/, 2],
+  ] as const) {
+    const r = await runCli([...args], { cwd: dir });
+    assert.equal(r.code, code, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(logLines(r.stderr).find((l) => l.level >= 50)?.msg ?? '', message);
+    assert.doesNotMatch(r.stdout, /printed by the program/, 'the program never ran');
+    assert.equal(existsSync(join(dir, 'd3')), false, `${args.join(' ')} left d3 behind`);
   }
 }));
 

@@ -41,7 +41,7 @@ export interface LaunchResult {
 }
 
 /** Fails early, with a usage error, on a script that cannot be run, instead of a Python traceback later. */
-export function checkTarget(opts: RunOptions): void {
+export function checkTarget(opts: Pick<RunOptions, 'target' | 'cwd'>): void {
   if (!('script' in opts.target)) return;
   const path = resolve(opts.cwd, opts.target.script);
   if (!existsSync(path)) {

@@ -205,7 +205,6 @@ export interface AttachOptions {
   outDir?: string;
 }
 
-/** Samples a running process for a while (or until Ctrl-C); the process itself is left alone. */
 /** A pid that names no process is the user's typo: say so before py-spy tries twice. */
 function checkProcessExists(pid: number): void {
   try {
@@ -218,9 +217,15 @@ function checkProcessExists(pid: number): void {
   }
 }
 
+/** Refuses, before anything is prepared, a pid that cannot be sampled: no such process, or attaching forbidden. */
+export function checkAttachable(pid: number): void {
+  checkProcessExists(pid);
+  checkAttachAllowed(pid);
+}
+
+/** Samples a running process for a while (or until Ctrl-C); the process itself is left alone. */
 export async function attachSample(opts: AttachOptions): Promise<Profile> {
-  checkProcessExists(opts.pid);
-  checkAttachAllowed(opts.pid);
+  checkAttachable(opts.pid);
   const dir = await mkdtemp(join(tmpdir(), 'vecprof-attach-'));
   const file = join(dir, SAMPLE_PROFILE_FILE);
   const started = new Date();
