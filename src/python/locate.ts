@@ -107,7 +107,7 @@ function toInfo(candidate: PythonCandidate, hello: HelperMessage, info: HelperMe
   };
 }
 
-type InstallFacts = Pick<PythonInfo, 'executable' | 'prefix' | 'basePrefix' | 'pip' | 'ensurepip'> & Partial<Pick<PythonInfo, 'externallyManaged'>>;
+type InstallFacts = Pick<PythonInfo, 'executable' | 'prefix' | 'basePrefix' | 'pip' | 'ensurepip'> & Partial<Pick<PythonInfo, 'externallyManaged' | 'version'>>;
 
 /** Where the system's packages come from: Debian and Ubuntu (apt) are where PEP 668 bites most. */
 export interface SystemFacts {
@@ -118,16 +118,22 @@ export function systemFacts(): SystemFacts {
   return { apt: existsSync('/usr/bin/apt-get') || existsSync('/usr/bin/apt') };
 }
 
+/** Debian's package with ensurepip for this interpreter's version (python3.11-venv), python3-venv when unknown. */
+function venvPackage(info: InstallFacts): string {
+  const minor = /^(\d+\.\d+)/.exec(info.version ?? '')?.[1];
+  return minor ? `python${minor}-venv` : 'python3-venv';
+}
+
 /** A venv of the interpreter at hand, with `packages` in it (on Debian, venv needs python3-venv for its pip). */
 function venvRoute(info: InstallFacts, packages: string, system: SystemFacts): string {
-  const needsVenvPackage = info.ensurepip === false && system.apt ? 'sudo apt install python3-venv && ' : '';
+  const needsVenvPackage = info.ensurepip === false && system.apt ? `sudo apt install ${venvPackage(info)} && ` : '';
   return `${needsVenvPackage}${info.executable} -m venv .venv && .venv/bin/python -m pip install ${packages}, then pass --python .venv/bin/python`;
 }
 
 /**
  * The command that installs NumPy for this interpreter. `python -m pip install numpy` fails with "No module named
- * pip" in a venv made with --without-pip: then pip is bootstrapped first, or the venv made again with pip. On a
- * distribution's own Python (PEP 668) pip refuses outright: the distribution's package, or a venv.
+ * pip" in a venv made with --without-pip: then pip is bootstrapped first with ensurepip. On a distribution's own
+ * Python (PEP 668) pip refuses outright: the distribution's package, or a venv.
  */
 export function numpyInstallCommand(info: InstallFacts, system: SystemFacts = systemFacts()): string {
   const py = info.executable;
@@ -138,7 +144,18 @@ export function numpyInstallCommand(info: InstallFacts, system: SystemFacts = sy
   if (info.pip !== false) return `${py} -m pip install numpy`;
   if (info.ensurepip !== false) return `${py} -m ensurepip --upgrade && ${py} -m pip install numpy`;
   if (info.prefix !== info.basePrefix) {
-    return `python3 -m venv --clear ${info.prefix} && ${py} -m pip install numpy (this venv has no pip and cannot bootstrap it: recreate it with pip)`;
+    // A venv reads the standard library of the Python it was made from: without ensurepip there, a venv made again
+    // from that Python has no pip either. Giving that Python its ensurepip lets this venv bootstrap pip and keep its
+    // packages; never `venv --clear`, which would empty it.
+    const base = `${info.basePrefix}/bin/python3`;
+    if (system.apt) {
+      return `sudo apt install ${venvPackage(info)} && ${py} -m ensurepip --upgrade && ${py} -m pip install numpy (${venvPackage(info)} brings the ensurepip this venv lacks; the venv keeps its packages)`;
+    }
+    return (
+      `install the package that gives ${base} its ensurepip module (this venv, and any venv made again from ${base}, has no pip without it), ` +
+      `then ${py} -m ensurepip --upgrade && ${py} -m pip install numpy; or make a new venv at another path from a Python ${MIN}+ that has pip ` +
+      `and pass --python NEW/bin/python (this venv's packages are not in it)`
+    );
   }
   return `install pip for ${py} (e.g. apt-get install python3-pip, or python3-numpy directly), then ${py} -m pip install numpy`;
 }

@@ -62,14 +62,28 @@ test('a program that is not Python (/bin/true) is refused with what to do about 
   });
 });
 
+const APT = { apt: true };
+const NO_APT = { apt: false };
+
 test('the NumPy install command works for the interpreter at hand: pip, no pip, no ensurepip', () => {
   const base = { executable: '/v/bin/python', prefix: '/v', basePrefix: '/usr' };
+  const system3 = { ...base, pip: false };
   assert.equal(numpyInstallCommand({ ...base, pip: true, ensurepip: true }), '/v/bin/python -m pip install numpy');
   assert.equal(
     numpyInstallCommand({ ...base, pip: false, ensurepip: true }),
     '/v/bin/python -m ensurepip --upgrade && /v/bin/python -m pip install numpy',
   );
-  assert.match(numpyInstallCommand({ ...base, pip: false, ensurepip: false }), /^python3 -m venv --clear \/v && \/v\/bin\/python -m pip install numpy/);
+  // Neither pip nor ensurepip (Debian without python3.11-venv): never `venv --clear`, which would empty the venv and,
+  // made from the same Python, still have no pip; the venv gets ensurepip and keeps its packages.
+  const bare = { ...base, version: '3.11.7', pip: false, ensurepip: false };
+  assert.equal(
+    numpyInstallCommand(bare, APT),
+    'sudo apt install python3.11-venv && /v/bin/python -m ensurepip --upgrade && /v/bin/python -m pip install numpy (python3.11-venv brings the ensurepip this venv lacks; the venv keeps its packages)',
+  );
+  const elsewhere = numpyInstallCommand(bare, NO_APT);
+  assert.match(elsewhere, /^install the package that gives \/usr\/bin\/python3 its ensurepip module .*then \/v\/bin\/python -m ensurepip --upgrade && \/v\/bin\/python -m pip install numpy; or make a new venv at another path/);
+  for (const fix of [numpyInstallCommand(bare, APT), elsewhere]) assert.doesNotMatch(fix, /--clear|^python3 -m venv/);
+  assert.match(numpyInstallCommand({ ...system3, ensurepip: false, version: undefined }, APT), /sudo apt install python3-venv &&/, 'the version unknown: the generic package');
   assert.match(numpyInstallCommand({ ...base, prefix: '/usr', pip: false, ensurepip: false }), /apt-get install python3-pip/);
 });
 
@@ -81,8 +95,6 @@ test('the probe says whether pip and ensurepip are there', async () => {
 });
 
 const MANAGED = join(REPO_ROOT, 'test/fixtures/budget/managed-python.sh'); // Debian's python3 without NumPy (PEP 668)
-const APT = { apt: true };
-const NO_APT = { apt: false };
 
 test('PEP 668: on a system-managed Python the NumPy fix is the distribution package or a venv, never pip into it', () => {
   const system = { executable: '/usr/bin/python3', prefix: '/usr', basePrefix: '/usr', pip: true, ensurepip: true, externallyManaged: true };
