@@ -5,7 +5,7 @@
 WATCH_JSON is a list of {"id", "file", "line", "names": ["x", "self.w", ...]}. A global trace function hands a
 line tracer only to frames whose code object covers a watched line; once every watched line of a frame has been
 seen, line tracing stops for that frame, so an element loop runs at full speed after its first iteration.
-Sends "shape" (id, name, shape, itemsize, nbytes, dtype) per distinct shape of a name (at most 8), then the
+Sends "shape" (id, name, shape, itemsize, nbytes, dtype) per distinct shape and dtype of a name (at most 8), then the
 launcher's "exit". A list or tuple of numbers is reported too, as its length with dtype "list" or "tuple" and no
 bytes: a rewrite that converts it (x = np.asarray(x)) pays for the conversion.
 """
@@ -82,7 +82,8 @@ class Watcher:
                 # A sequence a rewrite converts (x = np.asarray(x)): the conversion is per-element Python work
                 if not value or not isinstance(value[0], numbers.Number):
                     continue
-                shape, itemsize, nbytes, dtype = (len(value),), 0, 0, type(value).__name__
+                # a namedtuple's type name is its own ("Point"): what matters is that it is a tuple
+                shape, itemsize, nbytes, dtype = (len(value),), 0, 0, "tuple" if isinstance(value, tuple) else "list"
             else:
                 shape = getattr(value, "shape", None)
                 itemsize = getattr(getattr(value, "dtype", None), "itemsize", None)
@@ -91,9 +92,10 @@ class Watcher:
                 nbytes, dtype = int(getattr(value, "nbytes", 0)), str(value.dtype)
             key = (watch["id"], name)
             shapes = self.seen.setdefault(key, set())
-            if shape in shapes or len(shapes) >= MAX_SHAPES_PER_NAME:
+            # by dtype too: an array as long as a list seen before is another thing to price
+            if (shape, dtype) in shapes or len(shapes) >= MAX_SHAPES_PER_NAME:
                 continue
-            shapes.add(shape)
+            shapes.add((shape, dtype))
             emit("shape", id=watch["id"], name=name, shape=list(shape), itemsize=itemsize, nbytes=nbytes, dtype=dtype)
 
     def global_trace(self, frame, event, arg):

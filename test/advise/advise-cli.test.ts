@@ -10,18 +10,20 @@ import { REPO_ROOT, runCli, sharedTestCacheDir } from '../../testkit/run-cli.js'
 const dir = join(REPO_ROOT, 'test/fixtures/advise/small');
 const env = { VECPROF_CACHE_DIR: sharedTestCacheDir() };
 
-test('the shape probe reports each distinct shape of the names at a line, lists of numbers by length, and ignores scalars and other values', async () => {
+test('the shape probe reports each distinct shape and dtype of the names at a line, lists and tuples of numbers by length, and ignores scalars and other values', async () => {
   const python = await locatePython();
   const file = join(dir, 'shapes_probe.py');
-  const run = await runShapes({ python, target: { script: file }, args: [], cwd: dir }, [{ id: 'w', file, line: 7, names: ['x', 'label', 'scale'] }]);
+  const run = await runShapes({ python, target: { script: file }, args: [], cwd: dir }, [{ id: 'w', file, line: 9, names: ['x', 'label', 'scale'] }]);
   const seen = run.seen.get('w') ?? [];
   assert.deepEqual(seen.map((a) => [a.name, a.shape.join('×'), a.dtype]), [
     ['x', '10×3', 'float64'],
     ['x', '20×3', 'float64'],
     ['x', '30×3', 'float64'],
     ['x', '4', 'list'],
+    ['x', '4', 'float64'],
+    ['x', '2', 'tuple'],
   ]);
-  assert.deepEqual([seen.at(-1)!.itemsize, seen.at(-1)!.nbytes], [0, 0], 'a list has no bytes of its own to stream');
+  assert.deepEqual([seen[3]!.itemsize, seen[3]!.nbytes], [0, 0], 'a list has no bytes of its own to stream');
   assert.ok(run.wallSeconds !== null && run.wallSeconds > 0);
 });
 
