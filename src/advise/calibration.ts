@@ -43,7 +43,7 @@ function samplesOf(m: HelperMessage): number[] {
   return s as number[];
 }
 
-/** Largest first in size order, each no faster than the one before it. */
+/** Sorted smallest first, each no faster than the one before it: a larger working set is never faster. */
 function nonIncreasing(table: Array<{ bytes: number; bytesPerSecond: number }>): Array<{ bytes: number; bytesPerSecond: number }> {
   const sorted = [...table].sort((a, b) => a.bytes - b.bytes);
   for (let i = sorted.length - 2; i >= 0; i--) sorted[i]!.bytesPerSecond = Math.max(sorted[i]!.bytesPerSecond, sorted[i + 1]!.bytesPerSecond);
@@ -125,7 +125,8 @@ export interface CalibrationConditions {
   warnings: string[];
 }
 
-export function calibrationConditions(machine: MachineInfo, start: NoiseSnapshot, end: NoiseSnapshot | null, noise: number | null = null): CalibrationConditions {
+/** The load around a calibration; its noise is filled in from the timings (costModelFromBudget). */
+export function calibrationConditions(machine: MachineInfo, start: NoiseSnapshot, end: NoiseSnapshot | null): CalibrationConditions {
   // The governor is a setting, not load: it is warned about, but only competing work makes the model "under load".
   const load = noiseWarnings({ ...machine, governor: null }, start, end);
   return {
@@ -133,18 +134,21 @@ export function calibrationConditions(machine: MachineInfo, start: NoiseSnapshot
     loadAverageStart: start.loadAverage1m,
     loadAverageEnd: end?.loadAverage1m ?? null,
     underLoad: load.length > 0,
-    noise,
+    noise: null,
     warnings: noiseWarnings(machine, start, end),
   };
 }
 
-/** One line on a model measured under load (null when it was not): what it was, what it does, what to run. */
-export function underLoadNote(c: CalibrationConditions | undefined, cached: boolean): string | null {
+/**
+ * One line on a model measured under load (null when it was not): what it was, what it does, what to run. The same
+ * words wherever it is said (the advice header, the calibration's log, budget's cost-model table).
+ */
+export function underLoadNote(c: CalibrationConditions | undefined): string | null {
   if (!c?.underLoad) return null;
   const loads = [c.loadAverageStart, c.loadAverageEnd].filter((x): x is number => x !== null);
   const first = c.warnings.find((w) => !w.startsWith('CPU governor'));
   return (
-    `the ${cached ? 'cached ' : ''}cost model was measured under load (load average up to ${Math.max(...loads).toFixed(2)} on ${c.logicalCpus} CPUs` +
+    `the cost model was measured under load (load average up to ${Math.max(...loads).toFixed(2)} on ${c.logicalCpus} CPUs` +
     `${first && !first.startsWith('load average') ? `; ${first}` : ''}): its prices may be too high; ` +
     'run `vecprof budget --calibrate` when the machine is quiet'
   );

@@ -73,7 +73,7 @@ export async function calibrateCostModel(opts: { python?: string; progress: bool
   // The model is kept under load all the same (measuring again on every run would cost seconds each time), but
   // every use of it says so until it is measured again.
   for (const w of conditions.warnings) log.warn(`calibration: ${w}`);
-  const note = underLoadNote(model.conditions, false);
+  const note = underLoadNote(model.conditions);
   if (note) log.warn(note);
   const path = costModelPath(python);
   await writeFileAtomic(path, `${JSON.stringify(model, null, 2)}\n`);
@@ -85,8 +85,9 @@ export async function getCostModel(opts: { python?: string; progress: boolean; r
     const python = await locatePython({ python: opts.python });
     const cached = await readCached(costModelPath(python));
     if (cached) {
-      const note = underLoadNote(cached.conditions, true);
-      if (note) log.warn(note);
+      // the advice list says so under its header, in these words; the log only for whoever asks
+      const note = underLoadNote(cached.conditions);
+      if (note) log.info(note);
       return cached;
     }
   }

@@ -18,7 +18,7 @@ function header(report: AdviceReport): string {
   const status = meta.exitStatus === 0 ? '' : `, exit status ${String(meta.exitStatus)}`;
   const stopped = meta.stoppedBy ? pc.yellow(` (stopped by ${meta.stoppedBy}: partial)`) : '';
   const model = report.costModel;
-  const underLoad = underLoadNote(model.conditions, false);
+  const underLoad = underLoadNote(model.conditions);
   return [
     pc.bold(`vecprof advise: ${meta.command.join(' ')}`) + ` — ${formatDuration(meta.durationSeconds * 1e9)}${status}${stopped}`,
     pc.dim(

@@ -6,7 +6,7 @@ export function renderCostModel(model: CostModel, path: string): string {
   const peak = model.inCachePeak[0];
   const c = model.conditions;
   const load = [c.loadAverageStart, c.loadAverageEnd].filter((x): x is number => x !== null).map((x) => x.toFixed(2)).join(' → ');
-  const note = underLoadNote(c, false);
+  const note = underLoadNote(c);
   return [
     `Cost model for ${model.machine.cpuModel} (${model.machine.logicalCpus} CPUs), Python ${model.python.version}, NumPy ${model.python.numpy ?? '?'}`,
     `  Python loop iteration   ${formatDuration(model.loopPerElementNs)}`,
