@@ -6,7 +6,8 @@ import { formatDuration, formatRatio } from '../render/units.js';
 import type { CostModel } from './costmodel.js';
 import { indexLines, lineSecondsFor, rangeStats, type LineSeconds } from './join.js';
 import { hotGroups, lineRangeText, type HotGroup } from './loops.js';
-import { describeBandwidth, priceRewrite, quotableRewrite, readsOnly, workingStatements } from './rewrite-cost.js';
+import { describeBandwidth, readsOnly } from './bandwidth.js';
+import { priceRewrite, quotableRewrite, workingStatements } from './rewrite-cost.js';
 import { largestByName, type ShapesSeen, type Watch } from './shapes.js';
 import type { Advice } from './types.js';
 

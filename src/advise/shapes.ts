@@ -26,6 +26,11 @@ export function isSequence(a: ArraySeen): boolean {
   return a.dtype === 'list' || a.dtype === 'tuple';
 }
 
+/** How many elements (or items, for a list) an array seen holds. */
+export function elementsOf(a: ArraySeen): number {
+  return a.shape.reduce((p, d) => p * d, 1);
+}
+
 export type ShapesSeen = Map<string, ArraySeen[]>;
 
 export interface ShapesRun {
@@ -67,10 +72,9 @@ export async function runShapes(opts: RunOptions, watches: Watch[]): Promise<Sha
 /** The largest array seen under each name: the one the vectorized rewrite will have to stream (a list only if never an array). */
 export function largestByName(arrays: ArraySeen[]): Map<string, ArraySeen> {
   const out = new Map<string, ArraySeen>();
-  const size = (a: ArraySeen): number => a.shape.reduce((p, d) => p * d, 1);
   for (const a of arrays) {
     const prev = out.get(a.name);
-    const larger = !prev || (isSequence(prev) && !isSequence(a)) || (isSequence(prev) === isSequence(a) && (isSequence(a) ? size(a) > size(prev) : a.nbytes > prev.nbytes));
+    const larger = !prev || (isSequence(prev) && !isSequence(a)) || (isSequence(prev) === isSequence(a) && (isSequence(a) ? elementsOf(a) > elementsOf(prev) : a.nbytes > prev.nbytes));
     if (larger) out.set(a.name, a);
   }
   return out;

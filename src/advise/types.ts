@@ -2,7 +2,7 @@
 import type { Finding } from '../check/types.js';
 import type { Profile } from '../profile/model.js';
 import type { CostModel } from './costmodel.js';
-import type { BytesCounted } from './rewrite-cost.js';
+import type { BytesCounted } from './bandwidth.js';
 import type { ArraySeen } from './shapes.js';
 
 export type AdviceKind =

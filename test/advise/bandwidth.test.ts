@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildAdvice } from '../../src/advise/build.js';
 import { inCachePeakAt } from '../../src/advise/costmodel.js';
-import { describeBandwidth, readsOnly } from '../../src/advise/rewrite-cost.js';
+import { describeBandwidth, readsOnly } from '../../src/advise/bandwidth.js';
 import { array, model, sampledProfile } from './fixtures.js';
 
 const MiB = 2 ** 20;
