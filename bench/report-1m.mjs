@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Benchmark: how fast a report of a 1,000,000-sample profile opens in headless Chromium: the time from navigation to
 // the first paint that shows the flame graph (median of fresh page loads), how long building the file takes and how
-// large it is, next to a 10,000-sample profile made the same way, measured in the same run. Writes
-// bench/results/report-1m.md.
+// large it is, next to a 10,000-sample profile made the same way, measured in the same run: the page loads of the two
+// sizes alternate (10k, 1M, 10k, 1M, …), so a burst of load on the shared machine falls on both, and the 1M/10k
+// first-paint ratio (the median of each round's ratio) is printed and recorded. Writes bench/results/report-1m.md.
 //
 //   npm run build && node bench/report-1m.mjs [--runs 5] [--sizes 10000,1000000] [--keep DIR] [--no-write]
 //
@@ -113,35 +114,25 @@ function median(xs) {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-async function measure(browser, file) {
-  const paints = [];
-  const draws = [];
-  const searches = [];
-  const methods = new Set();
-  for (let i = 0; i < RUNS; i++) {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`file://${file}`);
-    await page.waitForFunction(() => globalThis.vecprofReport?.ready === true || globalThis.vecprofReport?.error, null, { timeout: 120_000 });
-    const status = await page.evaluate(() => globalThis.vecprofReport);
-    if (errors.length > 0 || status.error) throw new Error(`the report failed: ${status.error ?? errors.join('; ')}`);
-    paints.push(status.flameFirstRenderMs);
-    draws.push(status.flameDrawnMs);
-    methods.add(status.flameFirstRenderBy);
-    // One search over every frame name and the redraw it causes, synchronously inside the input handler.
-    searches.push(
-      await page.evaluate(() => {
-        const input = document.querySelector('input.flame-search');
-        input.value = 'func_1';
-        const t0 = performance.now();
-        input.dispatchEvent(new Event('input'));
-        return performance.now() - t0;
-      }),
-    );
-    await page.close();
-  }
-  return { paints, draws, searches, methods: [...methods] };
+/** One fresh page load of a report: its first paint, flame draw, a search's redraw and how the paint was timed. */
+async function loadOnce(browser, file) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`file://${file}`);
+  await page.waitForFunction(() => globalThis.vecprofReport?.ready === true || globalThis.vecprofReport?.error, null, { timeout: 120_000 });
+  const status = await page.evaluate(() => globalThis.vecprofReport);
+  if (errors.length > 0 || status.error) throw new Error(`the report failed: ${status.error ?? errors.join('; ')}`);
+  // One search over every frame name and the redraw it causes, synchronously inside the input handler.
+  const search = await page.evaluate(() => {
+    const input = document.querySelector('input.flame-search');
+    input.value = 'func_1';
+    const t0 = performance.now();
+    input.dispatchEvent(new Event('input'));
+    return performance.now() - t0;
+  });
+  await page.close();
+  return { paint: status.flameFirstRenderMs, draw: status.flameDrawnMs, search, method: status.flameFirstRenderBy };
 }
 
 const load = () => loadavg().map((x) => x.toFixed(2)).join(' / ');
@@ -155,6 +146,8 @@ const browser = await chromium.launch({
 const chromiumVersion = browser.version();
 const sources = syntheticSources();
 const results = [];
+/** Per size, its page loads in round order: round i loads every size once, one after the other. */
+const loads = new Map(SIZES.map((s) => [s, []]));
 try {
   for (const samples of SIZES) {
     const profile = syntheticProfile(samples);
@@ -168,8 +161,8 @@ try {
     const file = join(dir, `report-${samples}.html`);
     writeFileSync(file, html);
     const data = JSON.parse(/id="vecprof-data">([\s\S]*?)<\/script>/.exec(html)[1]);
-    const m = await measure(browser, file);
     results.push({
+      file,
       samples,
       stacks: profile.samples.stacks.length,
       nodes: data.flame.frame.length,
@@ -178,11 +171,17 @@ try {
       sourceFiles: data.files.filter((f) => f.text !== null).length,
       bytes: statSync(file).size,
       buildMs: median(builds),
-      paintMs: median(m.paints),
-      paints: m.paints,
-      drawMs: median(m.draws),
-      searchMs: median(m.searches),
-      methods: m.methods,
+    });
+  }
+  for (let i = 0; i < RUNS; i++) for (const r of results) loads.get(r.samples).push(await loadOnce(browser, r.file));
+  for (const r of results) {
+    const l = loads.get(r.samples);
+    Object.assign(r, {
+      paintMs: median(l.map((x) => x.paint)),
+      paints: l.map((x) => x.paint),
+      drawMs: median(l.map((x) => x.draw)),
+      searchMs: median(l.map((x) => x.search)),
+      methods: [...new Set(l.map((x) => x.method))],
     });
   }
 } finally {
@@ -202,16 +201,25 @@ const table = [
   ),
 ];
 const large = results.find((r) => r.samples === 1_000_000);
+const small = results.find((r) => r.samples === 10_000);
+// Each round loaded both pages one after the other: the median of the rounds' ratios, and their range.
+const roundRatios = large && small ? large.paints.map((p, i) => p / small.paints[i]) : [];
+const ratioLine =
+  roundRatios.length > 0
+    ? `First paint, 1M over 10k samples, loaded alternately in ${RUNS} rounds: **${median(roundRatios).toFixed(2)}×** (median of the rounds' ratios; ${Math.min(...roundRatios).toFixed(2)}-${Math.max(...roundRatios).toFixed(2)}×), ${ms(large.paintMs)} vs ${ms(small.paintMs)}.`
+    : '';
 const report = [
   '# vecprof report: opening a 1,000,000-sample profile',
   '',
   `Run ${started.toISOString()}. Machine: ${machine}. Load average (1 / 5 / 15 min) at the start ${loadAtStart}, at the end ${load()}; the machine is shared with other engineers' builds and tests, so absolute times are pessimistic and vary between runs.`,
   '',
-  `\`node bench/report-1m.mjs\`: medians of ${RUNS} fresh page loads (and ${RUNS} builds). "flame drawn": navigation start to the end of the flame graph's first canvas draw (the summary, source view and tables are built before it, in the same task); "first paint": navigation start to the first paint after that draw (${[...new Set(results.flatMap((r) => r.methods))].map((m) => (m === 'paint' ? 'a Paint Timing entry' : 'the frame after the painted one')).join(' / ')}). "build": the models to the HTML string in Node (assemble, call tree, JSON). Functions and lines come from the stacks through the importer sample mode uses; every file has 450 lines of source.`,
+  `\`node bench/report-1m.mjs\`: medians of ${RUNS} fresh page loads (and ${RUNS} builds), the sizes' loads alternating round by round. "flame drawn": navigation start to the end of the flame graph's first canvas draw (the summary, source view and tables are built before it, in the same task); "first paint": navigation start to the first paint after that draw (${[...new Set(results.flatMap((r) => r.methods))].map((m) => (m === 'paint' ? 'a Paint Timing entry' : 'the frame after the painted one')).join(' / ')}). "build": the models to the HTML string in Node (assemble, call tree, JSON). Functions and lines come from the stacks through the importer sample mode uses; every file has 450 lines of source.`,
   '',
   ...table,
   '',
   large ? `The 1M-sample report is on screen after ${ms(large.paintMs)}: ${((large.paintMs / 2000) * 100).toFixed(0)} % of the 2 s budget.` : '',
+  '',
+  ratioLine,
   '',
 ].join('\n');
 console.log(report);
