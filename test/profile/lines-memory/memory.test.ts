@@ -49,8 +49,8 @@ test('RSS watch: a NumPy free that completes while /proc is read charges nothing
   // The CI flake this pins: the watch read the resident size, the main thread freed 40 MB meanwhile, and the watch then
   // read the smaller ledger, so the freed bytes looked like 40 MB of new Python objects on the line after the `del`.
   const python = await pythonWithNumpy();
-  const run = spawnSync(python.command, [fixture('rss_race.py'), join(REPO_ROOT, 'python')], { encoding: 'utf8' });
-  assert.equal(run.status, 0, run.stderr);
+  const run = spawnSync(python.command, [fixture('rss_race.py'), join(REPO_ROOT, 'python')], { encoding: 'utf8', timeout: 20_000 });
+  assert.equal(run.status, 0, run.error ? `stopped after 20 s: ${run.error.message}` : run.stderr);
   const result = JSON.parse(run.stdout) as { growth: number; reads: number };
   assert.ok(result.reads >= 8, `the watch ran past the racy read (${result.reads} reads)`);
   assert.equal(result.growth, 0);
