@@ -63,6 +63,12 @@ const TEST_CACHE_PREFIX = 'vecprof-test-cache-';
  * it is the last), and dirs of runners that are gone (a watcher killed with the machine) are swept here.
  */
 export function sharedTestCacheDir(): string {
+  if (process.ppid <= 1) {
+    // no runner to share with (orphaned, or run by init): this process's own dir, gone when it exits
+    const own = join(tmpdir(), `${TEST_CACHE_PREFIX}${process.pid}`);
+    process.once('exit', () => rmSync(own, { recursive: true, force: true }));
+    return own;
+  }
   const dir = join(tmpdir(), `${TEST_CACHE_PREFIX}${process.ppid}`);
   try {
     mkdirSync(dir);
