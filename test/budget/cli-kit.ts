@@ -11,7 +11,7 @@ export const TINY = ['budget', '--sizes', '2..8', '--min-samples', '5', '--min-t
 /** A Python whose budget helper dies (as a segfaulting extension would) once the first size has been reported. */
 export const CRASH_AFTER_ONE = join(REPO_ROOT, 'test/fixtures/budget/crash-after-one-size.sh');
 
-/** A Python whose measuring helper finishes, after which $VECPROF_TEST_BLOCK_OUT (the --out folder) becomes a file. */
+/** A Python whose measuring helper finishes, after which $VECPROF_TEST_BLOCK_OUT (the --out folder) becomes a file, once the last snapshot ($VECPROF_TEST_BLOCK_ROWS rows) is written. */
 export const BLOCK_OUT_AT_END = join(REPO_ROOT, 'test/fixtures/budget/block-out-at-end.sh');
 
 export function tempDir(): string {

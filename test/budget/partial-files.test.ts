@@ -124,7 +124,7 @@ test('the last write of budget.json fails: the whole measurement is printed, one
   const out = join(tempDir(), 'out');
   for (const json of [false, true]) {
     const r = await runCli(['--python', BLOCK_OUT_AT_END, ...TINY, '--out', out, ...(json ? ['--json'] : [])], {
-      env: { VECPROF_TEST_BLOCK_OUT: out },
+      env: { VECPROF_TEST_BLOCK_OUT: out, VECPROF_TEST_BLOCK_ROWS: '7' },
       timeoutMs: 60_000,
     });
     assert.equal(r.code, 1, r.stderr);

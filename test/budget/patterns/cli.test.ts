@@ -12,7 +12,7 @@ import type { PitfallsResult } from '../../../src/budget/pitfalls.js';
 const TINY = ['--min-samples', '3', '--min-time', '0.01', '--sample-ms', '0.2', '--passes', '1'];
 /** A Python whose pattern helper crashes for the patterns in $VECPROF_TEST_CRASH ("name:k": after k finished sizes). */
 const CRASH_PATTERN = join(REPO_ROOT, 'test/fixtures/budget/crash-pattern.sh');
-/** A Python whose helper finishes, after which $VECPROF_TEST_BLOCK_OUT (the --out folder) becomes a file. */
+/** A Python whose helper finishes, after which $VECPROF_TEST_BLOCK_OUT (the --out folder) becomes a file, once the last snapshot ($VECPROF_TEST_BLOCK_ROWS rows) is written. */
 const BLOCK_OUT_AT_END = join(REPO_ROOT, 'test/fixtures/budget/block-out-at-end.sh');
 
 function tempDir(): string {
@@ -266,7 +266,7 @@ test('pattern JSON that can no longer be written mid-run: tables of the finished
 test('the last write of a pattern JSON fails: the whole tables are printed, one error line says what became of the files, exit 1', async () => {
   const out = join(tempDir(), 'out');
   const r = await runCli(['--python', BLOCK_OUT_AT_END, 'budget', '--pattern', 'where', '--sizes', '2..3', ...TINY, '--out', out], {
-    env: { VECPROF_TEST_BLOCK_OUT: out },
+    env: { VECPROF_TEST_BLOCK_OUT: out, VECPROF_TEST_BLOCK_ROWS: '2' },
     timeoutMs: 60_000,
   });
   assert.equal(r.code, 1, r.stderr);
