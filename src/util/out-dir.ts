@@ -17,6 +17,11 @@ function reasonFor(err: unknown): string {
   return code ?? (err instanceof Error ? err.message : String(err));
 }
 
+/** An empty path would resolve to the working directory: `--html ''` is a slip, not a request to write there. */
+function refuseEmpty(given: string, optionName: string, what: string): void {
+  if (given.trim() === '') throw new UsageError(`${optionName} was given an empty path`, { hint: `give ${optionName} ${what}` });
+}
+
 /** What stands at `path`: a directory, something else, or nothing (including "a parent is a file": ENOTDIR). */
 async function kindOf(path: string): Promise<'dir' | 'other' | 'missing'> {
   try {
@@ -34,6 +39,7 @@ async function kindOf(path: string): Promise<'dir' | 'other' | 'missing'> {
  * path (defaults to `dir`). Returns the absolute directory.
  */
 export async function prepareOutDir(dir: string, optionName: string, given: string = dir): Promise<string> {
+  refuseEmpty(given, optionName, 'a directory');
   const fail = (reason: string): UsageError =>
     new UsageError(`cannot write to ${optionName} ${given}: ${reason}`, { hint: 'choose a writable directory' });
   const target = resolve(dir);
@@ -82,6 +88,7 @@ export async function prepareOutDir(dir: string, optionName: string, given: stri
 
 /** For an output file (--html FILE): refuses a directory, and prepares the folder that will hold it. */
 export async function prepareOutFile(file: string, optionName: string): Promise<string> {
+  refuseEmpty(file, optionName, 'a file path');
   const path = resolve(file);
   if ((await kindOf(path).catch(() => 'missing' as const)) === 'dir') {
     throw new UsageError(`cannot write to ${optionName} ${file}: it is a directory`, { hint: `give ${optionName} a file path` });

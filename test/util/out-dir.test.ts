@@ -59,3 +59,8 @@ test('--html FILE: its folder is prepared; a directory given as the file is refu
   assert.ok(statSync(join(base, 'reports')).isDirectory());
   await assert.rejects(prepareOutFile(base, '--html'), /cannot write to --html .*: it is a directory/);
 });
+
+test('an empty path is refused by name, not resolved to the working directory', async () => {
+  await assert.rejects(prepareOutFile('', '--html'), (err: unknown) => err instanceof UsageError && /--html was given an empty path/.test(err.message));
+  await assert.rejects(prepareOutDir('  ', '--out'), (err: unknown) => err instanceof UsageError && /--out was given an empty path/.test(err.message));
+});

@@ -117,7 +117,10 @@ function pairwiseInsights(result: PatternResult): string[] {
     const rivals = ['cdist', 'batched', 'gram']
       .map((id) => ({ id, e: entry(largest.size, id) }))
       .filter((r) => r.e)
-      .map((r) => `${r.id} ${formatRatio(b.timeNs!.estimate / r.e!.timeNs!.estimate)} faster`);
+      .map((r) => {
+        const ratio = b.timeNs!.estimate / r.e!.timeNs!.estimate;
+        return ratio >= 1 ? `${r.id} ${formatRatio(ratio)} faster` : `${r.id} ${formatRatio(1 / ratio)} slower`;
+      });
     const peak = b.peakBytes !== null ? formatBytes(b.peakBytes) : formatBytes(broadcastBytes(largest.size, itemsize));
     out.push(`At N = ${largest.size} broadcasting peaks at ${peak} of temporaries; against it: ${rivals.join(', ') || 'no rival measured'}`);
   }

@@ -247,3 +247,12 @@ test('a pattern stopped before any size finished says so instead of printing emp
   assert.match(text, /stopped by --timeout \(\d+(\.\d+)? s\) before any size finished; nothing to show/);
   assert.doesNotMatch(text, /time per call/);
 });
+
+test('pairwise insight: a rival slower than broadcasting is called slower, not "0.5× faster"', () => {
+  const sizes = [64, 256];
+  const cells = sizes.flatMap((n) => [cell('loop', n, n * n * 1000), cell('broadcast', n, n * n * 10), cell('batched', n, n * n * 20), { ...cell('gram', n, n * n), clock: 'process' as const }]);
+  const r = assemblePattern({ spec: pairwise, config: { ...config, pattern: 'pairwise', sizes }, environment, cells, memory: [], unavailable: [], finishedSizes: new Set(sizes), complete: true, interrupted: false, wallSeconds: 1 });
+  const text = renderPatternSummary(r);
+  assert.match(text, /against it: batched 2(\.0)?× slower, gram 10× faster/);
+  assert.doesNotMatch(text, /0\.\d+× faster/);
+});
