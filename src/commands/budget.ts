@@ -142,7 +142,9 @@ async function compareAction(a: string, b: string, opts: { json?: boolean; force
       hint: 'write it as `vecprof budget compare A.json B.json [--json] [--force]`',
     });
   }
-  const [ra, rb] = await Promise.all([loadBudget(a), loadBudget(b)]);
+  // One after the other: when both are wrong, the error names the first file given, not whichever read failed first.
+  const ra = await loadBudget(a);
+  const rb = await loadBudget(b);
   const warnings: string[] = [];
   const workload = (r: BudgetResult): string => `${r.config.op}/${r.config.dtype}`;
   if (workload(ra) !== workload(rb)) {
