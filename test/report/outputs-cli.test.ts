@@ -14,11 +14,13 @@ import { occurrences, withTempDir } from '../../testkit/temp-dir.js';
 const withDir = (fn: (dir: string) => Promise<void>): (() => Promise<void>) => withTempDir('vecprof-outputs-', fn);
 
 // A pure-Python hot function (no NumPy import, so it starts fast) that prints: auto mode samples it, then counts its lines.
+// About half a second: when py-spy's full-rate sampler dies (it does, rarely) the 25-50 Hz native recording stands
+// in, and a 0.15 s run gave it too few samples to find the hot function (a CI flake).
 const PRINTS = `print("printed by the program")
 
 def work():
     t = 0
-    for i in range(2_500_000):
+    for i in range(8_000_000):
         t += i
     return t
 
@@ -33,7 +35,7 @@ test('profile --json: stdout is the model alone; the program prints once to stde
   assert.deepEqual(
     profile.meta.passes.map((p) => p.mode),
     ['sample', 'lines'],
-    'two runs of the program',
+    `two runs of the program\n${r.stderr}`,
   );
   assert.equal(occurrences(r.stderr, 'printed by the program'), 1, r.stderr);
 }));
