@@ -77,5 +77,3 @@ export function checkBytes(parser: Parser, job: FileJob): FileFinding[] {
   if (s.verdict === 'clean') return [];
   return analyzeText(parser, s.text, job.kind, job.enabled);
 }
-
-export { fileProblem, MAX_FILE_BYTES, screen, type FileJob, type Screening } from './screen.js';
