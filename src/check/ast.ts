@@ -45,6 +45,11 @@ export function named(node: Node): Node[] {
   return node.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
 }
 
+/** The index expressions of a subscript (`i, j` in `a[i, j]`), comments dropped. */
+export function indicesOf(sub: Node): Node[] {
+  return sub.childrenForFieldName('subscript').filter((c): c is Node => c !== null && c.type !== 'comment');
+}
+
 export function field(node: Node, name: string): Node | null {
   return node.childForFieldName(name);
 }

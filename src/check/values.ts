@@ -1,6 +1,6 @@
 // Evaluating an expression to what it holds, as far as arrays go: the other half of arrays.ts.
 import type { Node } from 'web-tree-sitter';
-import { dottedName, field, intLiteral, keywordArg, named, positionalArgs, unparen } from './ast.js';
+import { dottedName, field, indicesOf, intLiteral, keywordArg, named, positionalArgs, unparen } from './ast.js';
 import type { ArrayFacts } from './arrays.js';
 import {
   ARRAY_ATTRIBUTES, ARRAY_FUNCS, ARRAY_METHODS, ARRAY_SEQUENCE_FUNCS, METHOD_REDUCTIONS, RANDOM_ARRAY_FUNCS,
@@ -203,7 +203,7 @@ function intArith(node: Node, a: Value, b: Value): Value {
 }
 
 function subscriptValue(facts: ArrayFacts, o: Value, node: Node): Value {
-  const idx = node.childrenForFieldName('subscript').filter((c): c is Node => c !== null && c.type !== 'comment');
+  const idx = indicesOf(node);
   const first = idx[0];
   if (!first) return UNKNOWN;
   // `a[1:]`, `a[:, 0]`, `a[mask]`, `a[None]`, `a[...]`: still arrays

@@ -1,7 +1,7 @@
 // Loop-carried dependencies, the seed's "iterations depend on each other" exception: x[i] from x[i-1], running values
 // carried between iterations, writes at data-dependent positions; accumulations and (arg)max searches are reductions.
 import type { Node } from 'web-tree-sitter';
-import { field, identifiersIn, named, statements, stmtExpr, unparen, walk } from '../../ast.js';
+import { field, identifiersIn, indicesOf, named, statements, stmtExpr, unparen, walk } from '../../ast.js';
 import type { ArrayFacts } from '../../arrays.js';
 import type { LoopShape } from './loop.js';
 
@@ -202,7 +202,7 @@ function targetsOf(left: Node): string[] {
 
 /** `out[i]` / `out[i, j]` with the loop's own counters. */
 function positional(sub: Node, shape: LoopShape): boolean {
-  const idx = sub.childrenForFieldName('subscript').filter((c): c is Node => c !== null && c.type !== 'comment');
+  const idx = indicesOf(sub);
   return idx.length > 0 && idx.every((i) => i.type === 'identifier' && shape.indexVars.has(i.text));
 }
 
@@ -259,7 +259,7 @@ function readsCarried(node: Node, allAssigned: Set<string>, before: Set<string>,
  * row do not depend on each other), `i-1` for `x[i - 1]`, `idx[i]` for a gather through an index array.
  */
 function indexKey(sub: Node, loopVars: Set<string>): string | null {
-  const idx = sub.childrenForFieldName('subscript').filter((c): c is Node => c !== null && c.type !== 'comment');
+  const idx = indicesOf(sub);
   if (idx.length === 0) return null;
   const moving = idx.filter((i) => [...identifiersIn(i)].some((id) => loopVars.has(id)));
   return (moving.length > 0 ? moving : idx).map((i) => i.text.replace(/\s+/g, '')).join(',');

@@ -1,7 +1,7 @@
 // The vectorized rewrite of a loop body, statement by statement, for the shape seen. null when any statement has no
 // exact whole-array twin; the rule then falls back to a generic (still concrete) suggestion.
 import type { Node } from 'web-tree-sitter';
-import { field, positionalArgs, statements, stmtExpr, unparen } from '../../ast.js';
+import { field, indicesOf, positionalArgs, statements, stmtExpr, unparen } from '../../ast.js';
 import type { ArrayFacts } from '../../arrays.js';
 import type { LoopShape } from './loop.js';
 import { searchOf, type Search } from './dependency.js';
@@ -42,7 +42,7 @@ function rewriteStatement(facts: ArrayFacts, shape: LoopShape, sub: Substitution
   if (!right) return null;
   const op = e.type === 'augmented_assignment' ? field(e, 'operator')?.text ?? '' : '=';
   if (left.type === 'subscript') {
-    const idx = left.childrenForFieldName('subscript').filter((c): c is Node => c !== null && c.type !== 'comment');
+    const idx = indicesOf(left);
     if (idx.length === 2 && idx[0]?.text === idx[1]?.text && shape.indexVars.has(idx[0]?.text ?? '')) {
       // X[k, k] = d[k]: the diagonal
       const t = rowwise(right, sub, facts);
@@ -167,7 +167,7 @@ const UFUNC_AT: Record<string, string> = { '+=': 'add', '-=': 'subtract', '*=': 
 /** `counts[lab] += 1` → `np.add.at(counts, labels, 1)` (repeated indices add up); `out[idx] = v` for plain writes. */
 function scatter(left: Node, op: string, value: string, sub: Substitution, facts: ArrayFacts): string[] | null {
   const obj = field(left, 'value');
-  const idx = left.childrenForFieldName('subscript').filter((c): c is Node => c !== null && c.type !== 'comment');
+  const idx = indicesOf(left);
   if (!obj || usesLoopVars(obj, sub) || !idx.some((i) => usesLoopVars(i, sub))) return null;
   // `X[np.isnan(X[:, j]), j] = v`: a mask per item selects a different number of positions each time
   if (idx.some((i) => isSelector(facts, i, false))) return null;
@@ -183,7 +183,7 @@ function scatter(left: Node, op: string, value: string, sub: Substitution, facts
 /** `A[i] = …` → `A`, `A[i, 0] = …` → `A[:, 0]`, with a range start of 1 → `A[1:]`. */
 function writeTarget(left: Node, shape: LoopShape, sub: Substitution): string | null {
   const obj = field(left, 'value');
-  const idx = left.childrenForFieldName('subscript').filter((c): c is Node => c !== null && c.type !== 'comment');
+  const idx = indicesOf(left);
   if (!obj || idx.length === 0 || usesLoopVars(obj, sub)) return null;
   const first = unparen(idx[0] as Node);
   if (first.type !== 'identifier' || !shape.indexVars.has(first.text)) return null;

@@ -3,7 +3,7 @@
 // a difference array and one cumulative sum: +1 at every start, -1 at every end, `cumsum`. Order does not matter
 // (additions commute; a constant written over runs lands the same whatever the order), so overlaps are fine.
 import type { Node } from 'web-tree-sitter';
-import { field, identifiersIn, intLiteral, statements, stmtExpr, unparen } from '../../ast.js';
+import { field, identifiersIn, indicesOf, intLiteral, statements, stmtExpr, unparen } from '../../ast.js';
 import type { ArrayFacts } from '../../arrays.js';
 import type { SuggestedFix } from '../../types.js';
 import { sliceParts } from './frames.js';
@@ -29,7 +29,7 @@ function perInterval(facts: ArrayFacts, e: Node, shape: LoopShape): boolean {
   if (u.type === 'identifier') return shape.elements.has(u.text) && !shape.rows.has(u.text);
   if (u.type !== 'subscript') return false;
   const obj = field(u, 'value');
-  const idx = u.childrenForFieldName('subscript').filter((c): c is Node => c !== null && c.type !== 'comment');
+  const idx = indicesOf(u);
   return !!obj && obj.type !== 'subscript' && !usesLoopVarsIn(obj, shape) && facts.valueOf(obj).kind === 'array' &&
     idx.length === 1 && idx[0]?.type === 'identifier' && shape.indexVars.has(idx[0].text);
 }
@@ -46,7 +46,7 @@ function updateOf(facts: ArrayFacts, stmt: Node, shape: LoopShape, sub: Substitu
   const right = field(e, 'right');
   if ((op !== '+=' && op !== '-=' && op !== '=') || !left || !right || left.type !== 'subscript') return null;
   const obj = field(left, 'value');
-  const idx = left.childrenForFieldName('subscript').filter((c): c is Node => c !== null && c.type !== 'comment');
+  const idx = indicesOf(left);
   const slice = idx[0];
   if (!obj || idx.length !== 1 || slice?.type !== 'slice' || usesLoopVarsIn(obj, shape)) return null;
   const target = facts.valueOf(obj);

@@ -1,6 +1,6 @@
 // What a loop iterates over, and whether it is one of the seed's exceptions. Shared by VEC001–VEC004.
 import type { Node } from 'web-tree-sitter';
-import { dottedName, field, headerColon, identifiersIn, intLiteral, named, positionalArgs, statements, stmtExpr, unparen, walk } from '../../ast.js';
+import { dottedName, field, headerColon, identifiersIn, indicesOf, intLiteral, named, positionalArgs, statements, stmtExpr, unparen, walk } from '../../ast.js';
 import type { ArrayFacts } from '../../arrays.js';
 import { bindingAt } from '../../lookup.js';
 import { npAlias } from './translate.js';
@@ -176,7 +176,7 @@ export function arraysIndexedBy(facts: ArrayFacts, body: Node, index: string, ou
   if (!new RegExp(`[[,]\\s*${index}\\b`).test(body.text)) return out;
   walk(body, (n) => {
     if (n.type !== 'subscript') return true;
-    const idx = n.childrenForFieldName('subscript').filter((c): c is Node => c !== null && c.type !== 'comment');
+    const idx = indicesOf(n);
     let k = 0;
     while (k < idx.length - 1 && outerVars.has((idx[k] as Node).text)) k++;
     const first = idx[k] ? unparen(idx[k] as Node) : null;
@@ -197,7 +197,7 @@ export function arraysIndexedBy(facts: ArrayFacts, body: Node, index: string, ou
 /** `home[m]`: one item of a sequence (an array, or a parameter of unknown type, never a dict or list) picked by the counter. */
 function throughIndex(facts: ArrayFacts, sub: Node, index: string): boolean {
   const q = field(sub, 'value');
-  const idx = sub.childrenForFieldName('subscript').filter((c): c is Node => c !== null && c.type !== 'comment');
+  const idx = indicesOf(sub);
   if (!q || (q.type !== 'identifier' && q.type !== 'attribute') || idx.length !== 1 || idx[0]?.type !== 'identifier' || idx[0].text !== index) return false;
   const kind = facts.valueOf(q).kind;
   return kind === 'array' || kind === 'unknown';

@@ -2,7 +2,7 @@
 // array is a comparison against every item of it, which NumPy does for all elements at once. Membership in a Python
 // set, dict or list stays a per-element call-out.
 import type { Node } from 'web-tree-sitter';
-import { field, identifiersIn, named, unparen } from '../../ast.js';
+import { field, identifiersIn, indicesOf, named, unparen } from '../../ast.js';
 import type { ArrayFacts } from '../../arrays.js';
 
 export interface Membership {
@@ -27,7 +27,7 @@ export function arrayMembership(facts: ArrayFacts, cmp: Node, loopVars: Set<stri
   if (r.type === 'identifier') return elements?.has(r.text) ? { left, right: r, negated, rowwise: true } : null;
   if (r.type !== 'subscript') return null;
   const obj = field(r, 'value');
-  const idx = r.childrenForFieldName('subscript').filter((c): c is Node => c !== null && c.type !== 'comment');
+  const idx = indicesOf(r);
   const first = idx[0] ? unparen(idx[0]) : null;
   if (!obj || uses(obj) || idx.length !== 1 || first?.type !== 'identifier' || !loopVars.has(first.text)) return null;
   return facts.valueOf(obj).kind === 'array' ? { left, right: r, negated, rowwise: true } : null;

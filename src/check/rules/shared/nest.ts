@@ -1,7 +1,7 @@
 // Nested loops: pairs of rows of two arrays (VEC002), or one array walked element by element in 2-D (VEC001/VEC004
 // at the outer loop).
 import type { Node } from 'web-tree-sitter';
-import { field, identifiersIn, positionalArgs, some, statements, stmtExpr, unparen } from '../../ast.js';
+import { field, identifiersIn, indicesOf, positionalArgs, some, statements, stmtExpr, unparen } from '../../ast.js';
 import type { ArrayFacts } from '../../arrays.js';
 import type { SuggestedFix } from '../../types.js';
 import { searchOf } from './dependency.js';
@@ -89,7 +89,7 @@ function itemRead(body: Node, shape: LoopShape): { array: string; column: boolea
   let hit: { array: string; column: boolean } | null = null;
   some(body, (n) => {
     if (n.type !== 'subscript' || isWriteTarget(n)) return false;
-    const idx = n.childrenForFieldName('subscript').filter((c): c is Node => c !== null && c.type !== 'comment');
+    const idx = indicesOf(n);
     const first = idx[0];
     const array = field(n, 'value')?.text ?? '';
     if (first && shape.indexVars.has(first.text)) hit = { array, column: false };
@@ -129,7 +129,7 @@ function storesScalar(stmt: Node, scalars: Set<string>, outer: LoopShape): boole
   }
   if (e.type !== 'assignment') return false;
   const left = field(e, 'left');
-  const idx = left?.type === 'subscript' ? left.childrenForFieldName('subscript').filter((c): c is Node => c !== null && c.type !== 'comment') : [];
+  const idx = left?.type === 'subscript' ? indicesOf(left) : [];
   return idx.length === 1 && outer.indexVars.has((idx[0] as Node).text) && scalars.has(field(e, 'right')?.text ?? '');
 }
 

@@ -2,7 +2,7 @@
 // read through index sequences. Every (array, position) pair receives, per element, the value of the branch taken
 // (0 when that branch does not touch it), so each pair is one `np.add.at` of a nested `np.where`.
 import type { Node } from 'web-tree-sitter';
-import { field, statements, stmtExpr, unparen } from '../../ast.js';
+import { field, indicesOf, statements, stmtExpr, unparen } from '../../ast.js';
 import type { ArrayFacts } from '../../arrays.js';
 import type { LoopShape } from './loop.js';
 import { translate, usesLoopVars, whereOf, type Substitution } from './translate.js';
@@ -26,7 +26,7 @@ export function rewriteScatterBranches(facts: ArrayFacts, shape: LoopShape, sub:
       const right = field(e, 'right');
       if ((op !== '+=' && op !== '-=') || left?.type !== 'subscript' || !right) return null;
       const obj = field(left, 'value');
-      const idx = left.childrenForFieldName('subscript').filter((c): c is Node => c !== null && c.type !== 'comment');
+      const idx = indicesOf(left);
       const index = idx[0];
       // positions through an index sequence, not the counter itself (`out[i] += …` has plain rewrites)
       if (!obj || idx.length !== 1 || !index || index.type === 'slice' || usesLoopVars(obj, sub) || !usesLoopVars(index, sub) ||

@@ -1,7 +1,7 @@
 // Turning a per-element expression into its whole-array twin: `math.exp(x[i]) * 2` → `np.exp(x) * 2`.
 // Returns null whenever the rewrite would not be exact for the shape seen; callers then fall back to a generic hint.
 import type { Node } from 'web-tree-sitter';
-import { field, intLiteral, named, positionalArgs, some, unparen } from '../../ast.js';
+import { field, indicesOf, intLiteral, named, positionalArgs, some, unparen } from '../../ast.js';
 import type { ArrayFacts } from '../../arrays.js';
 import { drawAll, randomDraw } from './random-draw.js';
 import { translateDot, translateTranspose } from './product.js';
@@ -49,7 +49,7 @@ function isRow(node: Node, sub: Substitution, facts: ArrayFacts): boolean {
   if (n.type === 'binary_operator') return [field(n, 'left'), field(n, 'right')].some((o) => !!o && isRow(o, sub, facts));
   if (isRowResult(facts, n)) return true;
   if (n.type !== 'subscript') return false;
-  const idx = n.childrenForFieldName('subscript').filter((c): c is Node => c !== null && c.type !== 'comment');
+  const idx = indicesOf(n);
   const first = idx[0] ? unparen(idx[0]) : null;
   return !!first && first.type === 'identifier' && sub.indexes.has(first.text) && idx.slice(1).some((i) => i.type === 'slice');
 }
@@ -222,7 +222,7 @@ function translateMembership(n: Node, sub: Substitution, facts: ArrayFacts): str
 
 function translateSubscript(n: Node, sub: Substitution, facts: ArrayFacts): string | null {
   const obj = field(n, 'value');
-  const idx = n.childrenForFieldName('subscript').filter((c): c is Node => c !== null && c.type !== 'comment');
+  const idx = indicesOf(n);
   if (!obj || idx.length === 0) return null;
   // `X[i, j]` over a nest of index loops: the whole of X; `img[y, x, 0]`: `img[:, :, 0]`
   const lead = idx.findIndex((r) => !(r.type === 'identifier' && sub.indexes.has(r.text)));

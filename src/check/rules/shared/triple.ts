@@ -1,7 +1,7 @@
 // Three nested loops whose innermost one reduces (`C[i, j] += A[i, k] * B[k, j]`): a product of every pair of a row
 // and a column, the textbook matrix multiply. Reported once, as VEC002 at the outer loop (never at the middle one).
 import type { Node } from 'web-tree-sitter';
-import { field, some, statements, stmtExpr, unparen } from '../../ast.js';
+import { field, indicesOf, some, statements, stmtExpr, unparen } from '../../ast.js';
 import type { ArrayFacts } from '../../arrays.js';
 import type { SuggestedFix } from '../../types.js';
 import { exceptionOf } from './exceptions.js';
@@ -54,7 +54,7 @@ function single(vars: Set<string>): string | null {
 
 function indexNames(sub: Node): string[] {
   if (sub.type !== 'subscript') return [];
-  return sub.childrenForFieldName('subscript').filter((c): c is Node => c !== null && c.type !== 'comment').map((c) => unparen(c).text);
+  return indicesOf(sub).map((c) => unparen(c).text);
 }
 
 /** `A[i, k] * B[k, j]` (either order, either layout) → `A @ B`, `A.T @ B`, `A @ B.T`. */

@@ -1,7 +1,7 @@
 // One verdict per loop, the most specific rule winning: VEC002 (pairs) > VEC003 (matmul per item) >
 // VEC004 (branch per element) > VEC001 (element loop). Computed once per file and shared by the four rules.
 import type { Node } from 'web-tree-sitter';
-import { field, named, positionalArgs, some, statements, statementsIn, stmtExpr, unparen, walk } from '../../ast.js';
+import { field, indicesOf, named, positionalArgs, some, statements, statementsIn, stmtExpr, unparen, walk } from '../../ast.js';
 import type { ArrayFacts } from '../../arrays.js';
 import type { SuggestedFix } from '../../types.js';
 import { judgeComprehension } from './comprehension.js';
@@ -221,7 +221,7 @@ function knownBelow3d(facts: ArrayFacts, main: string, at: Node): boolean {
 function sliceWork(shape: LoopShape): boolean {
   return some(shape.body, (n) => {
     if (n.type !== 'subscript') return false;
-    const idx = n.childrenForFieldName('subscript').filter((c): c is Node => c !== null && c.type !== 'comment');
+    const idx = indicesOf(n);
     const at = idx.findIndex((i) => i.type === 'identifier' && shape.indexVars.has(i.text));
     return at > 0 && idx.slice(0, at).every((i) => i.type === 'ellipsis' || isFullSlice(i));
   });
