@@ -12,7 +12,7 @@ import { prepareOutDir, prepareOutFile } from '../util/out-dir.js';
 import { writeStdout } from '../render/output.js';
 import { renderAdviceText } from '../render/advice-text.js';
 import { writeFileAtomic } from '../util/atomic.js';
-import { exitCodeOf, keepProgramArgsApart, profileFiles } from './profile.js';
+import { exitCodeOf, keepProgramArgsApart, positive, profileFiles } from './profile.js';
 import { setExitCode, wantsProgress, type GlobalOptions } from './context.js';
 
 export const ADVISE_SAMPLE_RATE_HZ = 1000;
@@ -30,16 +30,6 @@ export interface AdviseOptions {
   recalibrate: boolean;
   rate?: number;
   native: boolean;
-}
-
-function positive(name: string, integer = false) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
-      throw new UsageError(`${name} must be a positive ${integer ? 'integer' : 'number'}, got "${value}"`);
-    }
-    return n;
-  };
 }
 
 /** Refuses, before the program runs, a file or directory the results could not be written to (and makes the folders). */
@@ -114,7 +104,7 @@ export function registerAdvise(program: Command): void {
     .argument('[script]', 'the Python script to run')
     .argument('[args...]', "the script's own arguments")
     .option('-m, --module <module>', 'run a module like python -m')
-    .option('--timeout <seconds>', 'stop the program after this long (each run)', positive('--timeout'))
+    .option('--timeout <seconds>', 'stop the program after this long (each run)', positive('--timeout', false))
     .option('--json', "print the advice (with the profile and findings) as JSON; the program's own stdout goes to stderr", false)
     .option('--out <file>', 'also write the advice as JSON to this file')
     .option('--html <file>', 'write the one-file HTML report')

@@ -46,7 +46,8 @@ interface ProfileOptions {
   advise: boolean;
 }
 
-function positive(name: string, integer: boolean) {
+/** A commander parser for a positive number (or integer) option, refusing anything else by the option's name. */
+export function positive(name: string, integer: boolean) {
   return (value: string): number => {
     const n = Number(value);
     if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
