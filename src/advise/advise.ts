@@ -12,7 +12,7 @@ import { runLines, runMode } from '../profile/run/index.js';
 import { pySpyInstallCommand } from '../python/locate.js';
 import { defaultUserFile } from '../profile/import/user-files.js';
 import type { Profile } from '../profile/model.js';
-import type { RunOptions } from '../profile/run/types.js';
+import { laterRun, type RunOptions } from '../profile/run/types.js';
 import { getCostModel } from './costmodel-cache.js';
 import { buildAdvice, watchesFor } from './build.js';
 import { runShapes } from './shapes.js';
@@ -36,7 +36,7 @@ async function profileForAdvice(run: RunOptions): Promise<Profile> {
   const first = await runMode('sample', run);
   for (const p of first.meta.passes) p.reason = firstPassReason(p.mode, run);
   if (first.meta.stoppedBy) return mergePasses([first]);
-  const lines = await runLines(again(run));
+  const lines = await runLines(laterRun(run));
   for (const p of lines.meta.passes) p.reason = 'hits per line in all of your files: the trip count of every loop a finding names';
   if (lines.meta.exitStatus !== first.meta.exitStatus && !lines.meta.stoppedBy) {
     log.warn(`the program exited with status ${String(lines.meta.exitStatus)} when its lines were counted, ${String(first.meta.exitStatus)} the first time: the hit counts may not cover the same run`);
@@ -49,11 +49,6 @@ function firstPassReason(mode: string, run: RunOptions): string {
   if (mode !== 'sample') return `py-spy is missing (${pySpyInstallCommand(run.python)}), so cProfile timed the functions; the advisor prices loops from their time`;
   const native = run.native === false ? 'Python frames only (--no-native)' : 'with native frames for the split of each line';
   return `sampled ${run.rateHz ?? 100} times a second, ${native}: the advisor prices loops from the sampled shares`;
-}
-
-/** A later run of the same program: its output and a traceback were shown on the first. */
-function again(run: RunOptions): RunOptions {
-  return { ...run, programOutput: 'hide' };
 }
 
 /** The program's own Python files, as the profile saw them run. */
@@ -101,7 +96,7 @@ export async function runAdvise(opts: AdviseOptions): Promise<AdviceReport> {
   const watches = watchesFor(profile, findings, sources, run.cwd);
   const stopped = profile.meta.stoppedBy !== undefined;
   // The program ran to its end in the profiling passes; one more run reads the array sizes at the watched lines.
-  const shapes = watches.length > 0 && !stopped ? await runShapes(again(run), watches) : { seen: new Map(), wallSeconds: null };
+  const shapes = watches.length > 0 && !stopped ? await runShapes(laterRun(run), watches) : { seen: new Map(), wallSeconds: null };
   const items = buildAdvice({
     profile,
     findings,

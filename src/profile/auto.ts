@@ -11,7 +11,7 @@ import type { LineStat, PassInfo, Profile, RssStat } from './model.js';
 import { mergePasses } from './merge.js';
 import { defaultUserFile } from './import/user-files.js';
 import { runCpu, runLines, runMemory, runSample, sampler } from './run/index.js';
-import type { RunOptions } from './run/types.js';
+import { laterRun, type RunOptions } from './run/types.js';
 
 /** A function is hot when its own lines (and the native code they call) take at least this share of the run. */
 export const HOT_SHARE = 0.05;
@@ -159,7 +159,7 @@ async function decide(opts: RunOptions, interrupted: () => boolean): Promise<Pro
   }
 
   // The program's output (and a traceback) was shown on the first run; the later runs keep it to themselves.
-  const again: RunOptions = { ...opts, programOutput: 'hide' };
+  const again = laterRun(opts);
   const hot = hotFunctions(first);
   if (hot.length === 0) {
     log.info(`no function of yours takes ${HOT_SHARE * 100} % of the run: no lines pass`);

@@ -54,6 +54,11 @@ export interface RunEnd {
   rss?: RssStat;
 }
 
+/** A later run of the same program (auto's and advise's further passes): its output and a traceback were shown on the first. */
+export function laterRun(opts: RunOptions): RunOptions {
+  return { ...opts, programOutput: 'hide' };
+}
+
 /** Human-readable form of the target, for meta.command and log lines. */
 export function commandOf(target: RunTarget, args: string[]): string[] {
   return 'script' in target ? [target.script, ...args] : ['-m', target.module, ...args];
