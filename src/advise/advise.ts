@@ -9,6 +9,7 @@ import { log } from '../log.js';
 import { PYTHON_HELPERS_DIR } from '../paths.js';
 import { mergePasses } from '../profile/merge.js';
 import { runLines, runMode } from '../profile/run/index.js';
+import { DEFAULT_RATE_HZ } from '../profile/run/pyspy.js';
 import { pySpyInstallCommand } from '../python/locate.js';
 import { defaultUserFile } from '../profile/import/user-files.js';
 import type { Profile } from '../profile/model.js';
@@ -48,7 +49,7 @@ async function profileForAdvice(run: RunOptions): Promise<Profile> {
 function firstPassReason(mode: string, run: RunOptions): string {
   if (mode !== 'sample') return `py-spy is missing (${pySpyInstallCommand(run.python)}), so cProfile timed the functions; the advisor prices loops from their time`;
   const native = run.native === false ? 'Python frames only (--no-native)' : 'with native frames for the split of each line';
-  return `sampled ${run.rateHz ?? 100} times a second, ${native}: the advisor prices loops from the sampled shares`;
+  return `sampled ${run.rateHz ?? DEFAULT_RATE_HZ} times a second, ${native}: the advisor prices loops from the sampled shares`;
 }
 
 /** The program's own Python files, as the profile saw them run. */
