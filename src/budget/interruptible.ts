@@ -2,9 +2,9 @@
 // partial results are written as they come, and an interrupt ends the run instead of failing it.
 import { existsSync } from 'node:fs';
 import { lstat, rename, rm, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { InterruptedError, VecprofError } from '../errors.js';
-import { runHelper, type HelperOptions } from '../python/worker.js';
+import { HelperTimeoutError, runHelper, type HelperOptions } from '../python/worker.js';
 import type { Progress } from '../render/progress.js';
 import { writeFileAtomic } from '../util/atomic.js';
 
@@ -25,8 +25,15 @@ function writeError(path: string, err: unknown): VecprofError {
 export const IN_PROGRESS = 'still running when this file was written (a run killed outright leaves it so)';
 
 /** A failed helper's message as a stopReason: "budget helper exited with status 139: …" → "the budget helper exited …". */
-export function helperFailureReason(label: string, message: string): string {
+function helperFailureReason(label: string, message: string): string {
   return message.startsWith(`${label} `) ? `the ${message}` : `the ${label} failed: ${message}`;
+}
+
+/** A failed run's stopReason: past --timeout, its scratch file unwritable, or what the helper said. */
+export function failureReason(failure: VecprofError, writer: PartialWriter, label: string, timeoutSeconds: number): string {
+  if (failure instanceof HelperTimeoutError) return `stopped by --timeout (${timeoutSeconds} s)`;
+  if (failure === writer.failure) return `${basename(writer.path ?? '')} could not be written`;
+  return helperFailureReason(label, failure.message);
 }
 
 /** What `discard` found: it removed the file, nothing had been written, or the file was already gone (its folder too). */

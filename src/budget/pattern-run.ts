@@ -1,6 +1,6 @@
 // Runs one pattern of the catalogue: plans which version is timed and weighed at which size (caps, memory guard),
 // drives python/vecprof_patterns.py, and turns its messages into a PatternResult, kept on disk as sizes finish.
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { locatePython, type PythonInfo } from '../python/locate.js';
 import { HelperTimeoutError, runHelper, type HelperMessage } from '../python/worker.js';
 import { VecprofError } from '../errors.js';
@@ -8,7 +8,7 @@ import { helperPath, packageVersion } from '../paths.js';
 import { noiseSnapshot, readMachine } from '../env/machine.js';
 import { log } from '../log.js';
 import { finiteSamples } from './messages.js';
-import { IN_PROGRESS, PartialWriter, helperFailureReason, runToOutcome } from './interruptible.js';
+import { IN_PROGRESS, PartialWriter, failureReason, runToOutcome } from './interruptible.js';
 import { createProgress } from '../render/progress.js';
 import { median } from 'simple-statistics';
 import { summarize } from './stats.js';
@@ -308,11 +308,7 @@ export async function runPattern(opts: PatternRunOptions): Promise<PatternRun> {
   if (outcome.failure) {
     // Past --timeout, after a crash or a failed write, the sizes that finished are still worth showing.
     const timedOut = outcome.failure instanceof HelperTimeoutError;
-    const reason = timedOut
-      ? `stopped by --timeout (${config.timeoutSeconds} s)`
-      : outcome.failure === writer.failure
-        ? `${basename(partialFile ?? '')} could not be written`
-        : helperFailureReason(label, outcome.failure.message);
+    const reason = failureReason(outcome.failure, writer, label, config.timeoutSeconds);
     const what = timedOut ? `pattern ${spec.name} ran past --timeout ${config.timeoutSeconds} s and was stopped` : outcome.failure.message;
     return failed(what, outcome.failure, snapshot(false, false, timedOut, reason));
   }

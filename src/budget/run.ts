@@ -3,7 +3,7 @@
 // previous budget.json whole.
 import { join } from 'node:path';
 import { locatePython } from '../python/locate.js';
-import { HelperTimeoutError, type HelperMessage } from '../python/worker.js';
+import type { HelperMessage } from '../python/worker.js';
 import { helperPath, packageVersion } from '../paths.js';
 import { noiseSnapshot, readMachine, type MachineInfo, type NoiseSnapshot } from '../env/machine.js';
 import { finiteSamples } from './messages.js';
@@ -11,7 +11,7 @@ import { log } from '../log.js';
 import { prepareOutDir } from '../util/out-dir.js';
 import { VecprofError } from '../errors.js';
 import { createProgress } from '../render/progress.js';
-import { IN_PROGRESS, PartialWriter, helperFailureReason, runToOutcome } from './interruptible.js';
+import { IN_PROGRESS, PartialWriter, failureReason, runToOutcome } from './interruptible.js';
 import { summarize } from './stats.js';
 import { analyze } from './analyze.js';
 import { noiseWarnings, rowWarnings } from './warnings.js';
@@ -241,12 +241,7 @@ export async function runBudgetDetailed(opts: BudgetRunOptions): Promise<BudgetR
 
   if (outcome.failure) {
     // A timeout, a crash or a file we could not write: the finished sizes are still shown.
-    const reason =
-      outcome.failure instanceof HelperTimeoutError
-        ? `stopped by --timeout (${opts.config.timeoutSeconds} s)`
-        : outcome.failure === writer.failure
-          ? `${PARTIAL_FILE} could not be written`
-          : helperFailureReason(HELPER_LABEL, outcome.failure.message);
+    const reason = failureReason(outcome.failure, writer, HELPER_LABEL, opts.config.timeoutSeconds);
     return failRun(outcome.failure, snapshot(sizes.finished(cells), false, false, reason), reason);
   }
 
