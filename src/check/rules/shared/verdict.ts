@@ -138,8 +138,9 @@ function judge(facts: ArrayFacts, loop: Node): LoopVerdict | null {
   // a product per item along any axis (`P[:, s, :] @ V`) is still one batched matmul; a product per chunk is not
   // (unless each column is filtered by a mask of its own data, `col[col > 0]`: a masked reduction per column, which
   // np.where over the whole matrix does in one pass)
-  const masked = !matmul && sliceWork(shape) ? maskedSelection(facts, shape.body, loopVars) : null;
-  if (!matmul && sliceWork(shape) && !masked) return null;
+  const perSlice = !matmul && sliceWork(shape);
+  const masked = perSlice ? maskedSelection(facts, shape.body, loopVars) : null;
+  if (perSlice && !masked) return null;
   if (matmul && frameProduct(facts, shape.body, shape.indexVars)) return null;
   if (shape.node.type === 'for_statement' && shape.rangeStart === 0 && shape.count !== undefined) sub.frames = framesOf(facts, shape, np);
   const branch = branchIn(shape.body, sub, facts);
