@@ -225,7 +225,7 @@ function accumulationKind(e: Node, name: string): string | null {
   if (!right) return null;
   if (e.type === 'augmented_assignment') {
     const op = field(e, 'operator')?.text ?? '';
-    if (!['+=', '-=', '*=', '|=', '&='].includes(op) || identifiersIn(right).has(name)) return null;
+    if (!COMMUTING.has(op) || identifiersIn(right).has(name)) return null;
     return op === '-=' ? '+' : op.slice(0, 1);
   }
   const r = unparen(right);
