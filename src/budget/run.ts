@@ -128,7 +128,6 @@ export class BudgetRunFailed extends VecprofError {
   constructor(
     cause: VecprofError,
     readonly partial: BudgetResult,
-    readonly reason: string,
   ) {
     super(cause.message, { hint: cause.hint, where: cause.where, exitCode: cause.exitCode, cause });
     this.name = 'BudgetRunFailed';
@@ -233,16 +232,16 @@ export async function runBudgetDetailed(opts: BudgetRunOptions): Promise<BudgetR
 
   const total = opts.config.exponents.length;
   /** The run did not do what was asked: its partial file goes, an earlier budget.json (and its plots) stays. */
-  const failRun = async (failure: VecprofError, shown: BudgetResult, reason: string): Promise<never> => {
+  const failRun = async (failure: VecprofError, shown: BudgetResult): Promise<never> => {
     const files = await writer.abandon();
     const kept = `${sizes.finishedCount} of ${total} size${total === 1 ? '' : 's'} had finished`;
-    throw new BudgetRunFailed(new VecprofError(`${failure.message} (${kept}${files})`, { hint: failure.hint }), shown, reason);
+    throw new BudgetRunFailed(new VecprofError(`${failure.message} (${kept}${files})`, { hint: failure.hint }), shown);
   };
 
   if (outcome.failure) {
     // A timeout, a crash or a file we could not write: the finished sizes are still shown.
     const reason = failureReason(outcome.failure, writer, HELPER_LABEL, opts.config.timeoutSeconds);
-    return failRun(outcome.failure, snapshot(sizes.finished(cells), false, false, reason), reason);
+    return failRun(outcome.failure, snapshot(sizes.finished(cells), false, false, reason));
   }
 
   const stoppedBy = outcome.stoppedBy;
@@ -255,7 +254,7 @@ export async function runBudgetDetailed(opts: BudgetRunOptions): Promise<BudgetR
     writer.write(() => result);
     await writer.commit();
     // The measurement is whole but budget.json is not: the result is shown, and the error line says what was kept.
-    if (writer.failure) return failRun(writer.failure, result, 'budget.json could not be written');
+    if (writer.failure) return failRun(writer.failure, result);
   } else {
     await writer.discard().catch(() => undefined);
   }
