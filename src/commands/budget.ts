@@ -36,34 +36,33 @@ function givenFlags(cmd: Command, except: ReadonlySet<string> = new Set()): stri
     .map((o) => o.long ?? o.flags);
 }
 
+/** Runs `write`; a failure that is not already one line becomes "could not write WHAT: CODE". */
+async function writeOrSay(what: string, hint: string, write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (err) {
+    if (err instanceof VecprofError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new VecprofError(`could not write ${what}: ${code ?? (err instanceof Error ? err.message : String(err))}`, { hint });
+  }
+}
+
 async function writePlots(result: BudgetResult, outDir: string): Promise<void> {
   if (result.rows.length === 0) return;
-  try {
+  const hint = `${join(outDir, 'budget.json')} holds the results; free some space or choose another --out and run again`;
+  await writeOrSay(`the plot (budget.svg, budget.png) in ${outDir}`, hint, async () => {
     // Plotting pulls in Observable Plot and resvg: load them only when a plot is asked for.
     const { renderSweepSvg, svgToPng } = await import('../render/plot.js');
     const svg = renderSweepSvg(budgetPlotSpec(result));
     await writeFileAtomic(join(outDir, 'budget.svg'), svg);
     await writeFileAtomic(join(outDir, 'budget.png'), svgToPng(svg, { width: 1200 }));
-  } catch (err) {
-    if (err instanceof VecprofError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code ?? (err instanceof Error ? err.message : String(err));
-    throw new VecprofError(`could not write the plot (budget.svg, budget.png) in ${outDir}: ${why}`, {
-      hint: `${join(outDir, 'budget.json')} holds the results; free some space or choose another --out and run again`,
-    });
-  }
+  });
 }
 
 async function writeHtml(file: string, result: BudgetResult): Promise<void> {
-  try {
-    await (await import('../report/for-command.js')).writeBudgetReport(file, result);
-  } catch (err) {
-    if (err instanceof VecprofError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new VecprofError(`could not write the HTML report ${file}: ${code ?? (err instanceof Error ? err.message : String(err))}`, {
-      hint: 'free some space or choose another --html path and run again',
-    });
-  }
+  await writeOrSay(`the HTML report ${file}`, 'free some space or choose another --html path and run again', async () =>
+    (await import('../report/for-command.js')).writeBudgetReport(file, result),
+  );
 }
 
 /** A partial result carries its own stopReason, which the summary's PARTIAL note shows. */
